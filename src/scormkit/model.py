@@ -1,0 +1,291 @@
+"""The validated model of a module: plain data, no I/O.
+
+The same pydantic classes are the schema of module.yaml and quiz.yaml (docs/source-format.md): every
+mapping forbids unknown keys, so a typo is an error instead of a silently ignored setting. Rules that
+span files (an item's objective must exist, every objective is used) live in `scormkit.source`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MODULE_ID = r"^[a-z][a-z0-9-]{1,62}[a-z0-9]$"
+OBJECTIVE_ID = r"^[a-z][a-z0-9-]{0,63}$"
+# SCORM 1.2 interaction ids must be printable ASCII without spaces (LMS-PITFALLS rule 10); a leading
+# letter also keeps them valid as 2004 long identifiers and as path segments of xAPI IRIs.
+ITEM_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
+LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+# Choices, matching sources/targets and sequencing steps are identified in CMI responses by one
+# character of [0-9a-z] (LMS-PITFALLS rule 10), so an item has at most 26 of them.
+RESPONSE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Author(Strict):
+    name: NonEmpty
+    affiliation: str | None = None
+
+
+class Disclosure(Strict):
+    person: NonEmpty
+    statement: NonEmpty
+
+
+class Credit(Strict):
+    provider: NonEmpty
+    kind: NonEmpty = "CME"
+    credits: float | None = Field(default=None, gt=0)
+    # A full date, or a bare year meaning "until the end of that year" (the source may only say
+    # "expired in 2012": we keep that precision rather than invent a day).
+    expires: dt.date | int
+
+    @field_validator("expires")
+    @classmethod
+    def _year_in_range(cls, value: dt.date | int) -> dt.date | int:
+        if isinstance(value, int) and not 1900 <= value <= 9999:
+            raise ValueError("expires must be a date YYYY-MM-DD or a year YYYY")
+        return value
+
+    @property
+    def expiry_date(self) -> dt.date:
+        """Last day on which the quiz still counts for credit."""
+        if isinstance(self.expires, int):
+            return dt.date(self.expires, 12, 31)
+        return self.expires
+
+    @property
+    def expiry_label(self) -> str:
+        return str(self.expires) if isinstance(self.expires, int) else self.expires.isoformat()
+
+
+class Objective(Strict):
+    id: Annotated[str, Field(pattern=OBJECTIVE_ID)]
+    text: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class SlidesOptions(Strict):
+    file: NonEmpty = "slides.pdf"
+    format: Literal["webp", "jpeg", "png"] = "webp"
+    width: Annotated[int, Field(ge=160, le=3840)] = 1280
+    quality: Annotated[int, Field(ge=1, le=100)] = 82
+    download: bool = True
+
+
+class QuizOptions(Strict):
+    file: NonEmpty = "quiz.yaml"
+    passing_score: Annotated[float, Field(ge=0, le=100)] = 80
+    attempts: Annotated[int, Field(ge=0)] = 0
+    draw: Annotated[int, Field(ge=1)] | None = None
+    shuffle: bool = False
+    feedback: Literal["immediate", "end", "none"] = "immediate"
+    review: bool = True
+
+
+class Tracking(Strict):
+    completion: Literal["slides", "quiz", "slides_and_quiz"] = "slides_and_quiz"
+    slides_required: Annotated[float, Field(gt=0, le=1)] = 1.0
+    success: Literal["quiz", "none"] | None = None
+
+
+class ModuleConfig(Strict):
+    """module.yaml."""
+
+    id: Annotated[str, Field(pattern=MODULE_ID)]
+    version: Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$")]
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    language: Annotated[str, Field(pattern=LANGUAGE)]
+    description: Annotated[str, Field(min_length=1, max_length=4000)]
+    authors: Annotated[list[Author], Field(min_length=1)]
+    publisher: NonEmpty
+    published: dt.date | int | None = None
+    updated: dt.date
+    disclosures: list[Disclosure] = []
+    credit: Credit | None = None
+    objectives: Annotated[list[Objective], Field(min_length=1)]
+    slides: SlidesOptions = SlidesOptions()
+    quiz: QuizOptions | None = None
+    tracking: Tracking = Tracking()
+
+    @model_validator(mode="after")
+    def _unique_objectives(self) -> ModuleConfig:
+        seen: set[str] = set()
+        for objective in self.objectives:
+            if objective.id in seen:
+                raise ValueError(f"objective id {objective.id!r} is used twice; give each objective its own id")
+            seen.add(objective.id)
+        return self
+
+
+# ---- quiz items -------------------------------------------------------------------------------------
+
+class ItemFeedback(Strict):
+    correct: str | None = None
+    incorrect: str | None = None
+
+
+class Choice(Strict):
+    text: Annotated[str, Field(min_length=1, max_length=250)]
+    correct: bool = False
+    feedback: str | None = None
+
+
+class ItemBase(Strict):
+    id: Annotated[str, Field(pattern=ITEM_ID)]
+    objective: str | None = None
+    weight: Annotated[float, Field(gt=0)] = 1.0
+    prompt: Annotated[str, Field(min_length=1, max_length=2000)]
+    feedback: ItemFeedback = ItemFeedback()
+
+    #: SCORM 2004 cmi.interactions.n.type / xAPI interactionType for this item.
+    interaction_type: ClassVar[str] = ""
+
+
+class SingleChoiceItem(ItemBase):
+    type: Literal["single"]
+    choices: Annotated[list[Choice], Field(min_length=2, max_length=26)]
+    shuffle: bool = False
+    interaction_type: ClassVar[str] = "choice"
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> SingleChoiceItem:
+        count = sum(c.correct for c in self.choices)
+        if count != 1:
+            raise ValueError(
+                f"item {self.id} has {count} correct choices; a single-choice item needs exactly one "
+                "(mark it with `correct: true`, or use type: multiple)"
+            )
+        return self
+
+
+class MultipleChoiceItem(ItemBase):
+    type: Literal["multiple"]
+    choices: Annotated[list[Choice], Field(min_length=2, max_length=26)]
+    shuffle: bool = False
+    interaction_type: ClassVar[str] = "choice"
+
+    @model_validator(mode="after")
+    def _some_correct(self) -> MultipleChoiceItem:
+        if not any(c.correct for c in self.choices):
+            raise ValueError(f"item {self.id} has no correct choice; mark at least one with `correct: true`")
+        return self
+
+
+class TrueFalseItem(ItemBase):
+    type: Literal["truefalse"]
+    answer: bool
+    interaction_type: ClassVar[str] = "true-false"
+
+
+class FillInItem(ItemBase):
+    type: Literal["fillin"]
+    # SCORM 1.2 fill-in responses are limited to 255 characters (rule 10); 250 leaves room.
+    accepted: Annotated[list[Annotated[str, Field(min_length=1, max_length=250)]], Field(min_length=1)]
+    case_sensitive: bool = False
+    trim: bool = True
+    interaction_type: ClassVar[str] = "fill-in"
+
+
+class NumericItem(ItemBase):
+    type: Literal["numeric"]
+    answer: float | None = None
+    min: float | None = None
+    max: float | None = None
+    tolerance: Annotated[float, Field(ge=0)] = 0
+    interaction_type: ClassVar[str] = "numeric"
+
+    @model_validator(mode="after")
+    def _answer_or_range(self) -> NumericItem:
+        has_range = self.min is not None or self.max is not None
+        if self.answer is None and not has_range:
+            raise ValueError(f"item {self.id} needs `answer`, or `min` and `max`")
+        if self.answer is not None and has_range:
+            raise ValueError(f"item {self.id} gives both `answer` and a range; keep one")
+        if has_range and (self.min is None or self.max is None or self.min > self.max):
+            raise ValueError(f"item {self.id} needs both `min` and `max`, with min <= max")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        if self.answer is not None:
+            return self.answer - self.tolerance, self.answer + self.tolerance
+        assert self.min is not None and self.max is not None
+        return self.min, self.max
+
+
+class Pair(Strict):
+    source: Annotated[str, Field(min_length=1, max_length=250)]
+    target: Annotated[str, Field(min_length=1, max_length=250)]
+
+
+class MatchingItem(ItemBase):
+    type: Literal["matching"]
+    pairs: Annotated[list[Pair], Field(min_length=2, max_length=26)]
+    interaction_type: ClassVar[str] = "matching"
+
+
+class SequencingItem(ItemBase):
+    type: Literal["sequencing"]
+    steps: Annotated[list[Annotated[str, Field(min_length=1, max_length=250)]], Field(min_length=2, max_length=26)]
+    interaction_type: ClassVar[str] = "sequencing"
+
+
+QuizItem = Annotated[
+    Union[SingleChoiceItem, MultipleChoiceItem, TrueFalseItem, FillInItem, NumericItem, MatchingItem, SequencingItem],
+    Field(discriminator="type"),
+]
+ITEM_TYPES = ("single", "multiple", "truefalse", "fillin", "numeric", "matching", "sequencing")
+
+
+class QuizFile(Strict):
+    """quiz.yaml."""
+
+    items: Annotated[list[QuizItem], Field(min_length=1)]
+
+
+# ---- what the readers produce -----------------------------------------------------------------------
+
+class Slide(Strict):
+    number: int  # 1-based
+    title: str
+    text: str  # accessible text of the page (transcript, search)
+    image: str  # path inside the package, e.g. "slides/001.webp"
+    width: int
+    height: int
+
+
+class Module(Strict):
+    """Everything a target needs, resolved and checked: no target reads the source folder."""
+
+    config: ModuleConfig
+    items: list[QuizItem] = []
+    slides: list[Slide]
+    # Package path -> bytes of every binary asset to ship: rendered slide images, the PDF.
+    assets: dict[str, bytes] = {}
+
+    @property
+    def passing_fraction(self) -> float | None:
+        return None if self.config.quiz is None else self.config.quiz.passing_score / 100
+
+    @property
+    def zip_stem(self) -> str:
+        return f"{self.config.id}-{self.config.version}"
+
+
+def response_letter(index: int) -> str:
+    """The one-character CMI identifier of the index-th choice, source, target or step."""
+    return RESPONSE_LETTERS[index]
+
+
+def is_safe_relative(path: str) -> bool:
+    """True when a source path stays inside the module folder."""
+    return not (path.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", path) or ".." in re.split(r"[\\/]", path))

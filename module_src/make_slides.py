@@ -53,8 +53,8 @@ WHITE = (255, 255, 255)
 PALE = (236, 244, 248)
 
 TITLE_SIZE = 28
-BULLET_SIZE = 19
-BULLET_LINE_H = 25.0
+BULLET_SIZE = 20
+BULLET_LINE_H = 26.0
 BULLET_GAP = 11.0
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -109,7 +109,7 @@ CONTENT: list[tuple[str, list[str]]] = [
     (
         "Primary (disease-directed) therapies",
         [
-            "Radiotherapy relieves most painful bone metastases; a single 8 Gy fraction is as effective for pain as longer courses.",
+            "Radiotherapy relieves most painful bone metastases; a single 8 Gy fraction relieves pain as well as longer courses (retreatment is more frequent).",
             "Surgery: fixation of pathological or impending fractures, decompression, relief of obstruction.",
             "Chemotherapy, hormonal or targeted therapy can ease pain in responsive tumours (e.g. breast, prostate, lymphoma).",
             "Bone-seeking radioisotopes may help widespread osteoblastic bone pain.",
@@ -123,7 +123,7 @@ CONTENT: list[tuple[str, list[str]]] = [
             "In opioid-naive patients start low (e.g. 5-10 mg every 4 hours); lower still in the frail or in renal impairment.",
             "Review daily: add the rescue doses taken into the next day's regular dose, or raise it by about 30-50%.",
             "Pure opioid agonists have no ceiling dose: the limit is the patient's tolerance of side effects.",
-            "The maximal tolerated dose is the highest dose whose side effects the patient can still accept.",
+            "Titrate until pain is controlled or side effects become intolerable despite treatment: that is the maximal tolerated dose.",
         ],
     ),
     (
@@ -204,7 +204,7 @@ CONTENT: list[tuple[str, list[str]]] = [
             "Interrupt pain pathways for severe, well-localised pain that resists other measures.",
             "Coeliac plexus neurolysis for upper abdominal visceral pain, notably pancreatic cancer: less pain and less opioid.",
             "Superior hypogastric plexus block for pelvic visceral pain.",
-            "Percutaneous cervical cordotomy for one-sided pain below the neck (e.g. mesothelioma): cuts the spinothalamic tract.",
+            "Percutaneous cervical cordotomy for one-sided pain below the neck (e.g. mesothelioma): interrupts the contralateral spinothalamic tract.",
             "Weigh benefits against risks (weakness, bladder or bowel dysfunction, dysaesthesia) and obtain informed consent.",
         ],
     ),

@@ -1,0 +1,3 @@
+from scormkit.cli import app
+
+app(prog_name="scormkit")

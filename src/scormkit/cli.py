@@ -1,0 +1,99 @@
+"""The command line: parse options, call scormkit.api, print the outcome, map it to an exit code."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from scormkit import __version__, api
+from scormkit.diagnostics import ScormkitError
+
+app = typer.Typer(
+    help="Turn a slides PDF, learning objectives and a quiz into LMS packages, and check any package.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class Edition(str, Enum):
+    second = "2nd"
+    third = "3rd"
+    fourth = "4th"
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"scormkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = None,
+) -> None:
+    """scormkit: e-learning packages that import first time."""
+
+
+def _fail(problem: ScormkitError) -> None:
+    """Print every diagnostic, one per line, then exit 1 (no traceback: the messages say what to do)."""
+    report = problem.report
+    for diagnostic in report.sorted():
+        err.print(str(diagnostic), markup=False, highlight=False, soft_wrap=True)
+    err.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s); nothing was written.", markup=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def pack(
+    src: Annotated[Path, typer.Argument(help="The module folder (module.yaml, slides PDF, quiz.yaml).")] = Path("module_src"),
+    target: Annotated[
+        Optional[list[str]],
+        typer.Option("--target", "-t", help="Package standard; repeat for several: scorm12, scorm2004, web. Default: scorm12 and scorm2004."),
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where the zips go.")] = Path("dist"),
+    edition: Annotated[Optional[Edition], typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
+) -> None:
+    """Build dist/<id>-<version>-<target>.zip for each target."""
+    with Progress(
+        TextColumn("Rendering slides"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("render", total=None)
+
+        def on_slide(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            results = api.pack(
+                src,
+                targets=target or api.DEFAULT_TARGETS,
+                out=out_dir,
+                edition=edition.value if edition else None,
+                on_slide=on_slide,
+            )
+        except ScormkitError as problem:
+            progress.stop()
+            _fail(problem)
+
+    table = Table(title=f"Packed {src}", title_justify="left")
+    for column in ("target", "file", "size", "slides", "items"):
+        table.add_column(column, justify="right" if column in ("size", "slides", "items") else "left")
+    for result in results:
+        table.add_row(result.target, str(result.path), _human_size(result.size), str(result.slides), str(result.items))
+    out.print(table)
+
+
+def _human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} MB"

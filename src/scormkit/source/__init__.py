@@ -1,0 +1,47 @@
+"""Readers of a module folder: module.yaml, quiz.yaml and the slides PDF, checked together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from scormkit.diagnostics import Report, ScormkitError
+from scormkit.model import Module
+from scormkit.source.module import read_sources
+from scormkit.source.paths import shown
+from scormkit.source.slides import open_deck, render_deck
+
+__all__ = ["read_module"]
+
+
+def read_module(
+    src: Path,
+    *,
+    cache_dir: Path | None = None,
+    on_slide: Callable[[int, int], None] | None = None,
+) -> Module:
+    """Read and check a module folder; raise ScormkitError with every problem found in any of its files.
+
+    Nothing is written except rendered slides under `cache_dir`.
+    """
+    src = Path(src)
+    report = Report()
+    sources = read_sources(src, report)
+    if sources is None or sources.module_doc is None:
+        raise ScormkitError(report)
+    deck = None
+    if sources.slides_path is not None:
+        deck = open_deck(
+            sources.slides_path,
+            shown(sources.slides_path),
+            file=sources.slides_file,
+            folder=shown(src),
+            where=sources.module_doc.name,
+            line=sources.slides_line,
+            report=report,
+        )
+    # Render only a source that is right everywhere else: rendering is the slow part.
+    if not report.ok or deck is None or sources.config is None or (sources.has_quiz and sources.items is None):
+        raise ScormkitError(report)
+    slides, assets = render_deck(deck, sources.config.slides, cache_dir=cache_dir, on_slide=on_slide)
+    return Module(config=sources.config, items=sources.items or [], slides=slides, assets=assets)

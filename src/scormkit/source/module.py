@@ -1,0 +1,242 @@
+"""module.yaml and quiz.yaml: schema, Markdown fields and the rules that span both files."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from scormkit.diagnostics import Report
+from scormkit.model import ModuleConfig, QuizFile, QuizItem
+from scormkit.source.markdown import raw_html
+from scormkit.source.paths import inside, shown
+from scormkit.source.yamlfile import YamlDoc, load_yaml, validation_diagnostics
+
+
+@dataclass
+class Sources:
+    """What the YAML files gave, valid or not; `config` / `items` are None when they did not validate."""
+
+    module_doc: YamlDoc | None = None
+    quiz_doc: YamlDoc | None = None
+    config: ModuleConfig | None = None
+    items: list[QuizItem] | None = None
+    has_quiz: bool = False
+    # slides.file resolved inside the module folder (None when it escapes it), and where it was set.
+    slides_file: str = "slides.pdf"
+    slides_path: Path | None = None
+    slides_line: int | None = None
+
+
+def _quiz_value_error(message: str) -> tuple[str, str] | None:
+    """Codes for the model validators of quiz items (model.py)."""
+    count = re.match(r"item (\S+) has (\d+) correct choices", message)
+    none = re.match(r"item (\S+) has no correct choice", message)
+    if (count and count.group(2) == "0") or none:
+        item_id = (count or none).group(1)
+        return "quiz.no-correct-answer", f"item {item_id!r} has no correct choice; mark one with correct: true"
+    if count:
+        return ("quiz.single-several-correct",
+                f"single-choice item {count.group(1)!r} has {count.group(2)} correct choices; keep correct: true "
+                "on one of them, or use type: multiple")
+    if "`answer`" in message or "`min`" in message:
+        return "quiz.numeric-answer", message
+    return "schema.invalid", message
+
+
+def _module_value_error(message: str) -> tuple[str, str] | None:
+    # Duplicate objective ids are reported by check_references, with the lines of both.
+    return None if "is used twice" in message else ("schema.invalid", message)
+
+
+def read_sources(src: Path, report: Report) -> Sources | None:
+    """Load and check module.yaml and quiz.yaml; None when there is no module.yaml to start from."""
+    module_path = src / "module.yaml"
+    if not module_path.is_file():
+        where = shown(src)
+        if not src.is_dir():
+            report.error(where, None, "source.missing", f"module folder {where} not found; check the path")
+        else:
+            report.error(shown(module_path), None, "source.missing",
+                         f"module.yaml not found in {where}; create it (see docs/source-format.md)")
+        return None
+    sources = Sources()
+    doc = load_yaml(module_path, shown(module_path), report)
+    sources.module_doc = doc
+    if doc is None:
+        # quiz.file is unknown, but the usual quiz.yaml can still be checked so all errors come out at once.
+        if (src / "quiz.yaml").is_file():
+            _load_quiz(src / "quiz.yaml", sources, report)
+        return sources
+    if not isinstance(doc.data, dict):
+        kind = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
+        report.error(doc.name, 1, "schema.invalid",
+                     f"module.yaml is {kind}; write one key per line (id: ..., title: ...), see docs/source-format.md")
+        return sources
+    try:
+        sources.config = ModuleConfig.model_validate(doc.data)
+    except ValidationError as exc:
+        validation_diagnostics(doc, ModuleConfig, exc, report, _module_value_error)
+    _check_markdown(doc, ("description",), report)
+    _locate_slides(src, doc, sources, report)
+    _read_quiz(src, doc, sources, report)
+    check_references(sources, report)
+    return sources
+
+
+def _locate_slides(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> None:
+    name = doc.get("slides", "file")
+    sources.slides_line = doc.line_of("slides", "file") or doc.line_of("slides")
+    if isinstance(name, str) and name.strip():
+        sources.slides_file = name.strip()
+    # else: the default, or a wrong type that is already a schema error (the default is checked instead)
+    path = inside(src, sources.slides_file)
+    if path is None:
+        report.error(doc.name, sources.slides_line, "source.outside-module",
+                     f"slides.file {sources.slides_file!r} is outside the module folder; "
+                     f"put the PDF in {shown(src)} and give a relative path such as slides.pdf")
+        sources.slides_file = ""
+    sources.slides_path = path
+
+
+def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> None:
+    quiz = doc.get("quiz")
+    if quiz is None:
+        return
+    sources.has_quiz = True
+    name = doc.get("quiz", "file")
+    name = name.strip() if isinstance(name, str) and name.strip() else "quiz.yaml"
+    line = doc.line_of("quiz", "file") or doc.line_of("quiz")
+    path = inside(src, name)
+    if path is None:
+        report.error(doc.name, line, "source.outside-module",
+                     f"quiz.file {name!r} is outside the module folder; "
+                     f"put it in {shown(src)} and give a relative path such as quiz.yaml")
+        return
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        report.error(doc.name, line, "quiz.format",
+                     f"quiz.file {name!r} is not a YAML file; write the items in quiz.yaml (see docs/source-format.md)")
+        return
+    if not path.is_file():
+        report.error(doc.name, line, "quiz.missing",
+                     f"quiz file {name!r} not found in {shown(src)}; create it or set quiz.file")
+        return
+    _load_quiz(path, sources, report)
+
+
+def _load_quiz(path: Path, sources: Sources, report: Report) -> None:
+    quiz_doc = load_yaml(path, shown(path), report)
+    sources.quiz_doc = quiz_doc
+    if quiz_doc is None:
+        return
+    if not isinstance(quiz_doc.data, dict):
+        kind = "empty" if quiz_doc.data is None else f"a {type(quiz_doc.data).__name__}, not a mapping"
+        report.error(quiz_doc.name, 1, "schema.invalid",
+                     f"{path.name} is {kind}; it needs a key 'items' with a list of items (see docs/source-format.md)")
+        return
+    try:
+        sources.items = list(QuizFile.model_validate(quiz_doc.data).items)
+    except ValidationError as exc:
+        validation_diagnostics(quiz_doc, QuizFile, exc, report, _quiz_value_error)
+    for index in range(len(_raw_items(quiz_doc))):
+        _check_markdown(quiz_doc, ("items", index, "prompt"), report)
+
+
+def _raw_items(doc: YamlDoc | None) -> list[dict]:
+    items = doc.get("items") if doc is not None else None
+    return [i if isinstance(i, dict) else {} for i in items] if isinstance(items, list) else []
+
+
+def _check_markdown(doc: YamlDoc, loc: tuple, report: Report) -> None:
+    """Descriptions and prompts are Markdown without raw HTML: the player renders them with HTML off."""
+    text = doc.get(*loc)
+    if not isinstance(text, str):
+        return
+    found = raw_html(text)
+    if not found:
+        return
+    offset, snippet = found[0]
+    line = doc.line_of(*loc)
+    node = doc.raw
+    for part in loc:
+        node = node[part]
+    # In a literal block (`key: |`) the text starts on the next line and keeps its line breaks.
+    if isinstance(node, LiteralScalarString) and line is not None:
+        line += 1 + offset
+    if loc[0] == "items":
+        what = f"the prompt of item {doc.get('items', loc[1], 'id')!r}"
+    else:
+        what = "description"
+    report.error(doc.name, line, "markdown.raw-html",
+                 f"{what} contains raw HTML {snippet!r}; write Markdown instead (e.g. **bold**, *italic*, "
+                 "a blank line between paragraphs)")
+
+
+def check_references(sources: Sources, report: Report) -> None:
+    """Rules across files: unique ids, objectives used and defined, draw within the item count."""
+    doc, quiz_doc = sources.module_doc, sources.quiz_doc
+    assert doc is not None
+    objectives: dict[str, int | None] = {}
+    raw_objectives = doc.get("objectives")
+    for index, objective in enumerate(raw_objectives if isinstance(raw_objectives, list) else []):
+        oid = objective.get("id") if isinstance(objective, dict) else None
+        if not isinstance(oid, str):
+            continue
+        line = doc.line_of("objectives", index, "id")
+        if oid in objectives:
+            report.error(doc.name, line, "module.duplicate-objective",
+                         f"objective id {oid!r} is used twice (first at line {objectives[oid]}); "
+                         "give each objective its own id")
+            continue
+        objectives[oid] = line
+
+    tracking = doc.get("tracking")
+    if not sources.has_quiz and isinstance(tracking, dict):
+        for key, needs in (("completion", ("quiz", "slides_and_quiz")), ("success", ("quiz",))):
+            if tracking.get(key) in needs:
+                report.error(doc.name, doc.line_of("tracking", key), "tracking.needs-quiz",
+                             f"tracking.{key} is {tracking[key]!r} but the module has no quiz; "
+                             "add a quiz section or set "
+                             + ("tracking.completion: slides" if key == "completion" else "tracking.success: none"))
+
+    if quiz_doc is None or not isinstance(quiz_doc.data, dict):
+        return  # no quiz, or it could not be read: objective use cannot be judged
+    items = _raw_items(quiz_doc)
+    seen: dict[str, int | None] = {}
+    used: set[str] = set()
+    for index, item in enumerate(items):
+        iid = item.get("id")
+        if isinstance(iid, str):
+            line = quiz_doc.line_of("items", index, "id")
+            if iid in seen:
+                report.error(quiz_doc.name, line, "quiz.duplicate-id",
+                             f"item id {iid!r} is used twice (first at line {seen[iid]}); give each item its own id, "
+                             "it becomes the LMS interaction id")
+            else:
+                seen[iid] = line
+        objective = item.get("objective")
+        if not isinstance(objective, str):
+            continue
+        used.add(objective)
+        if objective not in objectives:
+            close = difflib.get_close_matches(objective, list(objectives), n=1, cutoff=0.6)
+            hint = (f"did you mean {close[0]!r}?" if close
+                    else f"use one of: {', '.join(objectives)}, or add it to objectives in module.yaml")
+            report.error(quiz_doc.name, quiz_doc.line_of("items", index, "objective"), "quiz.unknown-objective",
+                         f"item {iid!r} names objective {objective!r}, which module.yaml does not define; {hint}")
+    # Without one readable item, "not assessed" would only repeat the quiz.yaml errors.
+    judged = any(item for item in items)
+    for oid, line in objectives.items():
+        if judged and oid not in used:
+            report.error(doc.name, line, "quiz.unused-objective",
+                         f"objective {oid!r} is not assessed by any quiz item; "
+                         f"tag an item with objective: {oid} or remove the objective")
+    draw = doc.get("quiz", "draw")
+    if isinstance(draw, int) and not isinstance(draw, bool) and items and draw > len(items):
+        report.error(doc.name, doc.line_of("quiz", "draw"), "quiz.draw-too-large",
+                     f"quiz.draw is {draw} but {quiz_doc.path.name} has only {len(items)} items; "
+                     f"lower draw to {len(items)} or less, or add items")

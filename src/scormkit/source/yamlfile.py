@@ -1,0 +1,312 @@
+"""YAML files with line numbers, and pydantic errors turned into `file:line` diagnostics.
+
+ruamel.yaml's round-trip loader keeps the line of every mapping key and sequence item, so a pydantic
+error `loc` such as ('items', 0, 'single', 'choices', 1, 'corect') can be walked back to the line the
+designer has to edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from scormkit.diagnostics import Report
+from scormkit.model import ITEM_ID, ITEM_TYPES, LANGUAGE, MODULE_ID, OBJECTIVE_ID
+
+Loc = tuple[str | int, ...]
+
+# What to write instead, for the id-like patterns of model.py.
+PATTERN_HINTS = {
+    MODULE_ID: "use 3-64 lowercase letters, digits and hyphens, starting with a letter (e.g. pain-management)",
+    OBJECTIVE_ID: "use lowercase letters, digits and hyphens, starting with a letter (e.g. titration)",
+    ITEM_ID: "use letters, digits, '_' and '-', starting with a letter, at most 64 characters (e.g. q01-dose)",
+    LANGUAGE: "use a BCP 47 language tag such as en or fr-FR",
+}
+
+
+@dataclass
+class YamlDoc:
+    """One parsed YAML file: `raw` keeps ruamel's line information, `data` is plain Python for pydantic."""
+
+    path: Path
+    name: str  # as shown in diagnostics
+    raw: Any
+    data: Any
+
+    def locate(self, loc: Loc) -> tuple[int, Loc]:
+        """1-based line of what `loc` points at, and the part of `loc` that exists in the file.
+
+        Parts that are not in the data (a discriminated-union tag such as 'single', a union member such as
+        'int', or the missing key of a `missing` error) are skipped, so the line is the deepest node that
+        exists: for a missing key, the line of the mapping that lacks it (line 1 for the top level).
+        """
+        node, line, found = self.raw, 1, []
+        for part in loc:
+            if isinstance(node, CommentedMap) and not isinstance(part, int) and part in node:
+                line = node.lc.key(part)[0] + 1
+                node = node[part]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+                line = node.lc.item(part)[0] + 1
+                node = node[part]
+            else:
+                continue
+            found.append(part)
+        return line, tuple(found)
+
+    def line_of(self, *loc: str | int) -> int | None:
+        """Line of an exact path, or None when it is not in the file."""
+        line, found = self.locate(loc)
+        return line if len(found) == len(loc) else None
+
+    def get(self, *loc: str | int) -> Any:
+        """Plain value at an exact path, or None."""
+        node = self.data
+        for part in loc:
+            if isinstance(node, dict) and not isinstance(part, int) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return None
+        return node
+
+
+def load_yaml(path: Path, name: str, report: Report) -> YamlDoc | None:
+    """Parse a YAML file; a syntax error becomes `yaml.syntax` at the line ruamel reports."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # editors on Windows add a BOM
+    except UnicodeDecodeError as exc:
+        report.error(name, None, "yaml.encoding", f"file is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8")
+        return None
+    try:
+        raw = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        context_line = exc.context_mark.line + 1 if exc.context_mark is not None else None
+        if type(exc).__name__ == "DuplicateKeyError":
+            key = re.search(r'duplicate key "(.*?)"', exc.problem or "")
+            what = f"key {key.group(1)!r}" if key else "a key"
+            report.error(name, line, "yaml.duplicate-key",
+                         f"{what} appears twice in the mapping that starts at line {context_line}; keep one")
+            return None
+        problem = exc.problem or "invalid YAML"
+        if exc.context and context_line is not None and context_line != line:
+            problem += f" ({exc.context} started at line {context_line})"
+        elif exc.context:
+            problem = f"{exc.context}: {problem}"
+        report.error(name, line, "yaml.syntax",
+                     f"could not parse YAML: {problem}; check indentation and quoting near this line")
+        return None
+    except YAMLError as exc:
+        report.error(name, None, "yaml.syntax", f"could not parse YAML: {exc}; check indentation and quoting")
+        return None
+    return YamlDoc(path, name, raw, to_plain(raw))
+
+
+def to_plain(node: Any) -> Any:
+    """ruamel's round-trip types (CommentedMap, ScalarFloat, LiteralScalarString, ...) as plain Python."""
+    if isinstance(node, dict):
+        return {to_plain(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, dt.datetime):
+        return dt.datetime.fromisoformat(node.isoformat())
+    if isinstance(node, dt.date):
+        return dt.date(node.year, node.month, node.day)
+    return node
+
+
+# ---- pydantic errors -> diagnostics --------------------------------------------------------------------
+
+def describe(doc: YamlDoc, path: Loc) -> str:
+    """A human name for a place in the file: `module.yaml`, `quiz`, `authors[0]`, `item 'q1' choices[1]`."""
+    if not path:
+        return doc.path.name
+    parts: list[str] = []
+    rest = list(path)
+    if len(rest) >= 2 and rest[0] == "items" and isinstance(rest[1], int):
+        item_id = doc.get("items", rest[1], "id")
+        parts.append(f"item {item_id!r}" if isinstance(item_id, str) else f"items[{rest[1]}]")
+        rest = rest[2:]
+    dotted = ""
+    for part in rest:
+        dotted += f"[{part}]" if isinstance(part, int) else (f".{part}" if dotted else str(part))
+    if dotted:
+        parts.append(dotted)
+    return " ".join(parts)
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated and Optional."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(members) != 1:
+                return tp
+            tp = members[0]
+        else:
+            return tp
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model class that validates the mapping at `loc` (tags of discriminated unions included)."""
+    tp: Any = root
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(part, int):
+            if typing.get_origin(tp) is not list:
+                return None
+            tp = typing.get_args(tp)[0]
+        elif _is_model(tp):
+            field = tp.model_fields.get(part)
+            if field is None:
+                return None
+            tp = field.annotation
+        elif typing.get_origin(tp) in (typing.Union, types.UnionType):
+            for member in typing.get_args(tp):
+                member = _unwrap(member)
+                tag = _is_model(member) and member.model_fields.get("type")
+                if tag and part in typing.get_args(tag.annotation):
+                    tp = member
+                    break
+            else:
+                return None
+        else:
+            return None
+    tp = _unwrap(tp)
+    return tp if _is_model(tp) else None
+
+
+def _value(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _readable(error: dict) -> str:
+    """pydantic's message with the subject made explicit: 'Input should be X' -> 'it must be X'."""
+    kind, msg, ctx = error["type"], error["msg"], error.get("ctx") or {}
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "it must be a mapping (key: value lines)"
+    if kind == "list_type":
+        return "it must be a list (lines starting with '- ')"
+    if kind == "string_pattern_mismatch":
+        return PATTERN_HINTS.get(ctx.get("pattern"), f"it must match the pattern {ctx.get('pattern')}")
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "it must not be empty"
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return "it must have at least one entry"
+    if kind == "string_type" and isinstance(error.get("input"), (int, float, bool)):
+        return "it must be text; put the value in quotes"
+    msg = re.sub(r"^(Input|String|List|Value|Dictionary|Date|Datetime) should", "it must", msg)
+    msg = re.sub(r"^Value error, ", "", msg)
+    return msg
+
+
+def _grouped(errors: list[dict], doc: YamlDoc) -> list[tuple[dict, list[dict]]]:
+    """Errors of one value under a union (`published: abc` fails as date AND as int) become one group."""
+    groups: dict[Loc, list[dict]] = {}
+    order: list[tuple[dict, list[dict]]] = []
+    for error in errors:
+        _, found = doc.locate(error["loc"])
+        if error["type"] in ("missing", "extra_forbidden", "value_error") or len(found) == len(error["loc"]):
+            order.append((error, [error]))
+            continue
+        if found in groups:
+            groups[found].append(error)
+        else:
+            groups[found] = [error]
+            order.append((error, groups[found]))
+    return order
+
+
+def validation_diagnostics(
+    doc: YamlDoc,
+    root: type[BaseModel],
+    exc: ValidationError,
+    report: Report,
+    value_error: typing.Callable[[str], tuple[str, str] | None] = lambda msg: ("schema.invalid", msg),
+) -> None:
+    """Every error of one `model_validate` call, at its line, with a code and a fix.
+
+    `value_error` maps the message of a model validator to (code, message), or None to drop it.
+    """
+    for error, group in _grouped(exc.errors(), doc):
+        loc: Loc = tuple(error["loc"])
+        kind = error["type"]
+        line, found = doc.locate(loc)
+        if kind == "extra_forbidden":
+            key = loc[-1]
+            model = model_at(root, loc[:-1])
+            allowed = list(model.model_fields) if model else []
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(allowed)}"
+            where = describe(doc, found[:-1])
+            report.error(doc.name, line, "schema.unknown-key", f"unknown key {key!r} in {where}; {hint}")
+        elif kind == "missing":
+            where = describe(doc, found)
+            report.error(doc.name, line, "schema.missing", f"{where} is missing required key {loc[-1]!r}; add it")
+        elif kind in ("union_tag_invalid", "union_tag_not_found"):
+            tags = [t.strip("'") for t in (error.get("ctx") or {}).get("expected_tags", "").split(", ") if t]
+            tags = tags or list(ITEM_TYPES)
+            where = describe(doc, found)
+            if kind == "union_tag_not_found":
+                report.error(doc.name, line, "schema.missing",
+                             f"{where} is missing required key 'type'; add one of: {', '.join(tags)}")
+            else:
+                tag = error["ctx"]["tag"]
+                close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                type_line = doc.line_of(*found, "type") or line
+                report.error(doc.name, type_line, "schema.invalid",
+                             f"{where} has unknown type {tag!r}; {hint}use one of: {', '.join(tags)}")
+        elif kind == "value_error":
+            # Model validators (model.py) speak for themselves; the caller picks the code.
+            mapped = value_error(_readable(error))
+            if mapped is not None:
+                report.error(doc.name, line, *mapped)
+        else:
+            where = describe(doc, found) or doc.path.name
+            if not found:
+                report.error(doc.name, line, "schema.invalid", f"{where}: {_readable(error)}")
+                continue
+            reasons = []
+            for member in group:
+                reason = _readable(member)
+                if len(group) > 1:
+                    reason = reason.split(",")[0]
+                if reason not in reasons:
+                    reasons.append(reason)
+            reason = " or ".join([reasons[0]] + [r.removeprefix("it must be ") for r in reasons[1:]])
+            if kind == "literal_error":
+                expected = re.findall(r"'([^']*)'", (error.get("ctx") or {}).get("expected", ""))
+                close = difflib.get_close_matches(str(error.get("input")), expected, n=1, cutoff=0.6)
+                if close:
+                    reason += f"; did you mean {close[0]!r}?"
+            report.error(doc.name, line, "schema.invalid", f"invalid {where} {_value(error.get('input'))}: {reason}")

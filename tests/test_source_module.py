@@ -1,0 +1,384 @@
+"""scormkit.source: module.yaml / quiz.yaml diagnostics, asserted as the exact lines a designer sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from scormkit.diagnostics import ScormkitError
+from scormkit.source import read_module
+
+MODULE_YAML = """\
+id: demo-module
+version: 1.0.0
+title: Demo
+language: en
+description: |
+  A short **demo** module.
+authors:
+  - name: Ada Lovelace
+publisher: Example
+updated: 2024-01-31
+objectives:
+  - id: dosing
+    text: Dose drugs safely.
+  - id: safety
+    text: Spot side effects.
+slides:
+  file: slides.pdf
+  width: 320
+quiz:
+  file: quiz.yaml
+  passing_score: 80
+"""
+
+QUIZ_YAML = """\
+items:
+  - id: q1
+    type: single
+    objective: dosing
+    prompt: Which dose?
+    choices:
+      - text: Low
+        correct: true
+      - text: High
+  - id: q2
+    type: truefalse
+    objective: safety
+    prompt: Nausea is common.
+    answer: true
+"""
+
+
+def make_pdf(path: Path, pages: int = 2) -> None:
+    pdf = FPDF(orientation="L", format=(90, 160))
+    pdf.set_font("helvetica", size=12)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.cell(text=f"Slide heading {number}")
+    pdf.output(str(path))
+
+
+@pytest.fixture
+def mod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A valid module at ./mod (cwd = tmp_path, so diagnostics name `mod/...`)."""
+    monkeypatch.chdir(tmp_path)
+    src = Path("mod")
+    src.mkdir()
+    (src / "module.yaml").write_text(MODULE_YAML)
+    (src / "quiz.yaml").write_text(QUIZ_YAML)
+    make_pdf(src / "slides.pdf")
+    return src
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def errors(src: Path) -> list[str]:
+    with pytest.raises(ScormkitError) as info:
+        read_module(src)
+    return [str(d) for d in info.value.report.sorted()]
+
+
+def test_valid_module_reads(mod: Path) -> None:
+    module = read_module(mod)
+    assert module.config.id == "demo-module"
+    assert [item.id for item in module.items] == ["q1", "q2"]
+    assert len(module.slides) == 2
+    assert sorted(module.assets) == ["slides.pdf", "slides/001.webp", "slides/002.webp"]
+
+
+# ---- YAML and schema -----------------------------------------------------------------------------------
+
+def test_yaml_syntax_error(mod: Path) -> None:
+    edit(mod / "quiz.yaml", "prompt: Which dose?", 'prompt: "Which dose?')
+    assert errors(mod) == [
+        "mod/quiz.yaml:15: error[yaml.syntax] could not parse YAML: found unexpected end of stream "
+        "(while scanning a quoted scalar started at line 5); check indentation and quoting near this line",
+    ]
+
+
+def test_yaml_syntax_error_in_module_yaml_still_checks_quiz(mod: Path) -> None:
+    edit(mod / "module.yaml", "title: Demo", "title: [Demo")
+    edit(mod / "quiz.yaml", "        correct: true\n", "")
+    assert errors(mod) == [
+        "mod/module.yaml:4: error[yaml.syntax] could not parse YAML: expected ',' or ']', but got ':' "
+        "(while parsing a flow sequence started at line 3); check indentation and quoting near this line",
+        "mod/quiz.yaml:2: error[quiz.no-correct-answer] item 'q1' has no correct choice; mark one with correct: true",
+    ]
+
+
+def test_duplicate_yaml_key(mod: Path) -> None:
+    edit(mod / "module.yaml", "publisher: Example\n", "publisher: Example\ntitle: Again\n")
+    assert errors(mod) == [
+        "mod/module.yaml:10: error[yaml.duplicate-key] key 'title' appears twice in the mapping that starts at "
+        "line 1; keep one",
+    ]
+
+
+def test_unknown_key_with_suggestion(mod: Path) -> None:
+    edit(mod / "module.yaml", "passing_score", "pasing_score")
+    assert errors(mod) == [
+        "mod/module.yaml:21: error[schema.unknown-key] unknown key 'pasing_score' in quiz; did you mean 'passing_score'?",
+    ]
+
+
+def test_unknown_key_inside_discriminated_union(mod: Path) -> None:
+    edit(mod / "quiz.yaml", "      - text: High", "      - text: High\n        corect: false")
+    assert errors(mod) == [
+        "mod/quiz.yaml:10: error[schema.unknown-key] unknown key 'corect' in item 'q1' choices[1]; "
+        "did you mean 'correct'?",
+    ]
+
+
+def test_unknown_key_without_close_match_lists_allowed(mod: Path) -> None:
+    edit(mod / "module.yaml", "  width: 320", "  width: 320\n  colour: red")
+    assert errors(mod) == [
+        "mod/module.yaml:19: error[schema.unknown-key] unknown key 'colour' in slides; "
+        "allowed keys: file, format, width, quality, download",
+    ]
+
+
+def test_missing_required_key(mod: Path) -> None:
+    edit(mod / "module.yaml", "title: Demo\n", "")
+    edit(mod / "quiz.yaml", "    prompt: Nausea is common.\n", "")
+    assert errors(mod) == [
+        "mod/module.yaml:1: error[schema.missing] module.yaml is missing required key 'title'; add it",
+        "mod/quiz.yaml:10: error[schema.missing] item 'q2' is missing required key 'prompt'; add it",
+    ]
+
+
+def test_missing_item_type(mod: Path) -> None:
+    edit(mod / "quiz.yaml", "    type: truefalse\n", "")
+    assert errors(mod) == [
+        "mod/quiz.yaml:10: error[schema.missing] item 'q2' is missing required key 'type'; add one of: "
+        "single, multiple, truefalse, fillin, numeric, matching, sequencing",
+    ]
+
+
+def test_unknown_item_type(mod: Path) -> None:
+    edit(mod / "quiz.yaml", "type: truefalse", "type: truefals")
+    assert errors(mod) == [
+        "mod/quiz.yaml:11: error[schema.invalid] item 'q2' has unknown type 'truefals'; did you mean 'truefalse'? "
+        "use one of: single, multiple, truefalse, fillin, numeric, matching, sequencing",
+    ]
+
+
+def test_invalid_values(mod: Path) -> None:
+    edit(mod / "module.yaml", "width: 320", "width: 100\n  format: webbp")
+    edit(mod / "module.yaml", "version: 1.0.0", "version: 1.0")
+    edit(mod / "module.yaml", "id: demo-module", "id: Demo_Module")
+    edit(mod / "module.yaml", "updated: 2024-01-31", "updated: 2024-01-31\npublished: soon")
+    assert errors(mod) == [
+        "mod/module.yaml:1: error[schema.invalid] invalid id 'Demo_Module': use 3-64 lowercase letters, digits and "
+        "hyphens, starting with a letter (e.g. pain-management)",
+        "mod/module.yaml:2: error[schema.invalid] invalid version 1.0: it must be text; put the value in quotes",
+        "mod/module.yaml:11: error[schema.invalid] invalid published 'soon': it must be a valid date or datetime "
+        "or a valid integer",
+        "mod/module.yaml:19: error[schema.invalid] invalid slides.width 100: it must be greater than or equal to 160",
+        "mod/module.yaml:20: error[schema.invalid] invalid slides.format 'webbp': it must be 'webp', 'jpeg' or "
+        "'png'; did you mean 'webp'?",
+    ]
+
+
+def test_top_level_not_a_mapping(mod: Path) -> None:
+    (mod / "quiz.yaml").write_text("- id: q1\n")
+    assert errors(mod) == [
+        "mod/quiz.yaml:1: error[schema.invalid] quiz.yaml is a list, not a mapping; it needs a key 'items' with a "
+        "list of items (see docs/source-format.md)",
+    ]
+
+
+# ---- quiz rules ----------------------------------------------------------------------------------------
+
+def test_no_correct_answer(mod: Path) -> None:
+    edit(mod / "quiz.yaml", "        correct: true\n", "")
+    assert errors(mod) == [
+        "mod/quiz.yaml:2: error[quiz.no-correct-answer] item 'q1' has no correct choice; mark one with correct: true",
+    ]
+
+
+def test_multiple_without_correct_answer(mod: Path) -> None:
+    edit(mod / "quiz.yaml", "        correct: true\n", "")
+    edit(mod / "quiz.yaml", "type: single", "type: multiple")
+    assert errors(mod) == [
+        "mod/quiz.yaml:2: error[quiz.no-correct-answer] item 'q1' has no correct choice; mark one with correct: true",
+    ]
+
+
+def test_single_with_several_correct(mod: Path) -> None:
+    edit(mod / "quiz.yaml", "      - text: High", "      - text: High\n        correct: true")
+    assert errors(mod) == [
+        "mod/quiz.yaml:2: error[quiz.single-several-correct] single-choice item 'q1' has 2 correct choices; "
+        "keep correct: true on one of them, or use type: multiple",
+    ]
+
+
+def test_duplicate_item_id(mod: Path) -> None:
+    edit(mod / "quiz.yaml", "id: q2", "id: q1")
+    assert errors(mod) == [
+        "mod/quiz.yaml:10: error[quiz.duplicate-id] item id 'q1' is used twice (first at line 2); give each item "
+        "its own id, it becomes the LMS interaction id",
+    ]
+
+
+def test_unknown_objective_with_suggestion(mod: Path) -> None:
+    edit(mod / "quiz.yaml", "objective: safety", "objective: safty")
+    assert errors(mod) == [
+        "mod/module.yaml:14: error[quiz.unused-objective] objective 'safety' is not assessed by any quiz item; "
+        "tag an item with objective: safety or remove the objective",
+        "mod/quiz.yaml:12: error[quiz.unknown-objective] item 'q2' names objective 'safty', which module.yaml does "
+        "not define; did you mean 'safety'?",
+    ]
+
+
+def test_unknown_objective_without_close_match(mod: Path) -> None:
+    edit(mod / "quiz.yaml", "objective: safety", "objective: xyz")
+    assert (
+        "mod/quiz.yaml:12: error[quiz.unknown-objective] item 'q2' names objective 'xyz', which module.yaml does not "
+        "define; use one of: dosing, safety, or add it to objectives in module.yaml"
+    ) in errors(mod)
+
+
+def test_unused_objective(mod: Path) -> None:
+    edit(mod / "module.yaml", "    text: Spot side effects.\n",
+         "    text: Spot side effects.\n  - id: extra\n    text: Never assessed.\n")
+    assert errors(mod) == [
+        "mod/module.yaml:16: error[quiz.unused-objective] objective 'extra' is not assessed by any quiz item; "
+        "tag an item with objective: extra or remove the objective",
+    ]
+
+
+def test_duplicate_objective(mod: Path) -> None:
+    edit(mod / "module.yaml", "  - id: safety\n", "  - id: dosing\n")
+    assert errors(mod) == [
+        "mod/module.yaml:14: error[module.duplicate-objective] objective id 'dosing' is used twice (first at line "
+        "12); give each objective its own id",
+        "mod/quiz.yaml:12: error[quiz.unknown-objective] item 'q2' names objective 'safety', which module.yaml does "
+        "not define; use one of: dosing, or add it to objectives in module.yaml",
+    ]
+
+
+def test_draw_too_large(mod: Path) -> None:
+    edit(mod / "module.yaml", "  passing_score: 80", "  passing_score: 80\n  draw: 3")
+    assert errors(mod) == [
+        "mod/module.yaml:22: error[quiz.draw-too-large] quiz.draw is 3 but quiz.yaml has only 2 items; lower draw "
+        "to 2 or less, or add items",
+    ]
+
+
+def test_tracking_needs_quiz(mod: Path) -> None:
+    text = (mod / "module.yaml").read_text()
+    (mod / "module.yaml").write_text(text.split("quiz:")[0] + "tracking:\n  completion: slides_and_quiz\n")
+    assert errors(mod) == [
+        "mod/module.yaml:20: error[tracking.needs-quiz] tracking.completion is 'slides_and_quiz' but the module has "
+        "no quiz; add a quiz section or set tracking.completion: slides",
+    ]
+
+
+def test_slides_only_module_needs_no_objective_use(mod: Path) -> None:
+    text = (mod / "module.yaml").read_text()
+    (mod / "module.yaml").write_text(text.split("quiz:")[0])
+    module = read_module(mod)
+    assert module.items == [] and module.config.quiz is None
+
+
+# ---- Markdown ------------------------------------------------------------------------------------------
+
+def test_raw_html_in_description_and_prompt(mod: Path) -> None:
+    edit(mod / "module.yaml", "  A short **demo** module.", "  A short **demo** module.\n  Now <b>bold</b>.")
+    edit(mod / "quiz.yaml", "prompt: Nausea is common.", "prompt: Nausea is <em>common</em>.")
+    assert errors(mod) == [
+        "mod/module.yaml:7: error[markdown.raw-html] description contains raw HTML '<b>'; write Markdown instead "
+        "(e.g. **bold**, *italic*, a blank line between paragraphs)",
+        "mod/quiz.yaml:13: error[markdown.raw-html] the prompt of item 'q2' contains raw HTML '<em>'; write "
+        "Markdown instead (e.g. **bold**, *italic*, a blank line between paragraphs)",
+    ]
+
+
+def test_autolinks_and_less_than_are_not_html(mod: Path) -> None:
+    edit(mod / "quiz.yaml", "prompt: Nausea is common.", "prompt: \"See <https://example.org>; 3 < 4.\"")
+    assert read_module(mod).items[1].prompt == "See <https://example.org>; 3 < 4."
+
+
+# ---- files ---------------------------------------------------------------------------------------------
+
+def test_missing_module_yaml(mod: Path) -> None:
+    (mod / "module.yaml").unlink()
+    assert errors(mod) == [
+        "mod/module.yaml: error[source.missing] module.yaml not found in mod; create it (see docs/source-format.md)",
+    ]
+
+
+def test_missing_module_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert errors(Path("nowhere")) == ["nowhere: error[source.missing] module folder nowhere not found; check the path"]
+
+
+def test_missing_quiz_file(mod: Path) -> None:
+    (mod / "quiz.yaml").unlink()
+    assert errors(mod) == [
+        "mod/module.yaml:20: error[quiz.missing] quiz file 'quiz.yaml' not found in mod; create it or set quiz.file",
+    ]
+
+
+def test_quiz_file_outside_module(mod: Path) -> None:
+    edit(mod / "module.yaml", "file: quiz.yaml", "file: ../quiz.yaml")
+    assert errors(mod) == [
+        "mod/module.yaml:20: error[source.outside-module] quiz.file '../quiz.yaml' is outside the module folder; "
+        "put it in mod and give a relative path such as quiz.yaml",
+    ]
+
+
+def test_paths_outside_cwd_are_shown_as_given(tmp_path: Path) -> None:
+    src = tmp_path / "m"
+    src.mkdir()
+    with pytest.raises(ScormkitError) as info:
+        read_module(src)
+    assert [str(d) for d in info.value.report.diagnostics] == [
+        f"{src.as_posix()}/module.yaml: error[source.missing] module.yaml not found in {src.as_posix()}; "
+        "create it (see docs/source-format.md)",
+    ]
+
+
+def test_all_errors_of_all_files_at_once(mod: Path) -> None:
+    edit(mod / "module.yaml", "title: Demo", "titel: Demo")
+    edit(mod / "quiz.yaml", "        correct: true\n", "")
+    edit(mod / "quiz.yaml", "id: q2", "id: q1")
+    (mod / "slides.pdf").unlink()
+    assert errors(mod) == [
+        "mod/module.yaml:1: error[schema.missing] module.yaml is missing required key 'title'; add it",
+        "mod/module.yaml:3: error[schema.unknown-key] unknown key 'titel' in module.yaml; did you mean 'title'?",
+        "mod/module.yaml:17: error[slides.missing] slides file 'slides.pdf' not found in mod; export your deck to "
+        "PDF there or set slides.file",
+        "mod/quiz.yaml:2: error[quiz.no-correct-answer] item 'q1' has no correct choice; mark one with correct: true",
+        "mod/quiz.yaml:9: error[quiz.duplicate-id] item id 'q1' is used twice (first at line 2); give each item its "
+        "own id, it becomes the LMS interaction id",
+    ]
+
+
+def test_error_message_lists_every_diagnostic(mod: Path) -> None:
+    edit(mod / "module.yaml", "title: Demo", "titel: Demo")
+    with pytest.raises(ScormkitError) as info:
+        read_module(mod)
+    assert str(info.value).splitlines() == [str(d) for d in info.value.report.sorted()]
+
+
+def test_empty_items_and_bom(mod: Path) -> None:
+    (mod / "quiz.yaml").write_text("\ufeffitems: []\n", encoding="utf-8")
+    assert errors(mod) == [
+        "mod/quiz.yaml:1: error[schema.invalid] invalid items []: it must have at least one entry",
+    ]
+
+
+def test_items_that_are_not_mappings(mod: Path) -> None:
+    (mod / "quiz.yaml").write_text("items:\n  - foo\n  - 3\n")
+    assert errors(mod) == [
+        "mod/quiz.yaml:2: error[schema.invalid] invalid items[0] 'foo': it must be a mapping (key: value lines)",
+        "mod/quiz.yaml:3: error[schema.invalid] invalid items[1] 3: it must be a mapping (key: value lines)",
+    ]

@@ -1,0 +1,318 @@
+"""scormkit.source: the slides PDF (checks, titles, text, rendering, cache) and the real example module."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+import scormkit.source.slides as slides_module
+from scormkit.diagnostics import ScormkitError
+from scormkit.source import read_module
+
+REPO = Path(__file__).resolve().parents[1]
+
+MODULE_YAML = """\
+id: demo-module
+version: 1.0.0
+title: Demo
+language: en
+description: A short demo module.
+authors:
+  - name: Ada Lovelace
+publisher: Example
+updated: 2024-01-31
+objectives:
+  - id: dosing
+    text: Dose drugs safely.
+slides:
+  file: deck/slides.pdf
+  width: 320
+quiz:
+  file: quiz.yaml
+"""
+
+QUIZ_YAML = """\
+items:
+  - id: q1
+    type: truefalse
+    objective: dosing
+    prompt: Start low.
+    answer: true
+"""
+
+
+def make_deck(path: Path) -> None:
+    """Three 16:9 pages: two with bookmarks (the second page has two), one with text only, one blank."""
+    pdf = FPDF(orientation="L", format=(90, 160))
+    pdf.set_font("helvetica", size=14)
+    pdf.add_page()
+    pdf.start_section("Welcome")
+    pdf.cell(text="Welcome to   the course")
+    pdf.ln()
+    pdf.cell(text="  second    line ")
+    pdf.add_page()
+    pdf.start_section("Dosing")
+    pdf.start_section("Dosing details", level=1)
+    pdf.cell(text="Start low, go slow")
+    pdf.add_page()
+    pdf.cell(text="Unbookmarked heading")
+    pdf.ln()
+    pdf.cell(text="and body")
+    pdf.add_page()
+    pdf.output(str(path))
+
+
+@pytest.fixture
+def mod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    src = Path("mod")
+    (src / "deck").mkdir(parents=True)
+    (src / "module.yaml").write_text(MODULE_YAML)
+    (src / "quiz.yaml").write_text(QUIZ_YAML)
+    make_deck(src / "deck" / "slides.pdf")
+    return src
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def errors(src: Path) -> list[str]:
+    with pytest.raises(ScormkitError) as info:
+        read_module(src)
+    return [str(d) for d in info.value.report.sorted()]
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.rglob("*"))}
+
+
+# ---- happy path ----------------------------------------------------------------------------------------
+
+def test_titles_text_and_images(mod: Path) -> None:
+    module = read_module(mod)
+    assert [s.title for s in module.slides] == ["Welcome", "Dosing", "Unbookmarked heading", "Slide 4"]
+    assert [s.text for s in module.slides] == [
+        "Welcome to the course\nsecond line",
+        "Start low, go slow",
+        "Unbookmarked heading\nand body",
+        "",
+    ]
+    assert [s.image for s in module.slides] == [f"slides/00{n}.webp" for n in range(1, 5)]
+    assert sorted(module.assets) == ["slides.pdf", *(f"slides/00{n}.webp" for n in range(1, 5))]
+    assert module.assets["slides.pdf"] == (mod / "deck" / "slides.pdf").read_bytes()
+    for slide in module.slides:
+        assert (slide.width, slide.height) == (320, 180)
+        image = Image.open(io.BytesIO(module.assets[slide.image]))
+        assert image.format == "WEBP" and image.size == (320, 180)
+    # The first page has dark text on white: the render is not blank.
+    first = Image.open(io.BytesIO(module.assets["slides/001.webp"])).convert("L")
+    assert first.getextrema()[0] < 128
+
+
+@pytest.mark.parametrize(("fmt", "ext", "pil_format"), [("jpeg", "jpg", "JPEG"), ("png", "png", "PNG")])
+def test_other_formats_and_no_download(mod: Path, fmt: str, ext: str, pil_format: str) -> None:
+    edit(mod / "module.yaml", "  width: 320", f"  width: 200\n  format: {fmt}\n  quality: 60\n  download: false")
+    module = read_module(mod)
+    assert sorted(module.assets) == [f"slides/00{n}.{ext}" for n in range(1, 5)]
+    image = Image.open(io.BytesIO(module.assets[f"slides/001.{ext}"]))
+    assert image.format == pil_format and image.size == (200, 113)
+    assert module.slides[0].height == 113
+
+
+def test_deterministic_bytes(mod: Path, tmp_path: Path) -> None:
+    first = read_module(mod)
+    second = read_module(mod, cache_dir=tmp_path / "cache")
+    assert first.assets == second.assets
+    assert first == second
+
+
+def test_cache_hit_renders_nothing(mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    calls: list[tuple[int, int]] = []
+    cold = read_module(mod, cache_dir=cache, on_slide=lambda i, n: calls.append((i, n)))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    (key_dir,) = cache.iterdir()
+    assert len(key_dir.name) == 64
+    assert sorted(p.name for p in key_dir.iterdir()) == ["001.webp", "002.webp", "003.webp", "004.webp"]
+    before = snapshot(cache)
+
+    def no_render(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rendered on a warm cache")
+
+    monkeypatch.setattr(slides_module, "_render", no_render)
+    monkeypatch.setattr(slides_module, "_encode", no_render)
+    calls.clear()
+    warm = read_module(mod, cache_dir=cache, on_slide=lambda i, n: calls.append((i, n)))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert warm == cold
+    assert snapshot(cache) == before
+
+
+def test_cache_key_changes_with_options(mod: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    read_module(mod, cache_dir=cache)
+    edit(mod / "module.yaml", "  width: 320", "  width: 321")
+    read_module(mod, cache_dir=cache)
+    assert len(list(cache.iterdir())) == 2
+    assert not list(cache.rglob("*.tmp"))
+
+
+def test_partial_cache_renders_only_missing_pages(mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    cold = read_module(mod, cache_dir=cache)
+    (key_dir,) = cache.iterdir()
+    (key_dir / "003.webp").unlink()
+    rendered: list[int] = []
+    real = slides_module._render
+
+    def counting(page, width):  # type: ignore[no-untyped-def]
+        rendered.append(width)
+        return real(page, width)
+
+    monkeypatch.setattr(slides_module, "_render", counting)
+    assert read_module(mod, cache_dir=cache) == cold
+    assert len(rendered) == 1 and (key_dir / "003.webp").is_file()
+
+
+def test_serial_and_parallel_encoding_agree(mod: Path) -> None:
+    from scormkit.diagnostics import Report
+    from scormkit.source.module import read_sources
+
+    sources = read_sources(mod, Report())
+    assert sources is not None and sources.config is not None and sources.slides_path is not None
+    deck = slides_module.open_deck(sources.slides_path, "x", file="x", folder="x", where="x", line=None,
+                                   report=Report())
+    assert deck is not None
+    serial = slides_module.render_deck(deck, sources.config.slides, workers=1)
+    parallel = slides_module.render_deck(deck, sources.config.slides, workers=3)
+    assert serial == parallel
+
+
+def test_nothing_written_outside_cache(mod: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    read_module(mod, cache_dir=cache)
+    edit(mod / "quiz.yaml", "objective: dosing", "objective: dosage")
+    before = snapshot(mod)
+    with pytest.raises(ScormkitError):
+        read_module(mod, cache_dir=tmp_path / "cache2")
+    assert snapshot(mod) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "mod"]  # a failed read renders nothing
+
+
+# ---- PDF problems --------------------------------------------------------------------------------------
+
+def test_missing_pdf(mod: Path) -> None:
+    (mod / "deck" / "slides.pdf").unlink()
+    assert errors(mod) == [
+        "mod/module.yaml:14: error[slides.missing] slides file 'deck/slides.pdf' not found in mod; export your deck "
+        "to PDF there or set slides.file",
+    ]
+
+
+def test_missing_default_pdf_is_reported_at_slides_key(mod: Path) -> None:
+    edit(mod / "module.yaml", "  file: deck/slides.pdf\n", "")
+    assert errors(mod) == [
+        "mod/module.yaml:13: error[slides.missing] slides file 'slides.pdf' not found in mod; export your deck to "
+        "PDF there or set slides.file",
+    ]
+
+
+def test_missing_default_pdf_without_slides_key(mod: Path) -> None:
+    edit(mod / "module.yaml", "slides:\n  file: deck/slides.pdf\n  width: 320\n", "")
+    assert errors(mod) == [
+        "mod/module.yaml: error[slides.missing] slides file 'slides.pdf' not found in mod; export your deck to PDF "
+        "there or set slides.file",
+    ]
+
+
+@pytest.mark.parametrize("path", ["../slides.pdf", "/tmp/slides.pdf", "deck/../../slides.pdf"])
+def test_slides_outside_module(mod: Path, path: str) -> None:
+    edit(mod / "module.yaml", "file: deck/slides.pdf", f"file: {path}")
+    assert errors(mod) == [
+        f"mod/module.yaml:14: error[source.outside-module] slides.file {path!r} is outside the module folder; put "
+        "the PDF in mod and give a relative path such as slides.pdf",
+    ]
+
+
+def test_symlink_out_of_module(mod: Path, tmp_path: Path) -> None:
+    make_deck(tmp_path / "elsewhere.pdf")
+    (mod / "deck" / "slides.pdf").unlink()
+    (mod / "deck" / "slides.pdf").symlink_to(tmp_path / "elsewhere.pdf")
+    assert errors(mod) == [
+        "mod/module.yaml:14: error[source.outside-module] slides.file 'deck/slides.pdf' is outside the module "
+        "folder; put the PDF in mod and give a relative path such as slides.pdf",
+    ]
+
+
+def test_encrypted_pdf(mod: Path) -> None:
+    pdf = mod / "deck" / "slides.pdf"
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    writer.encrypt("secret")
+    with pdf.open("wb") as handle:
+        writer.write(handle)
+    assert errors(mod) == [
+        "mod/deck/slides.pdf: error[slides.encrypted] deck/slides.pdf is encrypted; remove the password (e.g. qpdf "
+        "--decrypt in.pdf out.pdf) and export again",
+    ]
+
+
+def test_corrupt_pdf(mod: Path) -> None:
+    (mod / "deck" / "slides.pdf").write_bytes(os.urandom(2048).replace(b"%PDF", b"xxxx"))
+    (message,) = errors(mod)
+    assert message.startswith("mod/deck/slides.pdf: error[slides.corrupt] deck/slides.pdf is not a readable PDF (")
+    assert message.endswith("); export the deck to PDF again")
+
+
+def test_truncated_pdf(mod: Path) -> None:
+    pdf = mod / "deck" / "slides.pdf"
+    pdf.write_bytes(pdf.read_bytes()[:300])
+    (message,) = errors(mod)
+    assert message.startswith("mod/deck/slides.pdf: error[slides.corrupt] deck/slides.pdf ")
+    assert message.endswith("; export the deck to PDF again")
+
+
+def test_empty_pdf(mod: Path) -> None:
+    with (mod / "deck" / "slides.pdf").open("wb") as handle:
+        PdfWriter().write(handle)
+    assert errors(mod) == [
+        "mod/deck/slides.pdf: error[slides.empty] deck/slides.pdf has no pages; export the deck again with its slides",
+    ]
+
+
+def test_pdf_and_yaml_errors_together(mod: Path) -> None:
+    (mod / "deck" / "slides.pdf").write_bytes(b"")
+    edit(mod / "module.yaml", "language: en", "langauge: en")
+    found = errors(mod)
+    assert [line.split(" ", 2)[1] for line in found] == [
+        "error[slides.corrupt]", "error[schema.missing]", "error[schema.unknown-key]",
+    ]
+
+
+# ---- the real example module ---------------------------------------------------------------------------
+
+def test_example_module_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    cache = tmp_path / "cache"
+    progress: list[tuple[int, int]] = []
+    started = time.perf_counter()
+    module = read_module(Path("module_src"), cache_dir=cache, on_slide=lambda i, n: progress.append((i, n)))
+    cold = time.perf_counter() - started
+    assert len(module.slides) >= 15
+    assert len(module.items) >= 10
+    assert progress[-1] == (len(module.slides), len(module.slides))
+    assert all(s.width == module.config.slides.width for s in module.slides)
+    assert all(s.title and not s.title.startswith("Slide ") for s in module.slides)
+    started = time.perf_counter()
+    assert read_module(Path("module_src"), cache_dir=cache) == module
+    warm = time.perf_counter() - started
+    assert warm < cold

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scormkit.diagnostics import Report, ScormkitError
+from scormkit.diagnostics import Diagnostic, Report, ScormkitError
 from scormkit.package import entry_date, write_package
 
 DEFAULT_TARGETS = ("scorm12", "scorm2004")
@@ -22,6 +22,7 @@ class PackResult:
     files: int
     slides: int
     items: int
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def pack(
@@ -37,17 +38,16 @@ def pack(
     All targets are built before the first zip is written, so a failure leaves `out` as it was.
     """
     from scormkit.source import read_module
-    from scormkit.targets import get_target
 
     chosen = _resolve_targets(targets, edition)
     # Rendered slides are cached beside the output (never in the source folder): a warm pack renders nothing.
     module = read_module(src, cache_dir=out / ".cache", on_slide=on_slide)
 
-    built: list[tuple[str, dict[str, bytes]]] = []
+    built = []
     report = Report()
     for target in chosen:
         try:
-            built.append((target.name, target.build(module)))
+            built.append((target, target.build(module)))
         except ValueError as problem:  # a module the target cannot carry, e.g. resume data over budget
             report.error(str(src / "module.yaml"), None, f"{target.name}.unsupported", str(problem))
     if not report.ok:
@@ -55,11 +55,12 @@ def pack(
 
     date_time = entry_date(module.config.updated)
     results = []
-    for name, files in built:
-        path = out / f"{module.zip_stem}-{name}.zip"
+    for target, files in built:
+        path = out / f"{module.zip_stem}-{target.name}.zip"
         write_package(files, path, date_time=date_time)
+        warnings = tuple(target.package_warnings(files).diagnostics)
         results.append(
-            PackResult(name, path, path.stat().st_size, len(files), len(module.slides), len(module.items))
+            PackResult(target.name, path, path.stat().st_size, len(files), len(module.slides), len(module.items), warnings)
         )
     return results
 

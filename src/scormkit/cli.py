@@ -83,11 +83,16 @@ def pack(
             progress.stop()
             _fail(problem)
 
-    table = Table(title=f"Packed {src}", title_justify="left")
-    for column in ("target", "file", "size", "slides", "items"):
-        table.add_column(column, justify="right" if column in ("size", "slides", "items") else "left")
     for result in results:
-        table.add_row(result.target, str(result.path), _human_size(result.size), str(result.slides), str(result.items))
+        for warning in result.warnings:
+            err.print(str(warning), markup=False, highlight=False, soft_wrap=True)
+    table = Table(title=f"Packed {src} into {out_dir}", title_justify="left")
+    for column in ("target", "file", "size", "slides", "items"):
+        table.add_column(column, justify="right" if column in ("size", "slides", "items") else "left", no_wrap=True)
+    for result in results:
+        table.add_row(result.target, result.path.name, _human_size(result.size), str(result.slides), str(result.items))
+    if not out.is_terminal:  # piped or in CI: rich would assume 80 columns and cut the file names
+        out.width = max(out.width, max(len(r.path.name) for r in results) + 50)
     out.print(table)
 
 

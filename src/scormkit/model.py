@@ -83,7 +83,8 @@ class SlidesOptions(Strict):
 
 class QuizOptions(Strict):
     file: NonEmpty = "quiz.yaml"
-    passing_score: Annotated[float, Field(ge=0, le=100)] = 80
+    # A whole percent: SCORM 1.2 adlcp:masteryscore is an integer, and the player must agree with it (rule 6).
+    passing_score: Annotated[int, Field(ge=0, le=100)] = 80
     attempts: Annotated[int, Field(ge=0)] = 0
     draw: Annotated[int, Field(ge=1)] | None = None
     shuffle: bool = False
@@ -101,7 +102,8 @@ class ModuleConfig(Strict):
     """module.yaml."""
 
     id: Annotated[str, Field(pattern=MODULE_ID)]
-    version: Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$")]
+    # IMS CP caps the manifest version attribute at 20 characters.
+    version: Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,19}$")]
     title: Annotated[str, Field(min_length=1, max_length=200)]
     language: Annotated[str, Field(pattern=LANGUAGE)]
     description: Annotated[str, Field(min_length=1, max_length=4000)]

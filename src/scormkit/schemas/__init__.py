@@ -20,6 +20,9 @@ _DRIVER_IMPORTS: dict[str, list[tuple[str, str]]] = {
     "scorm12": [
         ("http://www.imsproject.org/xsd/imscp_rootv1p1p2", "imscp_rootv1p1p2.xsd"),
         ("http://www.adlnet.org/xsd/adlcp_rootv1p2", "adlcp_rootv1p2.xsd"),
+        # The CP 1.2 <metadata> wildcard is processContents="strict", so inline IMS MD needs its schema; the
+        # official one breaks Unique Particle Attribution and libxml2 refuses it (PROVENANCE.md).
+        ("http://www.imsglobal.org/xsd/imsmd_rootv1p2p1", "imsmd_rootv1p2p1.scormkit.xsd"),
     ],
     **{
         edition: [

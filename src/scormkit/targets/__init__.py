@@ -1,0 +1,48 @@
+"""Packaging targets: one class per standard, in a registry keyed by name (Sphinx builder style).
+
+`get_target("scorm2004", edition="4th").build(module)` returns every file of the package by path.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from scormkit.targets.base import Identifiers, ManifestError, Target, TargetError
+
+__all__ = ["TARGETS", "Identifiers", "ManifestError", "Target", "TargetError", "get_target", "register"]
+
+#: Target classes by name, in registration order.
+TARGETS: dict[str, type[Target]] = {}
+
+T = TypeVar("T", bound=type[Target])
+
+
+def register(cls: T) -> T:
+    """Class decorator adding a target to TARGETS; a second target with the same name is refused."""
+    name = getattr(cls, "name", None)
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{cls.__qualname__} needs a non-empty class variable `name` to be registered")
+    if name in TARGETS:
+        existing = TARGETS[name]
+        raise ValueError(
+            f"target name {name!r} is already registered by {existing.__module__}.{existing.__qualname__}; "
+            f"cannot register {cls.__module__}.{cls.__qualname__}"
+        )
+    TARGETS[name] = cls
+    return cls
+
+
+def get_target(name: str, *, edition: str | None = None) -> Target:
+    """An instance of the target called `name`; `edition` only for scorm2004 ("2nd", "3rd" default, "4th")."""
+    try:
+        cls = TARGETS[name]
+    except KeyError:
+        raise TargetError(
+            "target.unknown", f"unknown target {name!r}; known targets: {', '.join(sorted(TARGETS))}"
+        ) from None
+    return cls(edition=edition)
+
+
+# Importing the modules registers their targets.
+from scormkit.targets import scorm12, scorm2004, web  # noqa: E402, F401
+from scormkit.targets import cmi5, xapi  # noqa: E402, F401

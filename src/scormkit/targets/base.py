@@ -1,0 +1,241 @@
+"""What every target shares: the build pipeline (player files + manifest), identifiers and manifest checks.
+
+A target is a small class, one per standard (Sphinx builder style): class variables say what it is, and one method
+per packaging file writes that file. `build()` gets every package file but the manifest from the player, then adds
+the manifest, which lists them all and is validated against the vendored XSDs before it is returned.
+"""
+
+from __future__ import annotations
+
+import abc
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+from lxml import etree
+
+from scormkit.diagnostics import Report, ScormkitError
+from scormkit.model import Module
+from scormkit.schemas import validate_xml
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+#: The launch file of the single SCO; the player writes it (docs/architecture.md).
+LAUNCH_FILE = "index.html"
+
+#: IMS CP `version` is a string of at most 20 characters in every XSD set (imscp_rootv1p1p2.xsd, imscp_v1p1.xsd).
+MAX_MANIFEST_VERSION = 20
+
+#: LMS-PITFALLS rule 19: Open edX rejects packages over 50 MB.
+SIZE_WARNING_BYTES = 50 * 1024 * 1024
+
+# LMS-PITFALLS rule 12: Docebo refuses packages carrying server-side scripts or server configuration.
+FORBIDDEN_SUFFIXES = (".php", ".sh", ".py", ".htaccess")
+
+
+class TargetError(ScormkitError):
+    """A target or an option the user asked for does not exist (shown by the CLI, exit code 1)."""
+
+    def __init__(self, code: str, message: str):
+        report = Report()
+        report.error("<command line>", None, code, message)
+        super().__init__(report)
+        self.message = message
+
+
+class ManifestError(RuntimeError):
+    """A manifest scormkit wrote is wrong (XSD error, unlisted or unsafe file): a scormkit bug, never the user's."""
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    """The XML identifiers of one module's manifest.
+
+    Derived from the module id only, so they stay the same across releases (LMS-PITFALLS rule 13: LMSs key
+    learner records and resume data on them), and prefixed so none starts with a digit (rule 12; xsd:ID).
+    """
+
+    manifest: str
+    organization: str
+    item: str
+    resource: str
+
+    @classmethod
+    def of(cls, module: Module) -> Identifiers:
+        module_id = module.config.id
+        return cls(
+            manifest=f"MANIFEST-{module_id}",
+            organization=f"ORG-{module_id}",
+            item=f"ITEM-{module_id}",
+            resource=f"RES-{module_id}",
+        )
+
+
+def success_from_quiz(module: Module) -> bool:
+    """True when the quiz decides passed/failed, so the LMS gets a mastery score (LMS-PITFALLS rule 6)."""
+    if module.config.quiz is None:
+        return False
+    return (module.config.tracking.success or "quiz") == "quiz"
+
+
+def mastery_percent(module: Module) -> int:
+    """The passing score as the integer 0-100 SCORM 1.2 `adlcp:masteryscore` expects.
+
+    A fractional passing score is rounded up, so an LMS that grades from the mastery score (LMS-PITFALLS rule 6)
+    never passes a learner the player would fail.
+    """
+    assert module.config.quiz is not None
+    return min(100, math.ceil(module.config.quiz.passing_score - 1e-9))
+
+
+class Target(abc.ABC):
+    """One packaging standard. Subclasses set the class variables and write their manifest."""
+
+    #: Registry key and `scormkit pack --target` value.
+    name: ClassVar[str]
+    #: Path of the manifest inside the package; None when the target has none (web).
+    manifest_name: ClassVar[str | None] = "imsmanifest.xml"
+    #: Player runtime adapter (`player/static/adapters/<runtime>.js`).
+    runtime: ClassVar[str]
+    #: Editions the target accepts (`--edition`); empty when it has none.
+    editions: ClassVar[tuple[str, ...]] = ()
+    default_edition: ClassVar[str | None] = None
+
+    def __init__(self, *, edition: str | None = None):
+        if edition is not None and not self.editions:
+            raise TargetError(
+                "target.edition-not-supported",
+                f"--edition {edition} does not apply to target {self.name}; only scorm2004 has editions",
+            )
+        if edition is not None and edition not in self.editions:
+            raise TargetError(
+                "target.unknown-edition",
+                f"unknown {self.name} edition {edition!r}; expected one of {', '.join(self.editions)}",
+            )
+        self.edition: str | None = edition or self.default_edition
+
+    @property
+    @abc.abstractmethod
+    def suspend_data_limit(self) -> int:
+        """Characters of resume state the runtime guarantees to keep (LMS-PITFALLS rule 1)."""
+
+    @property
+    def schema_set(self) -> str | None:
+        """Name of the vendored XSD set the manifest is validated against (scormkit.schemas.SCHEMA_SETS)."""
+        return None
+
+    def __repr__(self) -> str:
+        edition = f", edition={self.edition!r}" if self.edition else ""
+        return f"<{type(self).__name__} {self.name}{edition}>"
+
+    # ---- pipeline -------------------------------------------------------------------------------------
+
+    def build(self, module: Module) -> dict[str, bytes]:
+        """Every file of the package, by path: the player's files plus the validated manifest."""
+        from scormkit.player import build_player  # written in parallel; imported when first needed
+
+        files = dict(build_player(module, self.runtime, state_budget=self.suspend_data_limit))
+        if self.manifest_name is not None:
+            if self.manifest_name in files:
+                raise ManifestError(f"the player returned {self.manifest_name}; only the target writes it")
+            files[self.manifest_name] = self.build_manifest(module, sorted(files))
+        return {path: files[path] for path in sorted(files)}
+
+    def build_manifest(self, module: Module, files: list[str]) -> bytes:
+        """The manifest listing `files` (every package file but the manifest), validated against its XSD set."""
+        if self.manifest_name is None or self.schema_set is None:
+            raise NotImplementedError(f"target {self.name} has no manifest")
+        self.check_files(files)
+        self.check_module(module)
+        data = serialize(self.manifest_element(module, sorted(files)))
+        errors = validate_xml(parse_own(data), self.schema_set)
+        if errors:
+            raise ManifestError(
+                f"scormkit bug: the {self.manifest_name} written for target {self.name} "
+                f"({self.schema_set}) fails its XSD:\n" + "\n".join(errors)
+            )
+        return data
+
+    def manifest_element(self, module: Module, files: list[str]) -> etree._Element:
+        """The manifest's root element (subclasses with a manifest override this)."""
+        raise NotImplementedError(f"target {self.name} has no manifest")
+
+    # ---- checks ---------------------------------------------------------------------------------------
+
+    def check_files(self, files: list[str]) -> None:
+        """Refuse a file list no LMS would accept: these paths come from scormkit, so a failure is our bug."""
+        problems: list[str] = []
+        seen: dict[str, str] = {}
+        for path in files:
+            # LMS-PITFALLS rule 12: no href starting with '/', manifest at the root only once, no case-only
+            # collisions; backslashes and '..' would escape or break the package on some LMSs.
+            if not path or path.startswith("/") or "\\" in path or ".." in path.split("/") or "//" in path:
+                problems.append(f"unsafe package path {path!r}")
+            if path == self.manifest_name:
+                problems.append(f"{path} is written by the target, not listed as a file")
+            if path.lower().endswith(FORBIDDEN_SUFFIXES):
+                problems.append(f"{path}: server-side files are refused by some LMSs (LMS-PITFALLS rule 12)")
+            folded = path.casefold()
+            if folded in seen:
+                problems.append(f"{path} and {seen[folded]} differ only by case (LMS-PITFALLS rule 12)")
+            seen[folded] = path
+        if LAUNCH_FILE not in files:
+            problems.append(f"the launch file {LAUNCH_FILE} is missing")
+        if problems:
+            raise ManifestError("scormkit bug: cannot list these package files:\n" + "\n".join(problems))
+
+    def package_warnings(self, files: dict[str, bytes]) -> Report:
+        """Warnings about a built package the user may want to act on (for `api.pack` to show)."""
+        report = Report()
+        total = sum(len(data) for data in files.values())
+        if total > SIZE_WARNING_BYTES:
+            largest = sorted(files, key=lambda path: len(files[path]), reverse=True)[:3]
+            report.warning(
+                "module.yaml",
+                None,
+                "package.too-large",
+                f"the {self.name} package holds {total / 1048576:.1f} MB of files; Open edX rejects packages over "
+                f"50 MB and other LMSs get slow (LMS-PITFALLS rule 19). Largest: {', '.join(largest)}. Lower "
+                "slides.width or slides.quality, or set slides.download: false",
+            )
+        return report
+
+    def check_module(self, module: Module) -> None:
+        """Module values the standard cannot carry: the user's to fix, reported like any source error."""
+        if len(module.config.version) > MAX_MANIFEST_VERSION:
+            report = Report()
+            report.error(
+                "module.yaml",
+                None,
+                "target.version-too-long",
+                f"version {module.config.version!r} has {len(module.config.version)} characters; the {self.name} "
+                f"manifest allows at most {MAX_MANIFEST_VERSION} (IMS CP `version`): shorten it",
+            )
+            raise ScormkitError(report)
+
+
+# ---- XML output -----------------------------------------------------------------------------------------
+
+
+def serialize(root: etree._Element) -> bytes:
+    """Pretty-printed UTF-8 with an XML declaration; the same tree always gives the same bytes."""
+    etree.indent(root, space="  ")
+    # The declaration is written by hand for lxml's single quotes: a few LMS importers sniff the first line.
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", pretty_print=True)
+
+
+def parse_own(data: bytes) -> etree._ElementTree:
+    """Parse XML scormkit wrote, with entities and network off (like any untrusted XML)."""
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False, remove_blank_text=False)
+    return etree.ElementTree(etree.fromstring(data, parser))
+
+
+def sub(
+    parent: etree._Element, tag: str, text: str | None = None, attrib: dict[str, str] | None = None
+) -> etree._Element:
+    """Append a child element (Clark-notation tag and attribute names) with optional text and attributes."""
+    child = etree.SubElement(parent, tag, attrib or {})
+    if text is not None:
+        child.text = text
+    return child

@@ -1,0 +1,158 @@
+"""cmi5: cmi5.xml (course structure) with one AU, the player with the `cmi5` runtime adapter, and xapi.json.
+
+Course structure: cmi5 spec section 13 (quartz), validated against the official CourseStructure.xsd, then checked
+for the faults the XSD lets through and the CATAPULT "must reject" packages demonstrate
+(shared/corpus/manifests/cmi5/catapult-lts_2xx, corpus RESULTS.md): ids that are not absolute IRIs (201-x),
+duplicate ids (205-x), an AU url that is absolute-but-broken (206-1), uses a reserved launch parameter (204) or
+names a file the package lacks (203-1). The url is relative, which is only allowed inside a zip (202-x): scormkit
+always ships cmi5.xml in the zip with the AU.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+from lxml import etree
+
+from scormkit.model import Module
+from scormkit.targets import register
+from scormkit.targets._text import decimal, href, markdown_to_text, truncate
+from scormkit.targets.base import LAUNCH_FILE, ManifestError, success_from_quiz, sub
+from scormkit.targets.xapi import XapiTargetBase
+from scormkit.xapi import is_absolute_iri
+
+CMI5 = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
+
+#: The AU is the whole module, in xAPI's sense of "module" (ADL vocabulary).
+AU_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
+
+#: cmi5 section 13.1.4: AnyWindow lets the LMS choose a frame or a new window; the player works in both
+#: (LMS-PITFALLS rule 14) and leaves through returnURL when the LMS gives one.
+LAUNCH_METHOD = "AnyWindow"
+
+#: Launch parameter names the LMS appends to the AU url (cmi5 section 8.1); an AU url must not use them (8.1.0.0-6).
+RESERVED_LAUNCH_PARAMETERS = ("endpoint", "fetch", "actor", "registration", "activityId")
+
+_TITLE_MAX = 250
+_DESCRIPTION_MAX = 2000
+
+
+def c5(tag: str) -> str:
+    return f"{{{CMI5}}}{tag}"
+
+
+def move_on(module: Module) -> str:
+    """The AU's moveOn, from the module's tracking rules (docs/xapi-cmi5.md, "moveOn").
+
+    The player reports a module as done when it is completed and, if the quiz grades it, passed
+    (player.js computeStatus: "passed" while incomplete is reported as incomplete). So:
+    graded and completed by the quiz alone -> Passed (passing implies a submitted quiz, hence completed);
+    graded and completed by the slides (with or without the quiz) -> CompletedAndPassed;
+    not graded -> Completed. CompletedOrPassed and NotApplicable never describe a scormkit module.
+    """
+    if success_from_quiz(module) and module.items:
+        return "Passed" if module.config.tracking.completion == "quiz" else "CompletedAndPassed"
+    return "Completed"
+
+
+def mastery_score(module: Module) -> str | None:
+    """masteryScore (0..1, at most 4 decimals, cmi5 section 10) when the quiz decides passed/failed."""
+    if not (success_from_quiz(module) and module.items) or module.passing_fraction is None:
+        return None
+    return decimal(module.passing_fraction, places=4)
+
+
+def _langstring(parent: etree._Element, tag: str, text: str, lang: str) -> None:
+    sub(sub(parent, c5(tag)), c5("langstring"), text, {"lang": lang})
+
+
+@register
+class Cmi5Target(XapiTargetBase):
+    """cmi5 (quartz) course structure with a single AU: the module."""
+
+    name = "cmi5"
+    runtime = "cmi5"
+    manifest_name = "cmi5.xml"
+
+    @property
+    def schema_set(self) -> str:
+        return "cmi5"
+
+    def build_manifest(self, module: Module, files: list[str]) -> bytes:
+        """cmi5.xml, valid against CourseStructure.xsd (base class) and free of the CATAPULT must-reject faults."""
+        data = super().build_manifest(module, files)
+        problems = course_structure_faults(etree.fromstring(data), files)
+        if problems:
+            raise ManifestError("scormkit bug: the cmi5.xml written is wrong:\n" + "\n".join(problems))
+        return data
+
+    def manifest_element(self, module: Module, files: list[str]) -> etree._Element:
+        iris = self.iris(module)
+        config = module.config
+        lang = config.language
+        title = truncate(" ".join(config.title.split()), _TITLE_MAX)
+        description = truncate(" ".join(markdown_to_text(config.description).split()), _DESCRIPTION_MAX)
+
+        root = etree.Element(c5("courseStructure"), nsmap={None: CMI5})
+        course = sub(root, c5("course"), attrib={"id": iris.course})
+        _langstring(course, "title", title, lang)
+        _langstring(course, "description", description, lang)
+
+        objectives = sub(root, c5("objectives"))
+        for objective in config.objectives:
+            element = sub(objectives, c5("objective"), attrib={"id": iris.objective(objective.id)})
+            _langstring(element, "title", truncate(objective.text, _TITLE_MAX), lang)
+            _langstring(element, "description", objective.text, lang)
+
+        attributes = {"id": iris.au, "moveOn": move_on(module)}
+        score = mastery_score(module)
+        if score is not None:
+            attributes["masteryScore"] = score
+        attributes["launchMethod"] = LAUNCH_METHOD
+        attributes["activityType"] = AU_ACTIVITY_TYPE
+        au = sub(root, c5("au"), attrib=attributes)
+        _langstring(au, "title", title, lang)
+        _langstring(au, "description", description, lang)
+        references = sub(au, c5("objectives"))
+        for objective in config.objectives:
+            sub(references, c5("objective"), attrib={"idref": iris.objective(objective.id)})
+        sub(au, c5("url"), href(LAUNCH_FILE))
+        return root
+
+
+def course_structure_faults(root: etree._Element, files: list[str] | None) -> list[str]:
+    """Faults CourseStructure.xsd accepts but an LMS must reject (CATAPULT lts 201-206). `files`: the package's
+    paths (None for a bare cmi5.xml, where every AU url must be absolute, 202-x)."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for element in root.iter(c5("course"), c5("block"), c5("au"), c5("objective")):
+        identifier = element.get("id")
+        if identifier is None:  # an AU's <objective idref>: checked below
+            continue
+        kind = etree.QName(element).localname
+        if not is_absolute_iri(identifier):
+            problems.append(f"{kind} id {identifier!r} is not an absolute IRI (cmi5 3.0.0.0-1; CATAPULT 201)")
+        if identifier in seen:
+            problems.append(f"{kind} id {identifier!r} is used twice (cmi5 13.1.2.0-1, 13.1.4.0-1; CATAPULT 205)")
+        seen[identifier] = kind
+    declared = {e.get("id") for e in root.findall(f"{c5('objectives')}/{c5('objective')}")}
+    for reference in root.iter(c5("objective")):
+        idref = reference.get("idref")
+        if idref is not None and idref not in declared:
+            problems.append(f"objective reference {idref!r} names no declared objective")
+    for au in root.iter(c5("au")):
+        url = (au.findtext(c5("url")) or "").strip()
+        parts = urlsplit(url)
+        if not url or any(ch.isspace() for ch in url):
+            problems.append(f"AU {au.get('id')}: url {url!r} is empty or has spaces (cmi5 13.1.4.0-2; CATAPULT 206)")
+        reserved = [k for k, _ in parse_qsl(parts.query, keep_blank_values=True) if k in RESERVED_LAUNCH_PARAMETERS]
+        if reserved:
+            problems.append(f"AU {au.get('id')}: url query uses reserved launch parameters {reserved} (cmi5 8.1.0.0-6; CATAPULT 204)")
+        if not parts.scheme:
+            if files is None:
+                problems.append(f"AU {au.get('id')}: relative url {url!r} outside a zip (cmi5 14.2.0.0-1; CATAPULT 202)")
+            elif url.startswith("/") or parts.path not in files:
+                problems.append(f"AU {au.get('id')}: url {url!r} is not a file of the package (cmi5 14.1.0.0-4; CATAPULT 203)")
+        if au.get("moveOn") is None:
+            problems.append(f"AU {au.get('id')}: no moveOn (LMS-PITFALLS rule 16)")
+    return problems

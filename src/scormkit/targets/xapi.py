@@ -1,0 +1,115 @@
+"""xAPI (Tin Can): tincan.xml, the player with the `xapi` runtime adapter, and xapi.json (activity definitions).
+
+tincan.xml follows Rustici's Tin Can prototypes (shared/corpus/manifests/tincan): namespace
+http://projecttincan.com/tincan.xsd, one course activity with name, description and a launch path. No official
+tincan.xsd exists to validate against (corpus README), so the file is checked field by field after writing.
+Launch parameters, statements and resume: docs/xapi-cmi5.md and player/static/adapters/xapi.js.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from scormkit.model import Module
+from scormkit.targets import register
+from scormkit.targets._text import href
+from scormkit.targets.base import LAUNCH_FILE, ManifestError, Target, parse_own, serialize, sub
+from scormkit.xapi import DEFINITIONS_FILE, Iris, activities_json, check_iri_base, course_definition, resolve_iri_base
+
+TINCAN = "http://projecttincan.com/tincan.xsd"
+
+#: The xAPI State API sets no size limit on a document; 64,000 characters is the SCORM 2004 3rd/4th edition
+#: budget (LMS-PITFALLS rule 1), so a module that packs for one of them packs for all (and LRSs with small
+#: request-body limits still take it).
+STATE_BUDGET = 64_000
+
+
+def tc(tag: str) -> str:
+    return f"{{{TINCAN}}}{tag}"
+
+
+class XapiTargetBase(Target):
+    """What the xapi and cmi5 targets share: IRI base, xapi.json beside the player, state budget."""
+
+    def __init__(self, *, edition: str | None = None, iri_base: str | None = None):
+        super().__init__(edition=edition)
+        # Checked here, so a bad base is reported before anything is built.
+        self.iri_base = check_iri_base(iri_base) if iri_base else resolve_iri_base()
+
+    @property
+    def suspend_data_limit(self) -> int:
+        return STATE_BUDGET
+
+    def iris(self, module: Module) -> Iris:
+        return Iris(self.iri_base, module.config.id)
+
+    def build(self, module: Module) -> dict[str, bytes]:
+        """The player's files, xapi.json and the validated manifest."""
+        files = super().build(module)
+        if DEFINITIONS_FILE in files:
+            raise ManifestError(f"the player returned {DEFINITIONS_FILE}; only the {self.name} target writes it")
+        files[DEFINITIONS_FILE] = activities_json(module, self.iris(module))
+        return {path: files[path] for path in sorted(files)}
+
+    def check_module(self, module: Module) -> None:
+        # IMS CP's 20-character `version` limit (base class) does not apply: neither tincan.xml nor cmi5.xml
+        # carries the module version.
+        return None
+
+
+@register
+class XapiTarget(XapiTargetBase):
+    """xAPI 1.0.3 content launched with the Rustici "Tin Can launch" query parameters (tincan.xml)."""
+
+    name = "xapi"
+    runtime = "xapi"
+    manifest_name = "tincan.xml"
+
+    def build_manifest(self, module: Module, files: list[str]) -> bytes:
+        """tincan.xml, checked field by field (there is no official XSD to validate it against)."""
+        self.check_files(files)
+        self.check_module(module)
+        data = serialize(self.manifest_element(module, sorted(files)))
+        problems = tincan_faults(parse_own(data).getroot(), files)
+        if problems:
+            raise ManifestError("scormkit bug: the tincan.xml written is wrong:\n" + "\n".join(problems))
+        return data
+
+    def manifest_element(self, module: Module, files: list[str]) -> etree._Element:
+        iris = self.iris(module)
+        lang = module.config.language
+        definition = course_definition(module)
+        root = etree.Element(tc("tincan"), nsmap={None: TINCAN})
+        activity = sub(sub(root, tc("activities")), tc("activity"), attrib={"id": iris.course, "type": definition.type})
+        sub(activity, tc("name"), definition.name[lang], {"lang": lang})
+        sub(activity, tc("description"), definition.description[lang], {"lang": lang})
+        sub(activity, tc("launch"), href(LAUNCH_FILE), {"lang": lang})
+        return root
+
+
+def tincan_faults(root: etree._Element, files: list[str]) -> list[str]:
+    """What an LMS importing this tincan.xml would trip on (empty = fine)."""
+    from scormkit.xapi import is_absolute_iri
+
+    problems: list[str] = []
+    if root.tag != tc("tincan"):
+        problems.append(f"root element is {root.tag}, expected {tc('tincan')}")
+    activities = root.findall(f"{tc('activities')}/{tc('activity')}")
+    if not activities:
+        problems.append("no activities/activity")
+    launches = 0
+    for activity in activities:
+        activity_id = activity.get("id") or ""
+        if not is_absolute_iri(activity_id):
+            problems.append(f"activity id {activity_id!r} is not an absolute IRI (LMS-PITFALLS rule 17)")
+        for tag in ("name", "description"):
+            if not (activity.findtext(tc(tag)) or "").strip():
+                problems.append(f"activity {activity_id}: empty {tag}")
+        for launch in activity.findall(tc("launch")):
+            launches += 1
+            target = (launch.text or "").strip()
+            if target.split("?", 1)[0] not in files:
+                problems.append(f"launch {target!r} is not a file of the package")
+    if launches != 1:
+        problems.append(f"{launches} launch elements; exactly one activity must be launchable")
+    return problems

@@ -1,0 +1,109 @@
+"""`scormkit pack` as a designer runs it: the zips in dist/, the summary, the errors and the exit codes."""
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from scormkit.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULE_SRC = ROOT / "module_src"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def packed(tmp_path_factory):
+    """module_src packed once, with the default targets, through the real console script."""
+    out = tmp_path_factory.mktemp("dist")
+    result = subprocess.run(
+        [sys.executable, "-m", "scormkit", "pack", str(MODULE_SRC), "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+def test_pack_writes_both_default_zips_and_a_summary(packed):
+    out, result = packed
+    zips = sorted(p.name for p in out.glob("*.zip"))
+    assert zips == [
+        "esmo-difficult-pain-problems-1.0.0-scorm12.zip",
+        "esmo-difficult-pain-problems-1.0.0-scorm2004.zip",
+    ]
+    for name in zips:
+        assert name in result.stdout
+    # The summary table names the targets, and counts the slides and items of the module.
+    assert "scorm12" in result.stdout and "scorm2004" in result.stdout
+    assert " 18 " in result.stdout and " 12 " in result.stdout
+
+
+def test_manifest_is_at_the_zip_root_and_lists_every_file(packed):
+    out, _ = packed
+    with zipfile.ZipFile(out / "esmo-difficult-pain-problems-1.0.0-scorm12.zip") as archive:
+        names = archive.namelist()
+    assert "imsmanifest.xml" in names  # LMS-PITFALLS rule 12: manifest at the zip root
+    assert "index.html" in names and "slides/001.webp" in names and "slides.pdf" in names
+
+
+def test_two_packs_are_byte_identical(packed, tmp_path):
+    out, _ = packed
+    second = tmp_path / "again"
+    result = runner.invoke(app, ["pack", str(MODULE_SRC), "--out", str(second)])
+    assert result.exit_code == 0, result.output
+    for first in sorted(out.glob("*.zip")):
+        again = second / first.name
+        assert hashlib.sha256(first.read_bytes()).hexdigest() == hashlib.sha256(again.read_bytes()).hexdigest()
+
+
+def test_bad_source_exits_1_with_file_line_and_writes_nothing(tmp_path):
+    src = tmp_path / "module_src"
+    shutil.copytree(MODULE_SRC, src)
+    text = (src / "module.yaml").read_text()
+    (src / "module.yaml").write_text(text.replace("passing_score: 80", "pasing_score: 80"))
+    out = tmp_path / "dist"
+    result = subprocess.run(
+        [sys.executable, "-m", "scormkit", "pack", str(src), "--out", str(out)], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    line = text.splitlines().index("  passing_score: 80") + 1
+    assert f"{src / 'module.yaml'}:{line}: error[schema.unknown-key]" in result.stderr
+    assert "did you mean 'passing_score'?" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(out.glob("*.zip")) if out.exists() else True
+
+
+def test_unknown_target_is_refused_with_the_known_names(tmp_path):
+    result = runner.invoke(app, ["pack", str(MODULE_SRC), "--target", "scorm3", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "unknown target 'scorm3'; choose from" in result.output
+    assert "scorm12" in result.output and "scorm2004" in result.output
+    assert not list(tmp_path.glob("*.zip"))
+
+
+def test_edition_needs_the_scorm2004_target(tmp_path):
+    result = runner.invoke(app, ["pack", str(MODULE_SRC), "--target", "scorm12", "--edition", "4th", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "--edition applies to the scorm2004 target only" in result.output
+
+
+def test_edition_4th_writes_a_4th_edition_manifest(tmp_path):
+    result = runner.invoke(app, ["pack", str(MODULE_SRC), "--target", "scorm2004", "--edition", "4th", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    from lxml import etree
+
+    with zipfile.ZipFile(tmp_path / "esmo-difficult-pain-problems-1.0.0-scorm2004.zip") as archive:
+        manifest = etree.fromstring(archive.read("imsmanifest.xml"))
+    ns = {"cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
+    assert manifest.xpath("string(cp:metadata/cp:schemaversion)", namespaces=ns) == "2004 4th Edition"
+
+
+def test_python_dash_m_and_version():
+    result = subprocess.run([sys.executable, "-m", "scormkit", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout.startswith("scormkit ")

@@ -107,3 +107,41 @@ def test_python_dash_m_and_version():
     result = subprocess.run([sys.executable, "-m", "scormkit", "--version"], capture_output=True, text=True)
     assert result.returncode == 0
     assert result.stdout.startswith("scormkit ")
+
+
+def test_validate_our_packages_exits_0_and_json_is_machine_readable(packed):
+    out, _ = packed
+    result = subprocess.run(
+        [sys.executable, "-m", "scormkit", "validate", str(out / "*.zip"), "--lms", "moodle", "--format", "json"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    import json
+
+    report = json.loads(result.stdout)
+    assert report["summary"] == {"packages": 2, "valid": 2, "invalid": 0, "errors": 0, "warnings": 0, "infos": 0}
+    assert {(r["standard"], r["edition"]) for r in report["results"]} == {("scorm12", None), ("scorm2004", "3rd")}
+
+
+def test_validate_a_broken_zip_exits_1_and_a_bad_option_exits_2(tmp_path):
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("course/imsmanifest.xml", "<manifest/>")
+        archive.writestr("course/index.html", "<html></html>")
+    result = runner.invoke(app, ["validate", str(broken)])
+    assert result.exit_code == 1
+    assert "pkg.manifest-not-at-root" in result.output
+    assert runner.invoke(app, ["validate", str(broken), "--lms", "nosuchlms"]).exit_code == 2
+
+
+def test_info_names_standard_title_and_mastery(packed):
+    out, _ = packed
+    result = runner.invoke(app, ["info", str(out / "esmo-difficult-pain-problems-1.0.0-scorm12.zip"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    facts = json.loads(result.output)
+    assert facts["standard"] == "scorm12"
+    assert facts["title"] == "Practical Tips for the Management of Difficult Pain Problems"
+    assert facts["launch"] == "index.html"
+    assert str(facts["mastery"]) == "80"

@@ -102,3 +102,77 @@ def _human_size(size: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} MB"
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
+def _lms_names() -> list[str]:
+    from scormkit.validate import LMS_PROFILES
+
+    return list(LMS_PROFILES)
+
+
+LmsProfile = Enum("LmsProfile", {name: name for name in _lms_names()}, type=str)  # type: ignore[misc]
+
+
+def _expand(patterns: list[str]) -> list[Path]:
+    """Paths and globs (quoted globs too, for shells and CI that do not expand them); a miss stays as given."""
+    import glob
+
+    paths: list[Path] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else []
+        paths.extend(Path(m) for m in matches) if matches else paths.append(Path(pattern))
+    return paths
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[str], typer.Argument(help="Zips, folders, manifests or globs such as 'dist/*.zip'.")],
+    lms: Annotated[Optional[LmsProfile], typer.Option(help="Add one LMS's known limits.")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text, json, junit or github annotations.")] = OutputFormat.text,
+    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+) -> None:
+    """Check packages the way an LMS would: exit 0 valid, 1 invalid, 2 usage error."""
+    from scormkit import validate as v
+
+    results = [v.validate_path(path, lms=lms.value if lms else None) for path in _expand(paths)]
+    if output is OutputFormat.text:
+        v.render_text(results, out, strict=strict)
+    elif output is OutputFormat.json:
+        print(v.render_json(results))
+    elif output is OutputFormat.junit:
+        print(v.render_junit(results, strict=strict))
+    else:
+        print(v.render_github(results))
+    raise typer.Exit(v.exit_code(results, strict))
+
+
+@app.command()
+def info(
+    package: Annotated[Path, typer.Argument(help="A zip, a folder or a manifest.")],
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+) -> None:
+    """Standard, edition, title, SCOs/AUs, launch, mastery, objectives and files of a package."""
+    import json
+
+    from scormkit.validate import package_info
+
+    facts = package_info(package)
+    if output is OutputFormat.json:
+        print(json.dumps(facts, indent=2, default=str))
+    else:
+        table = Table(show_header=False, title=str(package), title_justify="left")
+        for key, value in facts.items():
+            if key == "files":
+                value = f"{len(value)} files"
+            elif isinstance(value, (list, dict)):
+                value = json.dumps(value, default=str)
+            table.add_row(key, str(value))
+        out.print(table)
+    raise typer.Exit(0 if facts.get("valid", True) else 1)

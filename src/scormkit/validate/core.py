@@ -1,0 +1,233 @@
+"""validate_path and package_info: safety -> manifest -> XML -> detection -> XSD -> rules -> LMS profile."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from . import cmi5 as cmi5_rules
+from . import scorm
+from .findings import Finding, PackageResult, finding
+from .package import DEFAULT_LIMITS, Limits, Package, ReadError, locate_manifest, open_package
+from .profiles import PROFILES, SERVER_EXT, check_profile, ext_of
+from .xmlsafe import parse
+
+_PLACEHOLDER = re.compile(rb"@@[A-Za-z_]")
+OPENEDX_WARN_SIZE = 50 * 1024 * 1024
+
+
+def _upload_size(pkg: Package) -> int:
+    """What an LMS upload limit applies to: the zip file's size, or the folder's total (a zip of it is smaller)."""
+    if pkg.kind == "zip":
+        try:
+            return pkg.path.stat().st_size
+        except OSError:
+            return 0
+    return pkg.total_size
+
+
+def _check_lms(lms: str | None) -> None:
+    if lms is not None and lms not in PROFILES:
+        raise ValueError(f"unknown LMS profile {lms!r}; expected one of {', '.join(PROFILES)}")
+
+
+def _read_manifest(pkg: Package, name: str, out: list[Finding]) -> etree._Element | None:
+    try:
+        data = pkg.read(name, pkg.limits.max_manifest)
+    except ReadError as exc:
+        out.append(exc.finding)
+        return None
+    root, found = parse(data, name)
+    out.extend(found)
+    if root is not None and _PLACEHOLDER.search(data):
+        m = _PLACEHOLDER.search(data)
+        line = data.count(b"\n", 0, m.start()) + 1 if m else None
+        out.append(finding("pkg.template-placeholder", name, line,
+                           "the manifest still holds @@ placeholders of an authoring-tool template"))
+    return root
+
+
+def validate_path(path: Path, *, lms: str | None = None, limits: Limits = DEFAULT_LIMITS) -> PackageResult:
+    """Validate one package: a .zip, an unzipped folder, or a bare imsmanifest.xml / cmi5.xml / tincan.xml.
+
+    Never extracts anything to disk and never fetches anything. Raises ValueError only for an unknown `lms`.
+    """
+    _check_lms(lms)
+    path = Path(path)
+    result = PackageResult(path=path, lms=lms)
+    pkg = open_package(path, limits)
+    try:
+        _validate(pkg, result, lms)
+    finally:
+        pkg.close()
+    # one finding per (code, file, line, message)
+    result.findings = list(dict.fromkeys(result.findings))
+    return result
+
+
+def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
+    out = result.findings
+    out.extend(pkg.findings)
+    if any(f.code in ("pkg.not-found", "zip.corrupt") for f in pkg.findings) and not pkg.sizes:
+        return
+    # server-side files and size, independent of the standard
+    scripts = [n for n in pkg.names if ext_of(n) in SERVER_EXT]
+    if scripts:
+        shown = ", ".join(scripts[:3]) + (f" and {len(scripts) - 3} more" if len(scripts) > 3 else "")
+        out.append(finding("pkg.server-script", scripts[0], None, f"server-side files in the package: {shown}"))
+    upload = _upload_size(pkg)
+    if pkg.kind != "file" and upload > OPENEDX_WARN_SIZE:
+        out.append(finding("pkg.size", pkg.path.name, None,
+                           f"the package is {upload / 1024 / 1024:.1f} MB to upload"))
+    name, prefix, found = locate_manifest(pkg)
+    out.extend(found)
+    if name is None:
+        return
+    result.manifest = name
+    root = _read_manifest(pkg, name, out)
+    if root is None:
+        return
+    files = None if pkg.kind == "file" else scorm.FileIndex(pkg.names, prefix)
+    if pkg.kind == "file":
+        out.append(finding("pkg.bare-manifest", name, None, "only the manifest was given; file presence not checked"))
+    manifest_rel = name[len(prefix):]
+    base = PurePosixPath(manifest_rel).name
+    local = etree.QName(root).localname
+    manifest = None
+    referenced: set[str] = set()
+    if base.lower() == "imsmanifest.xml" or local == "manifest":
+        std, ed, det = scorm.detect(root, name)
+        out.extend(det)
+        if std is None:
+            return
+        result.standard, result.edition = std, ed
+        result.schema_set = scorm.schema_set_name(std, ed)
+        out.extend(scorm.check_xsd(root, result.schema_set, name))
+        manifest = scorm.load(root, std)
+        rules, referenced = scorm.check_rules(manifest, name, files)
+        out.extend(rules)
+    elif local == "courseStructure" or base == "cmi5.xml":
+        if etree.QName(root).namespace != cmi5_rules.CMI5:
+            out.append(finding("detect.unknown-root", name, root.sourceline,
+                               f"root {root.tag!r} is not a cmi5 courseStructure in namespace {cmi5_rules.CMI5}"))
+            return
+        result.standard, result.schema_set = "cmi5", "cmi5"
+        out.extend(scorm.check_xsd(root, "cmi5", name))
+        rules, referenced = cmi5_rules.check_cmi5(root, name, files, bare=pkg.kind == "file")
+        out.extend(rules)
+    elif local == "tincan" or base == "tincan.xml":
+        result.standard = "xapi"
+        out.append(finding("xsd.not-checked", name, None, "no official tincan.xml XSD exists; checked by rules only"))
+        rules, referenced = cmi5_rules.check_tincan(root, name, files)
+        out.extend(rules)
+    else:
+        out.append(finding("detect.unknown-root", name, root.sourceline, f"unknown manifest root {root.tag!r}"))
+        return
+    if files is not None and result.standard in ("scorm12", "scorm2004"):
+        extra = scorm.unlisted(files, referenced, manifest_rel)
+        if extra:
+            shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+            out.append(finding("cp.file-unlisted", prefix + extra[0], None,
+                               f"{len(extra)} package file(s) not listed in any resource: {shown}"))
+    if lms is not None:
+        out.extend(check_profile(lms, result.standard, manifest, pkg.names, upload, name, pkg.path.name))
+
+
+def package_info(path: Path) -> dict:
+    """What `scormkit info` prints: standard, edition, title, SCOs/AUs, launch, mastery, objectives, files, sizes.
+
+    Also carries "valid" and "errors" (codes) from a full validation, so `info` can say if something is wrong.
+    """
+    path = Path(path)
+    result = validate_path(path)
+    info: dict = {
+        "path": str(path),
+        "standard": result.standard,
+        "edition": result.edition,
+        "schema_set": result.schema_set,
+        "label": result.label,
+        "manifest": result.manifest,
+        "title": None,
+        "units": [],
+        "launch": None,
+        "mastery": None,
+        "objectives": [],
+        "files": [],
+        "total_size": 0,
+        "valid": result.valid,
+        "errors": sorted({f.code for f in result.errors}),
+    }
+    pkg = open_package(path)
+    try:
+        info["files"] = [{"path": n, "size": s} for n, s in sorted(pkg.sizes.items())]
+        info["total_size"] = pkg.total_size
+        if result.manifest is None or any(f.code.startswith(("zip.", "xml.")) and f.severity.value == "error"
+                                          for f in result.findings):
+            return info
+        data = pkg.read(result.manifest, pkg.limits.max_manifest)
+        root, _ = parse(data, result.manifest)
+        if root is None:
+            return info
+        if result.standard in ("scorm12", "scorm2004"):
+            _scorm_info(scorm.load(root, result.standard), info)
+        elif result.standard == "cmi5":
+            c = cmi5_rules.cmi5_info(root)
+            info["title"], info["objectives"] = c["title"], c["objectives"]
+            info["units"] = c["units"]
+            info["launch"] = c["units"][0]["launch"] if c["units"] else None
+            scores = {u["masteryScore"] for u in c["units"] if u["masteryScore"] is not None}
+            info["mastery"] = scores.pop() if len(scores) == 1 else (sorted(scores) or None)
+        elif result.standard == "xapi":
+            ns = etree.QName(root).namespace
+            q = (lambda n: f"{{{ns}}}{n}") if ns else (lambda n: n)
+            acts = list(root.iter(q("activity")))
+            for a in acts:
+                launch = a.find(q("launch"))
+                name = a.find(q("name"))
+                unit = {"id": (a.get("id") or "").strip(), "title": (name.text or "").strip() if name is not None
+                        else None, "launch": (launch.text or "").strip() if launch is not None else None}
+                info["units"].append(unit)
+                if unit["launch"] and info["launch"] is None:
+                    info["launch"], info["title"] = unit["launch"], unit["title"]
+    except ReadError:
+        pass
+    finally:
+        pkg.close()
+    return info
+
+
+def _scorm_info(m: scorm.Manifest, info: dict) -> None:
+    info["title"] = m.title
+    masteries = []
+    for item in m.leaf_items():
+        res = m.resources.get((item.get("identifierref") or "").strip())
+        t = item.find(m.q("title"))
+        unit = {"id": (item.get("identifier") or "").strip(),
+                "title": "".join(t.itertext()).strip() if t is not None else None,
+                "scormtype": (res.scormtype or "").lower() or None if res else None,
+                "launch": None, "mastery": None}
+        if res is not None and res.href:
+            path, _ = scorm.resolve(res.base, res.href)
+            unit["launch"] = (path or res.href.strip()) + (item.get("parameters") or "").strip()
+        if m.standard == "scorm12":
+            ms = item.find(f"{{{m.adlcp}}}masteryscore")
+            if ms is not None:
+                unit["mastery"] = (ms.text or "").strip()
+        else:
+            mnm = item.find(f".//{{{scorm.IMSSS}}}primaryObjective/{{{scorm.IMSSS}}}minNormalizedMeasure")
+            if mnm is not None:
+                unit["mastery"] = (mnm.text or "").strip()
+        if unit["mastery"] is not None:
+            masteries.append(unit["mastery"])
+        info["units"].append(unit)
+    if info["units"]:
+        info["launch"] = info["units"][0]["launch"]
+    info["mastery"] = masteries[0] if len(set(masteries)) == 1 else (masteries or None)
+    objectives = []
+    for obj in m.root.iter(f"{{{scorm.IMSSS}}}primaryObjective", f"{{{scorm.IMSSS}}}objective"):
+        oid = (obj.get("objectiveID") or "").strip()
+        if oid and oid not in objectives:
+            objectives.append(oid)
+    info["objectives"] = [{"id": o} for o in objectives]

@@ -1,0 +1,209 @@
+"""Output formats of `scormkit validate`: text (rich), JSON (schema below), JUnit XML, GitHub workflow commands."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from lxml import etree
+from rich.console import Console
+from rich.markup import escape
+
+from scormkit.diagnostics import Severity
+
+from .findings import Finding, PackageResult
+
+JSON_SCHEMA_VERSION = 1
+
+_FINDING_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["code", "severity", "file", "line", "message", "fix"],
+    "properties": {
+        "code": {"type": "string", "pattern": "^[a-z0-9]+\\.[a-z0-9-]+$"},
+        "severity": {"enum": ["error", "warning", "info"]},
+        "file": {"type": "string"},
+        "line": {"type": ["integer", "null"], "minimum": 1},
+        "message": {"type": "string"},
+        "fix": {"type": "string"},
+    },
+}
+
+#: JSON Schema (draft 2020-12) of `render_json`'s output; documented in docs/validate.md.
+RESULT_JSON_SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://scormkit.invalid/schemas/validate-result-1.json",
+    "title": "scormkit validate --format json",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["schema_version", "tool", "summary", "results"],
+    "properties": {
+        "schema_version": {"const": 1},
+        "tool": {"const": "scormkit"},
+        "summary": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["packages", "valid", "invalid", "errors", "warnings", "infos"],
+            "properties": {k: {"type": "integer", "minimum": 0}
+                           for k in ("packages", "valid", "invalid", "errors", "warnings", "infos")},
+        },
+        "results": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["path", "standard", "edition", "schema_set", "lms", "manifest", "valid", "counts",
+                             "findings"],
+                "properties": {
+                    "path": {"type": "string"},
+                    "standard": {"enum": ["scorm12", "scorm2004", "cmi5", "xapi", None]},
+                    "edition": {"enum": ["2nd", "3rd", "4th", None]},
+                    "schema_set": {"enum": ["scorm12", "scorm2004-2nd", "scorm2004-3rd", "scorm2004-4th", "cmi5",
+                                            None]},
+                    "lms": {"type": ["string", "null"]},
+                    "manifest": {"type": ["string", "null"]},
+                    "valid": {"type": "boolean"},
+                    "counts": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["error", "warning", "info"],
+                        "properties": {k: {"type": "integer", "minimum": 0} for k in ("error", "warning", "info")},
+                    },
+                    "findings": {"type": "array", "items": _FINDING_SCHEMA},
+                },
+            },
+        },
+    },
+}
+
+
+def exit_code(results: Sequence[PackageResult], strict: bool = False) -> int:
+    """0 when every package is valid (and, with strict, has no warnings); 1 otherwise. (2 = usage, from the CLI.)"""
+    for r in results:
+        if not r.valid or (strict and r.warnings):
+            return 1
+    return 0
+
+
+def _result_dict(r: PackageResult) -> dict:
+    return {
+        "path": str(r.path),
+        "standard": r.standard,
+        "edition": r.edition,
+        "schema_set": r.schema_set,
+        "lms": r.lms,
+        "manifest": r.manifest,
+        "valid": r.valid,
+        "counts": {s.value: r.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
+        "findings": [f.to_dict() for f in r.sorted_findings()],
+    }
+
+
+def render_json(results: Sequence[PackageResult]) -> str:
+    doc = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": "scormkit",
+        "summary": {
+            "packages": len(results),
+            "valid": sum(1 for r in results if r.valid),
+            "invalid": sum(1 for r in results if not r.valid),
+            "errors": sum(r.count(Severity.ERROR) for r in results),
+            "warnings": sum(r.count(Severity.WARNING) for r in results),
+            "infos": sum(r.count(Severity.INFO) for r in results),
+        },
+        "results": [_result_dict(r) for r in results],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _place(f: Finding) -> str:
+    return f.file if f.line is None else f"{f.file}:{f.line}"
+
+
+def render_text(results: Sequence[PackageResult], console: Console, *, strict: bool = False,
+                show_info: bool = True) -> None:
+    style = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    for r in results:
+        failed = not r.valid or (strict and r.warnings)
+        verdict = "[bold red]invalid[/]" if failed else "[bold green]valid[/]"
+        what = escape(r.label) + (f" [dim](schema set {r.schema_set})[/]" if r.schema_set else "")
+        lms = f" [dim]--lms {escape(r.lms)}[/]" if r.lms else ""
+        console.print(f"[bold]{escape(str(r.path))}[/]: {what}{lms}: {verdict}")
+        for f in r.sorted_findings():
+            if f.severity is Severity.INFO and not show_info:
+                continue
+            console.print(f"  [{style[f.severity]}]{escape(f'{f.severity.value}[{f.code}]')}[/] "
+                          f"{escape(_place(f))}: {escape(f.message)}", highlight=False)
+            console.print(f"    [dim]fix: {escape(f.fix)}[/]", highlight=False)
+    n_valid = sum(1 for r in results if r.valid and not (strict and r.warnings))
+    errors = sum(r.count(Severity.ERROR) for r in results)
+    warnings = sum(r.count(Severity.WARNING) for r in results)
+    console.print(f"{len(results)} package(s): {n_valid} valid, {len(results) - n_valid} invalid; "
+                  f"{errors} error(s), {warnings} warning(s)" + (" (--strict: warnings fail)" if strict else ""))
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """Characters XML 1.0 cannot carry (entry names may hold any) shown as \\xNN."""
+    return _XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def render_junit(results: Sequence[PackageResult], *, strict: bool = False) -> str:
+    """One <testcase> per package; <failure> when it is invalid (or has warnings under strict)."""
+    failures = sum(1 for r in results if not r.valid or (strict and r.warnings))
+    suites = etree.Element("testsuites", name="scormkit validate", tests=str(len(results)),
+                           failures=str(failures), errors="0")
+    suite = etree.SubElement(suites, "testsuite", name="scormkit validate", tests=str(len(results)),
+                             failures=str(failures), errors="0", skipped="0")
+    for r in results:
+        case = etree.SubElement(suite, "testcase", classname=f"scormkit.validate.{r.standard or 'unknown'}",
+                                name=_xml_safe(str(r.path)))
+        failing = [f for f in r.sorted_findings()
+                   if f.severity is Severity.ERROR or (strict and f.severity is Severity.WARNING)]
+        if failing:
+            fail = etree.SubElement(case, "failure", type=failing[0].code,
+                                    message=_xml_safe(f"{len(failing)} problem(s); first: {failing[0].message}"))
+            fail.text = _xml_safe("\n".join(f"{f} (fix: {f.fix})" for f in failing))
+        rest = [f for f in r.sorted_findings() if f not in failing]
+        if rest:
+            out = etree.SubElement(case, "system-out")
+            out.text = _xml_safe("\n".join(f"{f} (fix: {f.fix})" for f in rest))
+    return etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode()
+
+
+def _gh_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(s: str) -> str:
+    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(results: Sequence[PackageResult]) -> str:
+    """GitHub Actions workflow commands, one line per finding.
+
+    For a folder or a bare manifest the annotation points at the file on disk (with its line); for a zip it
+    points at the zip and the message starts with the member path (and line).
+    """
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    lines = []
+    for r in results:
+        is_zip = r.path.suffix.lower() == ".zip" or (r.path.is_file() and r.path.name not in
+                                                      ("imsmanifest.xml", "cmi5.xml", "tincan.xml")
+                                                      and r.path.suffix.lower() != ".xml")
+        for f in r.sorted_findings():
+            if r.path.is_dir():
+                file, line, msg = f"{r.path.as_posix()}/{f.file}", f.line, f.message
+            elif is_zip:
+                file, line, msg = r.path.as_posix(), None, f"{_place(f)}: {f.message}"
+            else:
+                file, line, msg = r.path.as_posix(), f.line, f.message
+            props = f"file={_gh_prop(file)}"
+            if line is not None:
+                props += f",line={line}"
+            props += f",title={_gh_prop(f.code)}"
+            lines.append(f"::{level[f.severity]} {props}::{_gh_data(msg + ' Fix: ' + f.fix)}")
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,441 @@
+"""SCORM 1.2 / 2004 manifests: edition detection, XSD, content-packaging and sequencing rules."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from scormkit.schemas import schema_for
+
+from .findings import Finding, finding
+
+CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+CP2004 = "http://www.imsglobal.org/xsd/imscp_v1p1"
+ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+ADLCP2004 = "http://www.adlnet.org/xsd/adlcp_v1p3"
+IMSSS = "http://www.imsglobal.org/xsd/imsss"
+ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
+ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
+IMSMD12 = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+MAX_XSD_FINDINGS = 20
+SCHEMA_FILE_RE = re.compile(r"\.(xsd|dtd|xsx)$", re.IGNORECASE)
+
+
+def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, list[Finding]]:
+    """(standard, edition, findings) from <schemaversion> and the namespaces in use."""
+    out: list[Finding] = []
+    ns = etree.QName(root).namespace
+    used = {n for el in root.iter() if isinstance(el.tag, str) for n in el.nsmap.values()} | {ns}
+    by_ns: tuple[str, str | None] | None = None
+    if ns == CP12 or (ADLCP12 in used and ADLCP2004 not in used):
+        by_ns = ("scorm12", None)
+    elif ns == CP2004:
+        if {ADLCP2004, IMSSS, ADLSEQ, ADLNAV} & used:
+            # 4th-Ed-only constructs decide between editions when schemaversion does not
+            fourth = any(etree.QName(el).namespace == ADLCP2004 and etree.QName(el).localname in ("data", "map")
+                         for el in root.iter() if isinstance(el.tag, str))
+            by_ns = ("scorm2004", "4th" if fourth else None)
+        else:
+            by_ns = ("scorm2004", None)
+    sv_el = root.find(f"{{{ns}}}metadata/{{{ns}}}schemaversion") if ns else None
+    sv_text = " ".join((sv_el.text or "").split()).lower() if sv_el is not None else ""
+    line = sv_el.sourceline if sv_el is not None else None
+    by_sv: tuple[str, str | None] | None = None
+    if re.fullmatch(r"1\.2", sv_text):
+        by_sv = ("scorm12", None)
+    elif "cam 1.3" in sv_text or "2nd" in sv_text:
+        by_sv = ("scorm2004", "2nd")
+    elif "3rd" in sv_text:
+        by_sv = ("scorm2004", "3rd")
+    elif "4th" in sv_text:
+        by_sv = ("scorm2004", "4th")
+    if by_ns is None and by_sv is None:
+        out.append(finding("detect.unknown-root", file, root.sourceline,
+                           f"root element {root.tag!r} is not an IMS content-packaging manifest"))
+        return None, None, out
+    if by_sv is None:
+        std, ed = by_ns  # type: ignore[misc]
+        if std == "scorm2004" and ed is None:
+            ed = "4th"
+        shown = sv_el.text.strip() if sv_el is not None and sv_el.text else "missing"
+        guess = "SCORM 1.2" if std == "scorm12" else f"SCORM 2004 {ed} Edition"
+        out.append(finding("detect.schemaversion", file, line,
+                           f"schemaversion is {shown!r}; guessed {guess} from the namespaces"))
+        return std, ed, out
+    if by_ns is not None and by_ns[0] != by_sv[0]:
+        out.append(finding("detect.version-mismatch", file, line,
+                           f"schemaversion {sv_el.text.strip()!r} says {by_sv[0]} but the namespaces are {by_ns[0]}'s;"
+                           " validated as " + by_ns[0]))
+        std = by_ns[0]
+        return std, (by_ns[1] or "4th") if std == "scorm2004" else None, out
+    return by_sv[0], by_sv[1], out
+
+
+def schema_set_name(standard: str | None, edition: str | None) -> str | None:
+    if standard == "scorm12":
+        return "scorm12"
+    if standard == "scorm2004":
+        return f"scorm2004-{edition or '4th'}"
+    if standard == "cmi5":
+        return "cmi5"
+    return None
+
+
+_ID_QUIRK = re.compile(r"atomic type 'xs:(ID|IDREF|NCName)'")
+
+
+def check_xsd(root: etree._Element, set_name: str, file: str) -> list[Finding]:
+    schema = schema_for(set_name)
+    if schema.validate(root.getroottree()):
+        return []
+    out: list[Finding] = []
+    errors = list(schema.error_log)
+    for e in errors[:MAX_XSD_FINDINGS]:
+        msg = e.message
+        if IMSMD12 in msg and set_name == "scorm12":
+            out.append(finding("xsd.metadata", file, e.line, f"XSD ({set_name}, IMS MD 1.2): {msg}"))
+        elif _ID_QUIRK.search(msg) and "@@" not in msg:
+            out.append(finding("xsd.id-syntax", file, e.line, f"XSD ({set_name}): {msg}"))
+        else:
+            out.append(finding("xsd.invalid", file, e.line, f"XSD ({set_name}): {msg}"))
+    if len(errors) > MAX_XSD_FINDINGS:
+        out.append(finding("xsd.invalid", file, None, f"... and {len(errors) - MAX_XSD_FINDINGS} more XSD errors"))
+    return out
+
+
+def _num(text: str | None) -> Decimal | None:
+    try:
+        value = Decimal((text or "").strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def join_base(*parts: str | None) -> str:
+    """Resolve xml:base values and an href the way RFC 3986 does for relative references."""
+    base = ""
+    for part in parts:
+        if not part:
+            continue
+        part = part.strip()
+        if urlsplit(part).scheme and len(urlsplit(part).scheme) > 1:
+            base = part
+        elif part.startswith("/"):
+            base = part
+        else:
+            base = posixpath.join(posixpath.dirname(base) if base and not base.endswith("/") else base, part)
+    return base
+
+
+@dataclass
+class Resource:
+    identifier: str
+    raw_id: str
+    href: str | None
+    base: str
+    scormtype: str | None
+    line: int | None
+    files: list[tuple[str, int | None]] = field(default_factory=list)  # resolved, line
+
+
+@dataclass
+class Manifest:
+    """What the rules and `scormkit info` need from a parsed imsmanifest.xml."""
+
+    root: etree._Element
+    ns: str
+    adlcp: str
+    standard: str
+    title: str | None = None
+    default_org: str | None = None
+    organizations: list[etree._Element] = field(default_factory=list)
+    resources: dict[str, Resource] = field(default_factory=dict)
+    resource_order: list[str] = field(default_factory=list)
+    base_levels: set[str] = field(default_factory=set)  # "manifest", "resources", "resource"
+
+    def q(self, local: str) -> str:
+        return f"{{{self.ns}}}{local}"
+
+    def items(self) -> list[etree._Element]:
+        return [i for org in self.organizations for i in org.iter(self.q("item"))]
+
+    def leaf_items(self) -> list[etree._Element]:
+        return [i for i in self.items() if i.get("identifierref")]
+
+
+def load(root: etree._Element, standard: str) -> Manifest:
+    ns = etree.QName(root).namespace or ""
+    adlcp = ADLCP12 if standard == "scorm12" else ADLCP2004
+    m = Manifest(root=root, ns=ns, adlcp=adlcp, standard=standard)
+    orgs = root.find(m.q("organizations"))
+    if orgs is not None:
+        m.default_org = (orgs.get("default") or "").strip() or None
+        m.organizations = orgs.findall(m.q("organization"))
+    res_el = root.find(m.q("resources"))
+    mbase = root.get(XML_BASE)
+    rbase = res_el.get(XML_BASE) if res_el is not None else None
+    if mbase:
+        m.base_levels.add("manifest")
+    if rbase:
+        m.base_levels.add("resources")
+    if res_el is not None:
+        for r in res_el.findall(m.q("resource")):
+            own = r.get(XML_BASE)
+            if own:
+                m.base_levels.add("resource")
+            base = join_base(mbase, rbase, own)
+            raw = r.get("identifier") or ""
+            href = r.get("href")
+            res = Resource(identifier=raw.strip(), raw_id=raw, href=href, base=base,
+                           scormtype=(r.get(f"{{{adlcp}}}scormtype") or r.get(f"{{{adlcp}}}scormType")),
+                           line=r.sourceline)
+            for f in r.findall(m.q("file")):
+                if f.get("href") is not None:
+                    res.files.append((f.get("href") or "", f.sourceline))
+            m.resources.setdefault(res.identifier, res)
+            m.resource_order.append(res.identifier)
+    if m.organizations:
+        org = next((o for o in m.organizations if (o.get("identifier") or "").strip() == m.default_org),
+                   m.organizations[0])
+        t = org.find(m.q("title"))
+        m.title = (t.text or "").strip() if t is not None else None
+    return m
+
+
+def resolve(base: str, href: str) -> tuple[str | None, str]:
+    """(package path or None when external, kind) for an href under an xml:base. kind: ok|external|absolute."""
+    href = href.strip()
+    parts = urlsplit(href)
+    if parts.scheme and len(parts.scheme) > 1:
+        return None, ("absolute" if parts.scheme.lower() == "file" else "external")
+    if href.startswith("/") or href.startswith("\\"):
+        return None, "absolute"
+    full = join_base(base, parts.path) if base else parts.path
+    fparts = urlsplit(full)
+    if fparts.scheme and len(fparts.scheme) > 1:
+        return None, "external"
+    if full.startswith("/"):
+        return None, "absolute"
+    path = posixpath.normpath(unquote(full)) if full else full
+    return path, "ok"
+
+
+class FileIndex:
+    """Exact and case-insensitive lookup of the package's files under the package root."""
+
+    def __init__(self, names: list[str], prefix: str):
+        self.names = [n[len(prefix):] for n in names if n.startswith(prefix)]
+        self.exact = set(self.names)
+        self.lower: dict[str, str] = {}
+        for n in self.names:
+            self.lower.setdefault(n.lower(), n)
+
+    def lookup(self, path: str) -> tuple[str, str | None]:
+        """('ok', path) | ('case', real name) | ('missing', None)."""
+        if path in self.exact:
+            return "ok", path
+        real = self.lower.get(path.lower())
+        if real is not None:
+            return "case", real
+        # an href may name a folder's index (rare) or the listing may hold folders (tincan prototypes)
+        if any(n.startswith(path.rstrip("/") + "/") for n in self.names):
+            return "ok", path
+        return "missing", None
+
+
+def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[Finding], set[str]]:
+    """Content-packaging rules. Returns (findings, package paths referenced by the manifest)."""
+    out: list[Finding] = []
+    referenced: set[str] = set()
+    root = m.root
+    # identifiers unique after trimming (ADL pads them; xs:ID collapses whitespace)
+    seen: dict[str, int | None] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str) or etree.QName(el).namespace != m.ns:
+            continue
+        if etree.QName(el).localname not in ("manifest", "organization", "item", "resource"):
+            continue
+        ident = (el.get("identifier") or "").strip()
+        if not ident:
+            continue
+        if ident in seen:
+            out.append(finding("cp.identifier-duplicate", file, el.sourceline,
+                               f"identifier {ident!r} is also used at line {seen[ident]}"))
+        else:
+            seen[ident] = el.sourceline
+    # organizations
+    orgs_el = root.find(m.q("organizations"))
+    org_ids = [(o.get("identifier") or "").strip() for o in m.organizations]
+    if not m.organizations:
+        out.append(finding("cp.no-organization", file, orgs_el.sourceline if orgs_el is not None else None,
+                           "the manifest has no <organization>; Moodle imports it (launches the first resource), "
+                           "ADL-conformant LMSs reject it"))
+    elif m.default_org is not None and m.default_org not in org_ids:
+        out.append(finding("cp.default-organization-missing", file, orgs_el.sourceline if orgs_el is not None else None,
+                           f"organizations/@default {m.default_org!r} matches no organization "
+                           f"({', '.join(repr(i) for i in org_ids)}); Moodle imports it, ADL-conformant LMSs reject it"))
+    # items -> resources
+    for item in m.items():
+        ref = item.get("identifierref")
+        if ref is None:
+            continue
+        res = m.resources.get(ref.strip())
+        if res is None:
+            out.append(finding("cp.identifierref-unresolved", file, item.sourceline,
+                               f"item {(item.get('identifier') or '').strip()!r} refers to resource {ref.strip()!r}, "
+                               "which does not exist"))
+        elif not (res.href or "").strip():
+            out.append(finding("cp.item-resource-no-href", file, item.sourceline,
+                               f"item {(item.get('identifier') or '').strip()!r} launches resource "
+                               f"{res.identifier!r}, which has no href"))
+    for r_el in root.iter(m.q("dependency")):
+        ref = (r_el.get("identifierref") or "").strip()
+        if ref not in m.resources:
+            out.append(finding("cp.identifierref-unresolved", file, r_el.sourceline,
+                               f"dependency refers to resource {ref!r}, which does not exist"))
+    # xml:base levels
+    if m.base_levels & {"manifest", "resources"}:
+        levels = ", ".join(sorted(m.base_levels & {"manifest", "resources"}))
+        out.append(finding("cp.xml-base", file, None,
+                           f"xml:base is set at the {levels} level; resolved as the standard says, but Moodle "
+                           "applies only resource-level xml:base and Open edX none (LMS-PITFALLS 22)"))
+    # files
+    missing_reported: set[str] = set()
+
+    def check_path(res: Resource, href: str, line: int | None, launch: bool) -> None:
+        path, kind = resolve(res.base, href)
+        if kind == "absolute":
+            out.append(finding("cp.href-absolute", file, line, f"href {href!r} is not relative to the package"))
+            return
+        if path is None:
+            return
+        if path.startswith("../") or path == "..":
+            out.append(finding("cp.href-absolute", file, line, f"href {href!r} points outside the package"))
+            return
+        referenced.add(path)
+        if files is None:
+            return
+        state, real = files.lookup(path)
+        if state != "ok" and path in missing_reported:
+            return
+        if state == "case":
+            missing_reported.add(path)
+            referenced.add(real or path)
+            out.append(finding("cp.case-mismatch", file, line,
+                               f"{path!r} is referenced but the package has {real!r} (case differs)",
+                               fix=f"change the href to {real!r} or rename the file"))
+        elif state == "missing":
+            missing_reported.add(path)
+            if launch:
+                out.append(finding("cp.launch-missing", file, line,
+                                   f"launch file {path!r} of resource {res.identifier!r} is not in the package"))
+            else:
+                out.append(finding("cp.file-missing", file, line,
+                                   f"{path!r} (resource {res.identifier!r}) is not in the package"))
+
+    for ident in dict.fromkeys(m.resource_order):
+        res = m.resources[ident]
+        if res.href and res.href.strip():
+            check_path(res, res.href, res.line, True)
+        for href, line in res.files:
+            check_path(res, href, line, False)
+    # external metadata files (adlcp:location)
+    for loc in root.iter(f"{{{m.adlcp}}}location"):
+        href = (loc.text or "").strip()
+        if href:
+            path, kind = resolve("", href)
+            if path:
+                referenced.add(path)
+                if files is not None and files.lookup(path)[0] == "missing":
+                    out.append(finding("cp.file-missing", file, loc.sourceline,
+                                       f"metadata file {path!r} (adlcp:location) is not in the package"))
+    out.extend(_check_scores(m, file))
+    if m.standard == "scorm2004":
+        out.extend(_check_sequencing(m, file))
+    else:
+        out.extend(_check_lom12(m, file))
+    return out, referenced
+
+
+def _check_scores(m: Manifest, file: str) -> list[Finding]:
+    out: list[Finding] = []
+    if m.standard == "scorm12":
+        for el in m.root.iter(f"{{{m.adlcp}}}masteryscore"):
+            v = _num(el.text)
+            if v is None or not (0 <= v <= 100):
+                out.append(finding("cp.masteryscore-range", file, el.sourceline,
+                                   f"adlcp:masteryscore {(el.text or '').strip()!r} is not a number 0-100"))
+    else:
+        for el in m.root.iter(f"{{{IMSSS}}}minNormalizedMeasure"):
+            v = _num(el.text)
+            if v is None or not (-1 <= v <= 1):
+                out.append(finding("cp.measure-range", file, el.sourceline,
+                                   f"imsss:minNormalizedMeasure {(el.text or '').strip()!r} is not a number -1..1"))
+    return out
+
+
+def _delivery_ok(seq: etree._Element | None) -> bool:
+    if seq is None:
+        return False
+    dc = seq.find(f"{{{IMSSS}}}deliveryControls")
+    return (dc is not None and (dc.get("completionSetByContent") or "").strip() in ("true", "1")
+            and (dc.get("objectiveSetByContent") or "").strip() in ("true", "1"))
+
+
+def _check_sequencing(m: Manifest, file: str) -> list[Finding]:
+    out: list[Finding] = []
+    collection = {(s.get("ID") or "").strip(): s for s in m.root.iter(f"{{{IMSSS}}}sequencing") if s.get("ID")}
+    for item in m.leaf_items():
+        res = m.resources.get((item.get("identifierref") or "").strip())
+        if res is None or (res.scormtype or "").strip().lower() != "sco":
+            continue
+        seq = item.find(f"{{{IMSSS}}}sequencing")
+        ok = _delivery_ok(seq)
+        if not ok and seq is not None and seq.get("IDRef"):
+            ok = _delivery_ok(collection.get(seq.get("IDRef").strip()))
+        if not ok:
+            out.append(finding("seq.delivery-controls", file, item.sourceline,
+                               f"SCO item {(item.get('identifier') or '').strip()!r} lacks deliveryControls "
+                               "completionSetByContent/objectiveSetByContent=\"true\"; SuccessFactors marks it "
+                               "complete on exit"))
+    maps = list(m.root.iter(f"{{{IMSSS}}}mapInfo"))
+    if maps:
+        out.append(finding("seq.mapinfo", file, maps[0].sourceline,
+                           f"{len(maps)} imsss:mapInfo element(s); Moodle's importer aborts on them"))
+    return out
+
+
+def _text_len(el: etree._Element) -> int:
+    return len("".join(el.itertext()).strip())
+
+
+def _check_lom12(m: Manifest, file: str) -> list[Finding]:
+    out: list[Finding] = []
+    for el in m.root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        q = etree.QName(el)
+        if q.namespace == m.ns and q.localname == "title" and _text_len(el) > 200:
+            out.append(finding("lom.too-long", file, el.sourceline,
+                               f"title is {_text_len(el)} characters; SCORM 1.2 LMSs keep 200"))
+        elif q.namespace not in (m.ns, m.adlcp) and q.localname == "description" and _text_len(el) > 1000:
+            out.append(finding("lom.too-long", file, el.sourceline,
+                               f"metadata description is {_text_len(el)} characters; the limit is 1000"))
+    return out
+
+
+def unlisted(files: FileIndex, referenced: set[str], manifest_rel: str) -> list[str]:
+    from .package import JUNK_RE
+
+    out = []
+    for n in files.names:
+        if n == manifest_rel or n in referenced or JUNK_RE.search(n) or SCHEMA_FILE_RE.search(n):
+            continue
+        out.append(n)
+    return out

@@ -1,0 +1,88 @@
+"""Parse untrusted XML: no entity expansion, no DTD loading, no network, no huge trees.
+
+A DOCTYPE that declares entities or names an external DTD is reported and the document is not parsed further
+at all: the entities are never resolved (XXE, billion laughs).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .findings import Finding, finding
+
+_DOCTYPE_RE = re.compile(rb"<!DOCTYPE\b(.*?)(\[(.*?)\])?\s*>", re.DOTALL | re.IGNORECASE)
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           dtd_validation=False, remove_blank_text=False)
+
+
+def _ascii_view(data: bytes) -> bytes:
+    """An ASCII-compatible view for the DOCTYPE scan, whatever the encoding (UTF-16 manifests exist)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16").encode("utf-8", "replace")
+        except UnicodeDecodeError:
+            return data
+    if len(data) > 1 and (data[0] == 0 or data[1] == 0):
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                return data.decode(enc).encode("utf-8", "replace")
+            except UnicodeDecodeError:
+                continue
+    return data
+
+
+def _line_of(data: bytes, pos: int) -> int:
+    return data.count(b"\n", 0, pos) + 1
+
+
+def parse(data: bytes, name: str) -> tuple[etree._Element | None, list[Finding]]:
+    """Parse `data`; returns (root or None, findings). Never resolves entities or fetches anything."""
+    out: list[Finding] = []
+    view = _ascii_view(data)
+    m = _DOCTYPE_RE.search(view)
+    if m:
+        line = _line_of(view, m.start())
+        decl = m.group(0)
+        if re.search(rb"<!ENTITY", decl, re.IGNORECASE) or (m.group(2) is None and b"<!ENTITY" in view.upper()):
+            out.append(finding("xml.entity-declaration", name, line,
+                               "the DOCTYPE declares entities (XXE / billion-laughs pattern); they were not "
+                               "resolved and the manifest was not parsed further"))
+            return None, out
+        external = re.search(rb"\b(SYSTEM|PUBLIC)\b", m.group(1) or b"")
+        if external:
+            out.append(finding("xml.external-dtd", name, line,
+                               "the DOCTYPE names an external DTD; it was not fetched and the manifest was not "
+                               "parsed further"))
+            return None, out
+        out.append(finding("xml.doctype", name, line, "the manifest has a DOCTYPE; it is ignored"))
+    elif b"<!ENTITY" in view.upper():
+        out.append(finding("xml.entity-declaration", name, None,
+                           "entity declarations found; they were not resolved and the manifest was not parsed"))
+        return None, out
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        msg = exc.msg or str(exc)
+        out.append(finding("xml.not-well-formed", name, line, f"not well-formed XML: {msg}"))
+        return None, out
+    except ValueError as exc:  # e.g. unsupported encoding declarations
+        out.append(finding("xml.not-well-formed", name, None, f"not well-formed XML: {exc}"))
+        return None, out
+    if root is None:
+        out.append(finding("xml.not-well-formed", name, None, "not well-formed XML: no root element"))
+        return None, out
+    docinfo = root.getroottree().docinfo
+    dtd = docinfo.internalDTD
+    if dtd is not None and list(dtd.iterentities()):
+        out.append(finding("xml.entity-declaration", name, None, "the DOCTYPE declares entities; not resolved"))
+        return None, out
+    if docinfo.system_url or docinfo.public_id:
+        out.append(finding("xml.external-dtd", name, None, "the DOCTYPE names an external DTD; not fetched"))
+        return None, out
+    return root, out

@@ -1,0 +1,84 @@
+"""The HTML5 player: `build_player` returns every package file except the manifest.
+
+Shell = templates/index.html.j2 + static/player.js + static/player.css + one runtime adapter from
+static/adapters/; course.json is built by `course.py`. Everything is read with importlib.resources, so the
+player ships inside the wheel, and every output is deterministic bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import jinja2
+from markupsafe import Markup
+
+from scormkit.model import Module
+from scormkit.player.course import build_course, course_json, worst_case_state_length
+
+__all__ = ["RUNTIMES", "build_player", "worst_case_state_length"]
+
+#: Runtime name -> adapter file shipped under adapters/.
+RUNTIMES = {"scorm12": "scorm12.js", "scorm2004": "scorm2004.js", "web": "web.js", "xapi": "xapi.js", "cmi5": "cmi5.js"}
+
+#: Runtimes that talk to an LRS whose origin is only known at launch (endpoint launch parameter / cmi5 fetch URL):
+#: their CSP allows connections to any http(s) origin; every other runtime may connect to its own origin only.
+LRS_RUNTIMES = frozenset({"xapi", "cmi5"})
+
+_RUNTIME_LABELS = {"scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "web": "the web target",
+                   "xapi": "xAPI", "cmi5": "cmi5"}
+
+
+def _static(*parts: str) -> bytes:
+    return resources.files("scormkit.player").joinpath("static", *parts).read_bytes()
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("scormkit.player", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def _script_json(data: object) -> str:
+    """JSON safe inside a <script type="application/json"> element: no '<' can end it early."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str, bytes]:
+    """Every package file except the manifest: index.html, course.json, player.js/css, the adapter, assets.
+
+    Raises ValueError when the runtime has no adapter, or when the worst-case resume data of `module` is
+    longer than `state_budget` characters (LMS-PITFALLS rule 1).
+    """
+    if runtime not in RUNTIMES:
+        raise ValueError(f"no player adapter for runtime {runtime!r}; known runtimes: {', '.join(sorted(RUNTIMES))}")
+    worst = worst_case_state_length(module)
+    if worst > state_budget:
+        label = _RUNTIME_LABELS.get(runtime, runtime)
+        raise ValueError(
+            f"worst-case resume data is {worst} characters, over the {state_budget}-character suspend_data limit "
+            f"of {label}; reduce the number of quiz items or slides, shorten fill-in answers, or use a target "
+            "with a larger limit (SCORM 2004 3rd/4th edition allows 64,000)"
+        )
+    course = build_course(module, runtime, state_budget=state_budget)
+    adapter = f"adapters/{RUNTIMES[runtime]}"
+    html = _environment().get_template("index.html.j2").render(
+        course=course, adapter=adapter, connect_src=Markup("'self' https: http:" if runtime in LRS_RUNTIMES else "'self'"),
+        course_data=Markup(_script_json(course))
+    )
+    files: dict[str, bytes] = {
+        "index.html": html.encode(),
+        "course.json": course_json(course),
+        "player.js": _static("player.js"),
+        "player.css": _static("player.css"),
+        adapter: _static("adapters", RUNTIMES[runtime]),
+    }
+    for path, data in sorted(module.assets.items()):
+        if path in files:
+            raise ValueError(f"asset {path!r} collides with a player file; rename it")
+        files[path] = data
+    return files

@@ -1,0 +1,250 @@
+"""course.json: what the player reads (docs/architecture.md, "Course JSON"), and the resume-data budget.
+
+`build_course` turns a `Module` into the course dictionary; `worst_case_state_length` mirrors the compact
+resume-state encoding of `static/player.js` (function `encodeState`) so a build can refuse a module whose
+resume data could not fit the target's suspend_data limit (LMS-PITFALLS rule 1).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from scormkit.model import (
+    FillInItem,
+    MatchingItem,
+    Module,
+    MultipleChoiceItem,
+    NumericItem,
+    SequencingItem,
+    SingleChoiceItem,
+    TrueFalseItem,
+    response_letter,
+)
+
+COURSE_FORMAT = 1
+STATE_VERSION = 1
+#: Longest text a learner can type into a fill-in box (SCORM 1.2 fill-in responses are <= 255, rule 10).
+FILLIN_MAXLENGTH = 250
+#: Longest text a learner can type into a numeric box.
+NUMERIC_MAXLENGTH = 32
+#: Attempt counter digits assumed for unlimited attempts (the player stops counting at 9999).
+UNLIMITED_ATTEMPT_DIGITS = 4
+#: Bits per character of the bitset strings in the resume state (a 64-character, JSON-safe alphabet).
+BITS_PER_CHAR = 6
+#: Plain-text interaction descriptions are cut to this length (strict LMSs, rule 10).
+DESCRIPTION_MAX = 250
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    # "commonmark" with html disabled: raw HTML in the source is escaped, never passed through.
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def render_markdown(text: str) -> str:
+    """Markdown (CommonMark, no raw HTML) to an HTML fragment."""
+    return _markdown().render(text).strip()
+
+
+def plain_text(text: str) -> str:
+    """Markdown to one line of plain text (for interaction descriptions)."""
+    parts: list[str] = []
+
+    def inline(children) -> None:
+        for token in children or []:
+            if token.type in ("text", "code_inline"):
+                parts.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+            elif token.children:
+                inline(token.children)
+
+    for token in _markdown().parse(text):
+        if token.type == "inline":
+            inline(token.children)
+            parts.append(" ")
+        elif token.type in ("code_block", "fence"):
+            parts.append(token.content + " ")
+    return " ".join("".join(parts).split())
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _description(text: str) -> str:
+    plain = plain_text(text)
+    if len(plain) > DESCRIPTION_MAX:
+        plain = plain[: DESCRIPTION_MAX - 1].rstrip() + "\u2026"
+    return plain
+
+
+def _item(item: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": item.id,
+        "type": item.type,
+        "interactionType": item.interaction_type,
+        "objective": item.objective,
+        "weight": _number(item.weight),
+        "promptHtml": render_markdown(item.prompt),
+        "promptText": _description(item.prompt),
+        "feedback": {"correct": item.feedback.correct, "incorrect": item.feedback.incorrect},
+    }
+    if isinstance(item, (SingleChoiceItem, MultipleChoiceItem)):
+        out["shuffle"] = item.shuffle
+        out["choices"] = [
+            {"id": response_letter(i), "text": c.text, "correct": c.correct, "feedback": c.feedback}
+            for i, c in enumerate(item.choices)
+        ]
+    elif isinstance(item, TrueFalseItem):
+        out["answer"] = item.answer
+    elif isinstance(item, FillInItem):
+        out["accepted"] = list(item.accepted)
+        out["caseSensitive"] = item.case_sensitive
+        out["trim"] = item.trim
+    elif isinstance(item, NumericItem):
+        low, high = item.bounds
+        out["min"] = _number(low)
+        out["max"] = _number(high)
+    elif isinstance(item, MatchingItem):
+        out["sources"] = [{"id": response_letter(i), "text": p.source} for i, p in enumerate(item.pairs)]
+        out["targets"] = [{"id": response_letter(i), "text": p.target} for i, p in enumerate(item.pairs)]
+        out["correct"] = [[response_letter(i), response_letter(i)] for i in range(len(item.pairs))]
+    elif isinstance(item, SequencingItem):
+        out["steps"] = [{"id": response_letter(i), "text": s} for i, s in enumerate(item.steps)]
+    return out
+
+
+def state_key(module: Module) -> str:
+    """Fingerprint of the quiz items: resume answers saved against other items are dropped, not misapplied."""
+    items = [item.model_dump(mode="json") for item in module.items]
+    return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def build_course(module: Module, runtime: str, *, state_budget: int) -> dict[str, Any]:
+    """The course dictionary written as course.json (format 1)."""
+    cfg = module.config
+    credit = None
+    if cfg.credit is not None:
+        credit = {
+            "provider": cfg.credit.provider,
+            "kind": cfg.credit.kind,
+            "credits": cfg.credit.credits,
+            "expires": cfg.credit.expiry_date.isoformat(),
+            "expiresLabel": cfg.credit.expiry_label,
+        }
+    quiz = None
+    if cfg.quiz is not None and module.items:
+        quiz = {
+            "passingScore": cfg.quiz.passing_score / 100,
+            "attempts": cfg.quiz.attempts,
+            "draw": cfg.quiz.draw if cfg.quiz.draw and cfg.quiz.draw < len(module.items) else None,
+            "shuffle": cfg.quiz.shuffle,
+            "feedback": cfg.quiz.feedback,
+            "review": cfg.quiz.review,
+            "items": [_item(item) for item in module.items],
+        }
+    success = cfg.tracking.success or ("quiz" if quiz else "none")
+    pdf = cfg.slides.file.replace("\\", "/").rsplit("/", 1)[-1] if cfg.slides.download else None
+    if pdf is not None and pdf not in module.assets:
+        pdf = "slides.pdf" if "slides.pdf" in module.assets else None
+    return {
+        "format": COURSE_FORMAT,
+        "id": cfg.id,
+        "version": cfg.version,
+        "title": cfg.title,
+        "language": cfg.language,
+        "descriptionHtml": render_markdown(cfg.description),
+        "authors": [{"name": a.name, "affiliation": a.affiliation} for a in cfg.authors],
+        "publisher": cfg.publisher,
+        "published": None if cfg.published is None else str(cfg.published) if isinstance(cfg.published, int)
+        else cfg.published.isoformat(),
+        "updated": cfg.updated.isoformat(),
+        "disclosures": [{"person": d.person, "statement": d.statement} for d in cfg.disclosures],
+        "credit": credit,
+        "objectives": [{"id": o.id, "text": o.text} for o in cfg.objectives],
+        "slides": [
+            {"title": s.title, "text": s.text, "image": s.image, "width": s.width, "height": s.height}
+            for s in module.slides
+        ],
+        "pdf": pdf,
+        "quiz": quiz,
+        "tracking": {
+            "completion": cfg.tracking.completion,
+            "slidesRequired": cfg.tracking.slides_required,
+            "success": success,
+        },
+        "runtime": runtime,
+        "stateBudget": state_budget,
+        "stateKey": state_key(module),
+    }
+
+
+def course_json(course: dict[str, Any]) -> bytes:
+    """Deterministic bytes of course.json."""
+    return (json.dumps(course, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+# ---- resume state -------------------------------------------------------------------------------------
+
+def _bitset_length(count: int) -> int:
+    return math.ceil(count / BITS_PER_CHAR)
+
+
+def _worst_answer(item: Any) -> str:
+    """The longest compact answer the player can store for `item` (player.js `answerOf`)."""
+    if isinstance(item, (SingleChoiceItem, TrueFalseItem)):
+        return "z"
+    if isinstance(item, MultipleChoiceItem):
+        return "z" * len(item.choices)
+    if isinstance(item, MatchingItem):
+        return "z" * len(item.pairs)
+    if isinstance(item, SequencingItem):
+        return "z" * len(item.steps)
+    if isinstance(item, FillInItem):
+        # '"' is the worst character: JSON escapes it to two (control characters are replaced by spaces).
+        return '"' * FILLIN_MAXLENGTH
+    if isinstance(item, NumericItem):
+        return '"' * NUMERIC_MAXLENGTH
+    raise TypeError(f"unknown item type {type(item).__name__}")
+
+
+def worst_case_state(module: Module) -> dict[str, Any]:
+    """The resume state with every field at its longest (same keys as player.js `encodeState`)."""
+    slides = max(len(module.slides), 1)
+    items = module.items if module.config.quiz is not None else []
+    attempts = module.config.quiz.attempts if module.config.quiz is not None else 0
+    drawn = len(items)
+    if module.config.quiz is not None and module.config.quiz.draw:
+        drawn = min(drawn, module.config.quiz.draw)
+    return {
+        "v": STATE_VERSION,
+        "h": "f" * 8,
+        "s": 999999,
+        "w": "q",
+        "c": slides - 1,
+        "b": "_" * _bitset_length(slides),
+        "a": int("9" * (len(str(attempts)) if attempts else UNLIMITED_ATTEMPT_DIGITS)),
+        "i": max(drawn - 1, 0),
+        "k": "_" * _bitset_length(len(items)),
+        "x": "_" * _bitset_length(len(items)),
+        "r": [_worst_answer(item) for item in items],
+        "d": 1,
+        "p": 66.67,
+    }
+
+
+def encode_state(state: dict[str, Any]) -> str:
+    """Serialise like JavaScript's JSON.stringify (compact, non-ASCII kept)."""
+    return json.dumps(state, separators=(",", ":"), ensure_ascii=False)
+
+
+def worst_case_state_length(module: Module) -> int:
+    """Characters of the longest resume data the player can save for `module` (LMS-PITFALLS rule 1)."""
+    return len(encode_state(worst_case_state(module)))

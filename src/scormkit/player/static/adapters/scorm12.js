@@ -1,0 +1,118 @@
+/* SCORM 1.2 runtime adapter (window.ScormkitRuntime). RTE 1.2 data model; rules: ../shared/LMS-PITFALLS.md. */
+(function () {
+  'use strict';
+  var api = null, live = false, started = 0, next = 0, objectives = {}, objectiveCount = 0;
+
+  function scan(win) {
+    // Rule 14: this window, then up to 10 parents; cross-origin frames throw, so stop there.
+    for (var n = 0; win && n <= 10; n++) {
+      try { if (win.API) return win.API; } catch (e) { return null; }
+      var up;
+      try { up = win.parent; } catch (e) { return null; }
+      if (!up || up === win) break;
+      win = up;
+    }
+    return null;
+  }
+
+  function findAPI() {
+    var found = scan(window);
+    if (!found) { try { if (window.opener) found = scan(window.opener); } catch (e) { found = null; } }
+    return found;
+  }
+
+  function get(key) { return live ? String(api.LMSGetValue(key) || '') : ''; }
+  function set(key, value) { if (live) api.LMSSetValue(key, String(value)); }
+
+  function two(n) { return (n < 10 ? '0' : '') + n; }
+
+  /* CMITimespan HHHH:MM:SS.SS with at least two hour digits (rule 9). */
+  function timespan(ms) {
+    var cs = Math.max(0, Math.round(ms / 10)), h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60;
+    var s = Math.floor(cs / 100) % 60, f = cs % 100;
+    return two(Math.min(h, 9999)) + ':' + two(m) + ':' + two(s) + '.' + two(f);
+  }
+
+  function fmt(x) { return String(Math.round(x * 100) / 100); }
+
+  /* 1.2 response formats (RTE 3.4.2.7, rule 10): single characters, comma-separated. */
+  function pattern(kind, v) {
+    switch (kind) {
+      case 'single': case 'multiple': case 'sequencing': return v.join(',');
+      case 'truefalse': return v ? 't' : 'f';
+      case 'matching': return v.map(function (p) { return p[0] + '.' + p[1]; }).join(',');
+      case 'fillin': return String(v).slice(0, 255);
+    }
+    return String(v);
+  }
+
+  window.ScormkitRuntime = {
+    start: function () {
+      started = Date.now();
+      api = findAPI();
+      if (!api) return { connected: false, mode: 'normal' };
+      live = String(api.LMSInitialize('')) === 'true';
+      if (!live) return { connected: false, mode: 'normal' };
+      next = parseInt(get('cmi.interactions._count'), 10) || 0;
+      objectiveCount = parseInt(get('cmi.objectives._count'), 10) || 0;
+      for (var i = 0; i < objectiveCount; i++) objectives[get('cmi.objectives.' + i + '.id')] = i;
+      var mastery = parseFloat(get('cmi.student_data.mastery_score'));
+      return {
+        connected: true,
+        mode: get('cmi.core.lesson_mode') || 'normal',
+        credit: get('cmi.core.credit') || 'credit',
+        entry: get('cmi.core.entry'),
+        state: get('cmi.suspend_data') || null,
+        location: get('cmi.core.lesson_location'),
+        learnerName: get('cmi.core.student_name'),
+        masteryScore: isNaN(mastery) ? null : mastery / 100
+      };
+    },
+    saveState: function (text) { set('cmi.suspend_data', text); },
+    bookmark: function (where) { set('cmi.core.lesson_location', where); },
+    recordAnswer: function (a) {
+      var p = 'cmi.interactions.' + next++ + '.';
+      set(p + 'id', a.id);
+      if (a.objective) set(p + 'objectives.0.id', a.objective);
+      var t = a.timestamp;
+      set(p + 'time', two(t.getHours()) + ':' + two(t.getMinutes()) + ':' + two(t.getSeconds()));
+      set(p + 'type', a.type);
+      // 1.2 numeric patterns are one CMIDecimal: a range (min < max) has no 1.2 form, so none is written.
+      if (a.kind === 'fillin') a.correct.accepted.slice(0, 10).forEach(function (x, i) { set(p + 'correct_responses.' + i + '.pattern', x.slice(0, 255)); });
+      else if (a.kind === 'numeric') { if (a.correct.min === a.correct.max) set(p + 'correct_responses.0.pattern', a.correct.min); }
+      else set(p + 'correct_responses.0.pattern', pattern(a.kind, a.correct));
+      set(p + 'weighting', a.weight);
+      if (a.response !== null) set(p + 'student_response', pattern(a.kind, a.response));
+      set(p + 'result', a.result ? 'correct' : 'wrong');
+      set(p + 'latency', timespan(a.latency));
+    },
+    setScore: function (s) {
+      // Rule 5: raw/min/max before lesson_status.
+      set('cmi.core.score.raw', fmt(s.raw));
+      set('cmi.core.score.min', '0');
+      set('cmi.core.score.max', '100');
+    },
+    setObjectives: function (list) {
+      list.forEach(function (o) {
+        var n = objectives[o.id];
+        if (n === undefined) { n = objectives[o.id] = objectiveCount++; set('cmi.objectives.' + n + '.id', o.id); }
+        var p = 'cmi.objectives.' + n + '.';
+        set(p + 'score.raw', fmt(o.raw));
+        set(p + 'score.min', '0');
+        set(p + 'score.max', '100');
+        set(p + 'status', o.success === 'passed' ? 'passed' : o.success === 'failed' ? 'failed' : 'incomplete');
+      });
+    },
+    setStatus: function (st) { set('cmi.core.lesson_status', st.lessonStatus); },
+    commit: function () { if (live) api.LMSCommit(''); },
+    finish: function (opts) {
+      if (!live) return;
+      // Rule 2: "suspend" while not finished, "" when done; never "logout".
+      set('cmi.core.exit', opts.suspend ? 'suspend' : '');
+      set('cmi.core.session_time', timespan(Date.now() - started));
+      api.LMSCommit('');
+      api.LMSFinish('');
+      live = false;
+    }
+  };
+})();

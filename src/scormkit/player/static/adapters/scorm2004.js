@@ -1,0 +1,138 @@
+/* SCORM 2004 runtime adapter (window.ScormkitRuntime). RTE 4.x data model; rules: ../shared/LMS-PITFALLS.md. */
+(function () {
+  'use strict';
+  var api = null, live = false, started = 0, next = 0, objectives = {}, objectiveCount = 0;
+
+  function scan(win) {
+    // Rule 14: this window, then up to 10 parents; cross-origin frames throw, so stop there.
+    for (var n = 0; win && n <= 10; n++) {
+      try { if (win.API_1484_11) return win.API_1484_11; } catch (e) { return null; }
+      var up;
+      try { up = win.parent; } catch (e) { return null; }
+      if (!up || up === win) break;
+      win = up;
+    }
+    return null;
+  }
+
+  function findAPI() {
+    var found = scan(window);
+    if (!found) { try { if (window.opener) found = scan(window.opener); } catch (e) { found = null; } }
+    return found;
+  }
+
+  function get(key) { return live ? String(api.GetValue(key) || '') : ''; }
+  function set(key, value) { if (live) api.SetValue(key, String(value)); }
+
+  function two(n) { return (n < 10 ? '0' : '') + n; }
+
+  /* ISO 8601 duration, at most 2 decimals (RTE 4.1.4, rule 9). */
+  function duration(ms) {
+    var cs = Math.max(0, Math.round(ms / 10)), h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60;
+    var s = (cs % 6000) / 100;
+    return 'PT' + (h ? h + 'H' : '') + (m ? m + 'M' : '') + (Math.round(s * 100) / 100) + 'S';
+  }
+
+  /* CMITime, local time without a zone designator (valid for every conformant LMS). */
+  function timestamp(t) {
+    return t.getFullYear() + '-' + two(t.getMonth() + 1) + '-' + two(t.getDate()) + 'T' + two(t.getHours()) + ':' +
+      two(t.getMinutes()) + ':' + two(t.getSeconds());
+  }
+
+  function fmt(x) { return String(Math.round(x * 100) / 100); }
+
+  /* A characterstring inside a response: no delimiter tokens, no leading "{" (read as a lang/property tag). */
+  function text(v) { return String(v).replace(/\[([,.:])\]/g, '$1').replace(/^\{/, '(').slice(0, 250); }
+
+  /* 2004 response formats (RTE 4.2.9, rule 10): [,] [.] delimiters, true/false words. */
+  function pattern(kind, v) {
+    switch (kind) {
+      case 'single': case 'multiple': case 'sequencing': return v.join('[,]');
+      case 'truefalse': return v ? 'true' : 'false';
+      case 'matching': return v.map(function (p) { return p[0] + '[.]' + p[1]; }).join('[,]');
+      case 'fillin': return text(v);
+    }
+    return String(v);
+  }
+
+  function objectiveIndex(id) {
+    var n = objectives[id];
+    if (n === undefined) { n = objectives[id] = objectiveCount++; set('cmi.objectives.' + n + '.id', id); }
+    return n;
+  }
+
+  window.ScormkitRuntime = {
+    start: function () {
+      started = Date.now();
+      api = findAPI();
+      if (!api) return { connected: false, mode: 'normal' };
+      live = String(api.Initialize('')) === 'true';
+      if (!live) return { connected: false, mode: 'normal' };
+      next = parseInt(get('cmi.interactions._count'), 10) || 0;
+      objectiveCount = parseInt(get('cmi.objectives._count'), 10) || 0;
+      for (var i = 0; i < objectiveCount; i++) objectives[get('cmi.objectives.' + i + '.id')] = i;
+      var mastery = parseFloat(get('cmi.scaled_passing_score'));
+      return {
+        connected: true,
+        mode: get('cmi.mode') || 'normal',
+        credit: get('cmi.credit') || 'credit',
+        entry: get('cmi.entry'),
+        state: get('cmi.suspend_data') || null,
+        location: get('cmi.location'),
+        learnerName: get('cmi.learner_name'),
+        masteryScore: isNaN(mastery) ? null : mastery
+      };
+    },
+    saveState: function (t) { set('cmi.suspend_data', t); },
+    bookmark: function (where) { set('cmi.location', where); },
+    recordAnswer: function (a) {
+      var p = 'cmi.interactions.' + next++ + '.';
+      set(p + 'id', a.id);
+      set(p + 'type', a.type);
+      if (a.objective) set(p + 'objectives.0.id', a.objective);
+      set(p + 'timestamp', timestamp(a.timestamp));
+      if (a.kind === 'fillin') {
+        var flag = a.correct.caseSensitive ? '{case_matters=true}' : '{case_matters=false}';
+        a.correct.accepted.slice(0, 10).forEach(function (x, i) { set(p + 'correct_responses.' + i + '.pattern', flag + text(x)); });
+      } else if (a.kind === 'numeric') {
+        set(p + 'correct_responses.0.pattern', a.correct.min + '[:]' + a.correct.max);
+      } else set(p + 'correct_responses.0.pattern', pattern(a.kind, a.correct));
+      set(p + 'weighting', a.weight);
+      if (a.response !== null) set(p + 'learner_response', pattern(a.kind, a.response));
+      set(p + 'result', a.result ? 'correct' : 'incorrect');
+      set(p + 'latency', duration(a.latency));
+      if (a.description) set(p + 'description', text(a.description));
+    },
+    setScore: function (s) {
+      // Rule 5: score before success_status / completion_status.
+      set('cmi.score.scaled', s.scaled);
+      set('cmi.score.raw', fmt(s.raw));
+      set('cmi.score.min', '0');
+      set('cmi.score.max', '100');
+    },
+    setObjectives: function (list) {
+      list.forEach(function (o) {
+        var p = 'cmi.objectives.' + objectiveIndex(o.id) + '.';
+        set(p + 'score.scaled', o.scaled);
+        set(p + 'score.raw', fmt(o.raw));
+        set(p + 'score.min', '0');
+        set(p + 'score.max', '100');
+        set(p + 'success_status', o.success);
+        set(p + 'completion_status', o.completion);
+      });
+    },
+    setStatus: function (st) {
+      set('cmi.success_status', st.success);
+      set('cmi.completion_status', st.completion);
+    },
+    commit: function () { if (live) api.Commit(''); },
+    finish: function (opts) {
+      if (!live) return;
+      set('cmi.exit', opts.suspend ? 'suspend' : 'normal');
+      set('cmi.session_time', duration(Date.now() - started));
+      // Rule 4: no Commit right before Terminate; Terminate commits.
+      api.Terminate('');
+      live = false;
+    }
+  };
+})();

@@ -1,0 +1,210 @@
+"""scormkit.player: course.json, Markdown, resume-data budget, index.html and the shell files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import re
+
+import pytest
+
+from scormkit.model import Module, ModuleConfig, QuizFile, Slide
+from scormkit.player import RUNTIMES, build_player
+from scormkit.player.course import (
+    FILLIN_MAXLENGTH,
+    build_course,
+    plain_text,
+    render_markdown,
+    worst_case_state,
+    worst_case_state_length,
+)
+
+SHELL = ("index.html", "player.js", "player.css")
+
+
+def make_module(*, title: str = "Pain basics", items: list[dict] | None = None, slides: int = 3,
+                credit: dict | None = None, quiz: dict | None = None, description: str = "Learn **this**.") -> Module:
+    config = ModuleConfig.model_validate({
+        "id": "pain-basics", "version": "1.0.0", "title": title, "language": "fr-FR",
+        "description": description,
+        "authors": [{"name": "A. Author", "affiliation": "Clinic"}], "publisher": "Pub",
+        "published": 2010, "updated": dt.date(2010, 9, 22),
+        "disclosures": [{"person": "A. Author", "statement": "None"}],
+        "credit": credit or {"provider": "ESMO", "expires": 2012},
+        "objectives": [{"id": "one", "text": "First"}, {"id": "two", "text": "Second"}],
+        "quiz": quiz if quiz is not None else {"passing_score": 75, "attempts": 2},
+    })
+    quiz_items = QuizFile.model_validate({"items": items if items is not None else ITEMS}).items
+    return Module(
+        config=config, items=quiz_items,
+        slides=[Slide(number=n, title=f"Slide {n}", text=f"Text {n}", image=f"slides/{n:03d}.webp",
+                      width=1280, height=720) for n in range(1, slides + 1)],
+        assets={**{f"slides/{n:03d}.webp": b"img%d" % n for n in range(1, slides + 1)}, "slides.pdf": b"%PDF"},
+    )
+
+
+ITEMS = [
+    {"id": "s1", "type": "single", "objective": "one", "prompt": "Pick *one*",
+     "choices": [{"text": "A", "correct": True, "feedback": "yes"}, {"text": "B"}]},
+    {"id": "m1", "type": "multiple", "objective": "one", "weight": 2, "prompt": "Pick some",
+     "choices": [{"text": "A", "correct": True}, {"text": "B", "correct": True}, {"text": "C"}]},
+    {"id": "t1", "type": "truefalse", "objective": "two", "prompt": "True?", "answer": False},
+    {"id": "f1", "type": "fillin", "objective": "two", "prompt": "Name it", "accepted": ["naloxone"]},
+    {"id": "n1", "type": "numeric", "objective": "two", "prompt": "How many?", "answer": 10, "tolerance": 0.5},
+    {"id": "p1", "type": "matching", "objective": "one", "prompt": "Match",
+     "pairs": [{"source": "x", "target": "1"}, {"source": "y", "target": "2"}]},
+    {"id": "q1", "type": "sequencing", "objective": "one", "prompt": "Order",
+     "steps": ["first", "second", "third"]},
+]
+
+
+def test_course_json_fields() -> None:
+    course = build_course(make_module(), "scorm12", state_budget=4096)
+    assert course["format"] == 1
+    assert (course["id"], course["version"], course["language"]) == ("pain-basics", "1.0.0", "fr-FR")
+    assert course["descriptionHtml"] == "<p>Learn <strong>this</strong>.</p>"
+    assert course["authors"] == [{"name": "A. Author", "affiliation": "Clinic"}]
+    assert (course["published"], course["updated"]) == ("2010", "2010-09-22")
+    assert course["disclosures"] == [{"person": "A. Author", "statement": "None"}]
+    assert course["credit"] == {"provider": "ESMO", "kind": "CME", "credits": None,
+                                "expires": "2012-12-31", "expiresLabel": "2012"}
+    assert course["objectives"][0] == {"id": "one", "text": "First"}
+    assert course["slides"][0] == {"title": "Slide 1", "text": "Text 1", "image": "slides/001.webp",
+                                   "width": 1280, "height": 720}
+    assert course["pdf"] == "slides.pdf"
+    assert course["tracking"] == {"completion": "slides_and_quiz", "slidesRequired": 1.0, "success": "quiz"}
+    assert (course["runtime"], course["stateBudget"]) == ("scorm12", 4096)
+    quiz = course["quiz"]
+    assert (quiz["passingScore"], quiz["attempts"], quiz["draw"], quiz["feedback"], quiz["review"]) == (
+        0.75, 2, None, "immediate", True)
+    items = {i["id"]: i for i in quiz["items"]}
+    assert items["s1"]["interactionType"] == "choice"
+    assert items["s1"]["promptHtml"] == "<p>Pick <em>one</em></p>"
+    assert items["s1"]["promptText"] == "Pick one"
+    assert items["s1"]["choices"][0] == {"id": "a", "text": "A", "correct": True, "feedback": "yes"}
+    assert items["m1"]["weight"] == 2
+    assert items["t1"]["answer"] is False and items["t1"]["interactionType"] == "true-false"
+    assert (items["f1"]["accepted"], items["f1"]["caseSensitive"], items["f1"]["trim"]) == (["naloxone"], False, True)
+    assert (items["n1"]["min"], items["n1"]["max"]) == (9.5, 10.5)
+    assert items["p1"]["sources"] == [{"id": "a", "text": "x"}, {"id": "b", "text": "y"}]
+    assert items["p1"]["correct"] == [["a", "a"], ["b", "b"]]
+    assert [s["id"] for s in items["q1"]["steps"]] == ["a", "b", "c"]
+
+
+def test_markdown_refuses_raw_html() -> None:
+    html = render_markdown('Hi <script>alert(1)</script> <b onclick="x">b</b>')
+    assert "<script>" not in html and "<b " not in html
+    assert "&lt;script&gt;" in html
+    assert plain_text("A *b*\nc `d`") == "A b c d"
+
+
+def test_description_markdown_is_escaped_in_course() -> None:
+    course = build_course(make_module(description="<img src=x onerror=alert(1)>"), "web", state_budget=100000)
+    assert "<img" not in course["descriptionHtml"]
+
+
+def test_worst_case_state_length_counts_every_field() -> None:
+    module = make_module()
+    state = worst_case_state(module)
+    assert len(state["r"]) == len(ITEMS)
+    # fill-in: 250 characters that JSON escapes to two each, plus quotes
+    assert len(json.dumps(state["r"][3])) == 2 * FILLIN_MAXLENGTH + 2
+    assert worst_case_state_length(module) == len(json.dumps(state, separators=(",", ":"), ensure_ascii=False))
+    bigger = make_module(items=ITEMS + [dict(ITEMS[3], id="f2")])
+    assert worst_case_state_length(bigger) == worst_case_state_length(module) + 2 * FILLIN_MAXLENGTH + 3
+
+
+def test_budget_error_is_clear() -> None:
+    many = [dict(ITEMS[3], id=f"f{n}") for n in range(10)]
+    module = make_module(items=many)
+    worst = worst_case_state_length(module)
+    assert worst > 4096
+    with pytest.raises(ValueError) as caught:
+        build_player(module, "scorm12", state_budget=4096)
+    message = str(caught.value)
+    assert f"worst-case resume data is {worst} characters" in message
+    assert "4096-character suspend_data limit of SCORM 1.2" in message
+    assert "reduce" in message
+    build_player(module, "scorm2004", state_budget=64000)  # fits the 3rd/4th edition limit
+
+
+def test_unknown_runtime() -> None:
+    with pytest.raises(ValueError, match="no player adapter for runtime 'xapi2'"):
+        build_player(make_module(), "xapi2", state_budget=4096)
+
+
+@pytest.mark.parametrize("runtime", sorted(RUNTIMES))
+def test_file_list_and_determinism(runtime: str) -> None:
+    module = make_module()
+    first = build_player(module, runtime, state_budget=64000)
+    assert first == build_player(module, runtime, state_budget=64000)
+    assert sorted(first) == sorted(
+        ["index.html", "course.json", "player.js", "player.css", f"adapters/{runtime}.js", "slides.pdf",
+         "slides/001.webp", "slides/002.webp", "slides/003.webp"])
+    assert all(isinstance(v, bytes) for v in first.values())
+    assert json.loads(first["course.json"])["runtime"] == runtime
+
+
+def test_shell_has_no_absolute_urls_or_inline_handlers() -> None:
+    files = build_player(make_module(), "scorm2004", state_budget=64000)
+    for name in (*SHELL, "adapters/scorm2004.js", "course.json"):
+        text = files[name].decode()
+        assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.I), name
+        assert "http:" not in text and "https:" not in text, name
+    for name in ("adapters/scorm12.js", "adapters/web.js"):
+        text = build_player(make_module(), name[9:-3], state_budget=64000)[name].decode()
+        assert "http:" not in text and "https:" not in text
+    html = files["index.html"].decode()
+    assert not re.search(r"\son[a-z]+\s*=", html)
+    assert "<style" not in html and "style=" not in html
+    assert "document.cookie" not in files["player.js"].decode()
+    # No synchronous XHR anywhere (LMS-PITFALLS rule 3).
+    for name, data in files.items():
+        if name.endswith(".js"):
+            assert "XMLHttpRequest" not in data.decode()
+
+
+def test_index_html() -> None:
+    html = build_player(make_module(title="Pain <script>alert(1)</script> & more"), "scorm12",
+                        state_budget=4096)["index.html"].decode()
+    assert '<html lang="fr-FR">' in html
+    assert "<title>Pain &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</title>" in html
+    assert "<script>alert(1)" not in html
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    policy = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+    assert policy["default-src"] == "'none'"
+    for directive in ("script-src", "style-src", "img-src", "connect-src"):
+        assert policy[directive] == "'self'"
+    assert '<script src="adapters/scorm12.js" defer></script>' in html
+    # The embedded course data cannot end its <script> element early.
+    data = re.search(r'<script type="application/json" id="course-data">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in data
+    assert json.loads(data)["title"] == "Pain <script>alert(1)</script> & more"
+
+
+def test_only_lrs_runtimes_may_connect_elsewhere() -> None:
+    def policy(runtime: str) -> dict[str, str]:
+        html = build_player(make_module(), runtime, state_budget=64000)["index.html"].decode()
+        csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+        return dict(part.strip().split(" ", 1) for part in csp.split(";"))
+
+    for runtime in RUNTIMES:
+        expected = "'self' https: http:" if runtime in ("xapi", "cmi5") else "'self'"
+        assert policy(runtime)["connect-src"] == expected, runtime
+        assert policy(runtime)["script-src"] == "'self'"
+
+
+def test_shell_size_budget() -> None:
+    files = build_player(make_module(), "scorm12", state_budget=4096)
+    total = sum(len(gzip.compress(files[n], mtime=0)) for n in (*SHELL, "adapters/scorm12.js"))
+    assert total <= 25 * 1024, total
+
+
+def test_player_ships_in_the_package_data() -> None:
+    from importlib import resources
+
+    root = resources.files("scormkit.player")
+    for path in ("templates/index.html.j2", "static/player.js", "static/player.css",
+                 "static/adapters/scorm12.js", "static/adapters/scorm2004.js", "static/adapters/web.js"):
+        assert root.joinpath(path).is_file(), path

@@ -99,8 +99,9 @@ def test_masteryscore_from_passing_score():
     assert one(manifest(), "//cp:item/adlcp:masteryscore/text()") == "80"
     assert one(manifest(make_module(quiz=QuizOptions(passing_score=0))), "//adlcp:masteryscore/text()") == "0"
     assert one(manifest(make_module(quiz=QuizOptions(passing_score=100))), "//adlcp:masteryscore/text()") == "100"
-    # A fractional score is rounded up: an LMS grading from it never passes a learner the player fails.
-    assert one(manifest(make_module(quiz=QuizOptions(passing_score=79.5))), "//adlcp:masteryscore/text()") == "80"
+    # masteryscore is an integer in SCORM 1.2, so the model takes whole percents only: player and LMS agree.
+    with pytest.raises(ValueError, match="passing_score"):
+        QuizOptions(passing_score=79.5)
 
 
 def test_no_masteryscore_without_quiz_success():
@@ -194,7 +195,11 @@ def test_unsafe_file_lists_are_a_scormkit_bug(files, problem):
 
 
 def test_version_too_long_for_ims_cp_is_a_user_error():
-    module = make_module(version="1.0.0-beta.1+build.20240101")
+    # module.yaml cannot give such a version (the model caps it at 20), but a Module built in code can.
+    with pytest.raises(ValueError, match="version"):
+        make_module(version="1.0.0-beta.1+build.20240101")
+    module = make_module()
+    module = module.model_copy(update={"config": module.config.model_copy(update={"version": "1.0.0-beta.1+build.20240101"})})
     with pytest.raises(ScormkitError) as caught:
         get_target("scorm12").build_manifest(module, PLAYER_FILES)
     (diagnostic,) = caught.value.report.errors

@@ -119,8 +119,8 @@ def test_objectives_primary_and_one_per_learning_objective(edition):
 
 
 def test_min_normalized_measure_follows_passing_score():
-    root = manifest(module=make_module(quiz=QuizOptions(passing_score=75.5)))
-    assert one(root, "//imsss:primaryObjective/imsss:minNormalizedMeasure/text()") == "0.755"
+    root = manifest(module=make_module(quiz=QuizOptions(passing_score=75)))
+    assert one(root, "//imsss:primaryObjective/imsss:minNormalizedMeasure/text()") == "0.75"
 
 
 @pytest.mark.parametrize("module", [no_quiz_module(), make_module(tracking=Tracking(success="none"))],

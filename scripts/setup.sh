@@ -2,7 +2,8 @@
 # Everything scormkit and its test suite need on a fresh Debian machine (run as root, or with sudo for apt).
 # Python: scormkit itself + test tools. Debian: chromium (Playwright drives Debian's build; never
 # `playwright install`), xmllint for the validate benchmark. npm: scorm-again (the LMS runtime of the
-# browser tests) and the other test-only JS packages pinned in package-lock.json.
+# browser tests), Learning Locker's xapi-validation and the other test-only JS packages pinned in
+# package-lock.json; Ralph, the test LRS, in .lrs/venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,3 +14,5 @@ if ! command -v chromium >/dev/null || ! command -v xmllint >/dev/null; then
 fi
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 npm ci --no-audit --no-fund --loglevel=error
+# The LRS of the xAPI/cmi5 journeys (Ralph), in its own virtualenv: scripts/lrs-setup.sh says why.
+bash scripts/lrs-setup.sh

@@ -140,7 +140,7 @@ def test_file_list_and_determinism(runtime: str) -> None:
     first = build_player(module, runtime, state_budget=64000)
     assert first == build_player(module, runtime, state_budget=64000)
     assert sorted(first) == sorted(
-        ["index.html", "course.json", "player.js", "player.css", f"adapters/{runtime}.js", "slides.pdf",
+        ["index.html", "course.json", "player.js", "player.css", f"adapters/{RUNTIMES[runtime]}", "slides.pdf",
          "slides/001.webp", "slides/002.webp", "slides/003.webp"])
     assert all(isinstance(v, bytes) for v in first.values())
     assert json.loads(first["course.json"])["runtime"] == runtime

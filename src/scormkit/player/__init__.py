@@ -19,7 +19,8 @@ from scormkit.player.course import build_course, course_json, worst_case_state_l
 __all__ = ["RUNTIMES", "build_player", "worst_case_state_length"]
 
 #: Runtime name -> adapter file shipped under adapters/.
-RUNTIMES = {"scorm12": "scorm12.js", "scorm2004": "scorm2004.js", "web": "web.js", "xapi": "xapi.js", "cmi5": "cmi5.js"}
+# xAPI and cmi5 share one adapter (it tells them apart by the launch parameters and course.json runtime).
+RUNTIMES = {"scorm12": "scorm12.js", "scorm2004": "scorm2004.js", "web": "web.js", "xapi": "xapi.js", "cmi5": "xapi.js"}
 
 #: Runtimes that talk to an LRS whose origin is only known at launch (endpoint launch parameter / cmi5 fetch URL):
 #: their CSP allows connections to any http(s) origin; every other runtime may connect to its own origin only.

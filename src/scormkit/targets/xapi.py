@@ -51,11 +51,6 @@ class XapiTargetBase(Target):
         files[DEFINITIONS_FILE] = activities_json(module, self.iris(module))
         return {path: files[path] for path in sorted(files)}
 
-    def check_module(self, module: Module) -> None:
-        # IMS CP's 20-character `version` limit (base class) does not apply: neither tincan.xml nor cmi5.xml
-        # carries the module version.
-        return None
-
 
 @register
 class XapiTarget(XapiTargetBase):

@@ -1,5 +1,5 @@
-/* xAPI and cmi5 runtime adapter (window.ScormkitRuntime). One file serves both runtimes (cmi5.js is the same
-   file): course.runtime says which launch sequence to follow. Spec references: xAPI 1.0.3, cmi5 (quartz);
+/* xAPI and cmi5 runtime adapter (window.ScormkitRuntime). One file serves both runtimes (the cmi5 package
+   ships it as adapters/xapi.js too): course.runtime says which launch sequence to follow. Spec references: xAPI 1.0.3, cmi5 (quartz);
    rules: ../shared/LMS-PITFALLS.md 3, 8, 16, 17, 18; design and statement list: docs/xapi-cmi5.md.
 
    Launch-time reads (cmi5 token, LMS.LaunchData, resume state) use synchronous XHR because the adapter

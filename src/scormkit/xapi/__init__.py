@@ -1,0 +1,258 @@
+"""xAPI vocabulary shared by the xapi and cmi5 targets: IRIs derived from the module id, activity definitions.
+
+Every IRI is absolute (LMS-PITFALLS rule 17; cmi5 3.0.0.0-1) and derived from the module id only, never from the
+version, so statements of every release of a module land on the same activities (rule 13). The base is
+configurable (docs/xapi-cmi5.md, "Identifiers"): `iri_base=` on the target, else the SCORMKIT_XAPI_IRI_BASE
+environment variable, else DEFAULT_IRI_BASE.
+
+Activity definitions are built with the `tincan` package, so their JSON shape (interactionType,
+correctResponsesPattern, choices/source/target) is the one the xAPI 1.0.3 spec and its reference library use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
+
+from scormkit.model import (
+    FillInItem,
+    MatchingItem,
+    Module,
+    MultipleChoiceItem,
+    NumericItem,
+    SequencingItem,
+    SingleChoiceItem,
+    TrueFalseItem,
+    response_letter,
+)
+
+if TYPE_CHECKING:  # `tincan` is imported lazily: the other targets build without it
+    from tincan import ActivityDefinition, InteractionComponent
+
+#: `.example` is reserved (RFC 2606), so the default never collides with anyone's real activities. Publishers
+#: should set their own base (a domain they control) before the first release: changing it later splits the
+#: learner records in the LRS, like changing the module id would.
+DEFAULT_IRI_BASE = "https://scormkit.example/xapi"
+IRI_BASE_ENV = "SCORMKIT_XAPI_IRI_BASE"
+
+#: Names of the files the xapi / cmi5 targets add beside the player: every activity definition, as xAPI JSON.
+DEFINITIONS_FILE = "xapi.json"
+
+# xAPI / ADL vocabulary (ADL Vocabulary, http://adlnet.gov/expapi/...; cmi5 section 9.3).
+ACTIVITY_TYPES = {
+    "course": "http://adlnet.gov/expapi/activities/course",
+    "module": "http://adlnet.gov/expapi/activities/module",
+    "assessment": "http://adlnet.gov/expapi/activities/assessment",
+    "interaction": "http://adlnet.gov/expapi/activities/cmi.interaction",
+    "objective": "http://adlnet.gov/expapi/activities/objective",
+    "slide": "http://id.tincanapi.com/activitytype/slide",
+}
+
+# Plain-text limits for names and descriptions in definitions (strict LMS reports cut longer ones anyway).
+_NAME_MAX = 250
+_DESCRIPTION_MAX = 1000
+
+_IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*$")
+
+
+class IriError(ValueError):
+    """An IRI base that cannot make absolute IRIs."""
+
+
+def check_iri_base(base: str) -> str:
+    """The base without a trailing slash; raises IriError unless it is an absolute http(s) IRI without query."""
+    base = base.strip().rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in base:
+        raise IriError(
+            f"xAPI IRI base {base!r} must be an absolute http(s) IRI without query or fragment, "
+            "e.g. https://learning.example.org/xapi (cmi5 3.0.0.0-1: ids are absolute IRIs)"
+        )
+    return base
+
+
+def resolve_iri_base(explicit: str | None = None) -> str:
+    """The IRI base in force: explicit option, else $SCORMKIT_XAPI_IRI_BASE, else DEFAULT_IRI_BASE."""
+    return check_iri_base(explicit or os.environ.get(IRI_BASE_ENV) or DEFAULT_IRI_BASE)
+
+
+def is_absolute_iri(value: str) -> bool:
+    """True for an absolute IRI with scheme and authority and no whitespace (what cmi5 and rule 17 demand)."""
+    return bool(_IRI_RE.match(value))
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="-._~")
+
+
+@dataclass(frozen=True)
+class Iris:
+    """The IRIs of one module's activities."""
+
+    base: str
+    module_id: str
+
+    @classmethod
+    def of(cls, module: Module, base: str | None = None) -> Iris:
+        return cls(resolve_iri_base(base), module.config.id)
+
+    @property
+    def course(self) -> str:
+        """The module as an xAPI activity: tincan.xml's activity, cmi5's course id."""
+        return f"{self.base}/{_segment(self.module_id)}"
+
+    @property
+    def au(self) -> str:
+        """The cmi5 AU (publisher id; the LMS launches it under an activityId of its own)."""
+        return f"{self.course}/au"
+
+    @property
+    def quiz(self) -> str:
+        return f"{self.course}/quiz"
+
+    def slide(self, number: int) -> str:
+        return f"{self.course}/slides/{number}"
+
+    def item(self, item_id: str) -> str:
+        return f"{self.course}/items/{_segment(item_id)}"
+
+    def objective(self, objective_id: str) -> str:
+        return f"{self.course}/objectives/{_segment(objective_id)}"
+
+
+def _text(value: str, limit: int) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "\u2026"
+
+
+def _plain(markdown: str) -> str:
+    from scormkit.targets._text import markdown_to_text  # shared Markdown -> text of the manifest writers
+
+    return " ".join(markdown_to_text(markdown).split())
+
+
+def _tincan():
+    """The `tincan` package, imported when a definition is first built (only the xapi and cmi5 targets need it)."""
+    import tincan
+
+    return tincan
+
+
+def _component(component_id: str, text: str, lang: str) -> InteractionComponent:
+    return _tincan().InteractionComponent(id=component_id, description={lang: _text(text, _NAME_MAX)})
+
+
+def _fillin_pattern(item: FillInItem, answer: str) -> str:
+    # xAPI 1.0.3 Data 2.4.4.1.2 "fill-in": {case_matters=...} prefix; "[,]" separates answers, so it may not
+    # appear inside one.
+    return "{case_matters=" + ("true" if item.case_sensitive else "false") + "}" + answer.replace("[,]", ",")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def interaction_definition(item: Any, number: int, lang: str) -> ActivityDefinition:
+    """The cmi.interaction definition of one quiz item (xAPI 1.0.3 Data 2.4.4.1, interaction activities)."""
+    fields: dict[str, Any] = {
+        "type": ACTIVITY_TYPES["interaction"],
+        "name": {lang: f"Question {number}: {item.id}"},
+        "description": {lang: _text(_plain(item.prompt), _DESCRIPTION_MAX)},
+        "interaction_type": item.interaction_type,
+    }
+    if isinstance(item, (SingleChoiceItem, MultipleChoiceItem)):
+        fields["choices"] = [_component(response_letter(i), c.text, lang) for i, c in enumerate(item.choices)]
+        fields["correct_responses_pattern"] = [
+            "[,]".join(response_letter(i) for i, c in enumerate(item.choices) if c.correct)
+        ]
+    elif isinstance(item, TrueFalseItem):
+        fields["correct_responses_pattern"] = ["true" if item.answer else "false"]
+    elif isinstance(item, FillInItem):
+        fields["correct_responses_pattern"] = [_fillin_pattern(item, answer) for answer in item.accepted]
+    elif isinstance(item, NumericItem):
+        low, high = item.bounds
+        fields["correct_responses_pattern"] = [
+            _number(low) if low == high else f"{_number(low)}[:]{_number(high)}"
+        ]
+    elif isinstance(item, MatchingItem):
+        fields["source"] = [_component(response_letter(i), p.source, lang) for i, p in enumerate(item.pairs)]
+        fields["target"] = [_component(response_letter(i), p.target, lang) for i, p in enumerate(item.pairs)]
+        fields["correct_responses_pattern"] = [
+            "[,]".join(f"{response_letter(i)}[.]{response_letter(i)}" for i in range(len(item.pairs)))
+        ]
+    elif isinstance(item, SequencingItem):
+        # xAPI 1.0.3 Data 2.4.4.1.1: a sequencing interaction lists its steps as `choices` (`steps` belongs
+        # to the performance type).
+        fields["choices"] = [_component(response_letter(i), s, lang) for i, s in enumerate(item.steps)]
+        fields["correct_responses_pattern"] = ["[,]".join(response_letter(i) for i in range(len(item.steps)))]
+    else:  # pragma: no cover - the model's discriminated union has no other type
+        raise TypeError(f"unknown item type {type(item).__name__}")
+    return _tincan().ActivityDefinition(**fields)
+
+
+def course_definition(module: Module) -> ActivityDefinition:
+    lang = module.config.language
+    return _tincan().ActivityDefinition(
+        type=ACTIVITY_TYPES["course"],
+        name={lang: _text(module.config.title, _NAME_MAX)},
+        description={lang: _text(_plain(module.config.description), _DESCRIPTION_MAX)},
+    )
+
+
+def activities(module: Module, iris: Iris) -> dict[str, Any]:
+    """Every activity of the module as xAPI JSON objects, keyed the way the runtime adapters look them up."""
+    lang = module.config.language
+    Activity, ActivityDefinition = _tincan().Activity, _tincan().ActivityDefinition
+
+    def as_json(activity_id: str, definition: ActivityDefinition) -> dict[str, Any]:
+        return json.loads(Activity(id=activity_id, definition=definition).to_json())
+
+    return {
+        "format": 1,
+        "language": lang,
+        "course": as_json(iris.course, course_definition(module)),
+        "quiz": None
+        if module.config.quiz is None or not module.items
+        else as_json(
+            iris.quiz,
+            ActivityDefinition(
+                type=ACTIVITY_TYPES["assessment"],
+                name={lang: _text(f"Quiz: {module.config.title}", _NAME_MAX)},
+                description={lang: f"{len(module.items)} questions"},
+            ),
+        ),
+        "slides": [
+            as_json(
+                iris.slide(slide.number),
+                ActivityDefinition(
+                    type=ACTIVITY_TYPES["slide"],
+                    name={lang: _text(slide.title or f"Slide {slide.number}", _NAME_MAX)},
+                    description={lang: f"Slide {slide.number} of {len(module.slides)}"},
+                ),
+            )
+            for slide in module.slides
+        ],
+        "items": {
+            item.id: as_json(iris.item(item.id), interaction_definition(item, n, lang))
+            for n, item in enumerate(module.items, start=1)
+        },
+        "objectives": {
+            objective.id: as_json(
+                iris.objective(objective.id),
+                ActivityDefinition(
+                    type=ACTIVITY_TYPES["objective"],
+                    name={lang: _text(objective.text, _NAME_MAX)},
+                ),
+            )
+            for objective in module.config.objectives
+        },
+    }
+
+
+def activities_json(module: Module, iris: Iris) -> bytes:
+    """Deterministic bytes of xapi.json."""
+    return (json.dumps(activities(module, iris), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()

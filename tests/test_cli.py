@@ -145,3 +145,21 @@ def test_info_names_standard_title_and_mastery(packed):
     assert facts["title"] == "Practical Tips for the Management of Difficult Pain Problems"
     assert facts["launch"] == "index.html"
     assert str(facts["mastery"]) == "80"
+
+
+def test_module_whose_resume_data_cannot_fit_scorm12_fails_with_what_to_reduce(tmp_path):
+    """LMS-PITFALLS rule 1: the worst-case suspend_data is computed at build time; 1.2 allows 4,096 characters."""
+    src = tmp_path / "module_src"
+    shutil.copytree(MODULE_SRC, src)
+    items = ["items:"]
+    for n in range(24):  # 24 fill-in items whose answers may each be 250 characters long
+        objective = ("stepwise", "interventions", "titration")[n % 3]
+        items += [f"  - id: long{n:02d}", "    type: fillin", f"    objective: {objective}",
+                  f"    prompt: Question {n}", f"    accepted: [{'x' * 250}]"]
+    (src / "quiz.yaml").write_text("\n".join(items) + "\n")
+    out = tmp_path / "dist"
+    result = runner.invoke(app, ["pack", str(src), "--target", "scorm12", "--target", "scorm2004", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "error[scorm12.unsupported] worst-case resume data is" in result.output
+    assert "suspend_data limit of SCORM 1.2; reduce the number of quiz items" in result.output
+    assert not list(out.glob("*.zip"))  # the 2004 zip, which would fit, is not written either

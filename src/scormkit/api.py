@@ -37,6 +37,7 @@ def pack(
 
     All targets are built before the first zip is written, so a failure leaves `out` as it was.
     """
+    from scormkit.player import UnsupportedModule
     from scormkit.source import read_module
 
     chosen = _resolve_targets(targets, edition)
@@ -48,7 +49,7 @@ def pack(
     for target in chosen:
         try:
             built.append((target, target.build(module)))
-        except ValueError as problem:  # a module the target cannot carry, e.g. resume data over budget
+        except UnsupportedModule as problem:  # e.g. resume data over the target's suspend_data budget (rule 1)
             report.error(str(src / "module.yaml"), None, f"{target.name}.unsupported", str(problem))
     if not report.ok:
         raise ScormkitError(report)

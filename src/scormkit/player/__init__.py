@@ -16,7 +16,12 @@ from markupsafe import Markup
 from scormkit.model import Module
 from scormkit.player.course import build_course, course_json, worst_case_state_length
 
-__all__ = ["RUNTIMES", "build_player", "worst_case_state_length"]
+__all__ = ["RUNTIMES", "UnsupportedModule", "build_player", "worst_case_state_length"]
+
+
+class UnsupportedModule(ValueError):
+    """The module cannot be carried by this runtime (its resume data cannot fit, an asset hides a player file):
+    the designer's to fix, reported like a source error."""
 
 #: Runtime name -> adapter file shipped under adapters/.
 # xAPI and cmi5 share one adapter (it tells them apart by the launch parameters and course.json runtime).
@@ -52,15 +57,15 @@ def _script_json(data: object) -> str:
 def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str, bytes]:
     """Every package file except the manifest: index.html, course.json, player.js/css, the adapter, assets.
 
-    Raises ValueError when the runtime has no adapter, or when the worst-case resume data of `module` is
-    longer than `state_budget` characters (LMS-PITFALLS rule 1).
+    Raises ValueError when the runtime has no adapter, and UnsupportedModule when the worst-case resume data of
+    `module` is longer than `state_budget` characters (LMS-PITFALLS rule 1).
     """
     if runtime not in RUNTIMES:
         raise ValueError(f"no player adapter for runtime {runtime!r}; known runtimes: {', '.join(sorted(RUNTIMES))}")
     worst = worst_case_state_length(module)
     if worst > state_budget:
         label = _RUNTIME_LABELS.get(runtime, runtime)
-        raise ValueError(
+        raise UnsupportedModule(
             f"worst-case resume data is {worst} characters, over the {state_budget}-character suspend_data limit "
             f"of {label}; reduce the number of quiz items or slides, shorten fill-in answers, or use a target "
             "with a larger limit (SCORM 2004 3rd/4th edition allows 64,000)"
@@ -80,6 +85,6 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
     }
     for path, data in sorted(module.assets.items()):
         if path in files:
-            raise ValueError(f"asset {path!r} collides with a player file; rename it")
+            raise UnsupportedModule(f"asset {path!r} collides with a player file; rename it")
         files[path] = data
     return files

@@ -112,7 +112,11 @@ def test_worst_case_state_length_counts_every_field() -> None:
     assert len(json.dumps(state["r"][3])) == 2 * FILLIN_MAXLENGTH + 2
     assert worst_case_state_length(module) == len(json.dumps(state, separators=(",", ":"), ensure_ascii=False))
     bigger = make_module(items=ITEMS + [dict(ITEMS[3], id="f2")])
-    assert worst_case_state_length(bigger) == worst_case_state_length(module) + 2 * FILLIN_MAXLENGTH + 3
+    # + the answer (quoted, escaped, comma) + its index in the stored order (",7")
+    assert worst_case_state_length(bigger) == worst_case_state_length(module) + 2 * FILLIN_MAXLENGTH + 3 + 2
+    assert worst_case_state(bigger)["o"] == list(range(8))
+    drawn = make_module(quiz={"passing_score": 75, "draw": 3})
+    assert worst_case_state(drawn)["o"] == [4, 5, 6] and worst_case_state(drawn)["g"] == 1
 
 
 def test_budget_error_is_clear() -> None:
@@ -208,3 +212,17 @@ def test_player_ships_in_the_package_data() -> None:
     for path in ("templates/index.html.j2", "static/player.js", "static/player.css",
                  "static/adapters/scorm12.js", "static/adapters/scorm2004.js", "static/adapters/web.js"):
         assert root.joinpath(path).is_file(), path
+
+
+def test_ui_strings_follow_the_module_language() -> None:
+    from scormkit.player.strings import CATALOGUES, strings_for
+
+    for lang, catalogue in CATALOGUES.items():
+        assert set(catalogue) == set(CATALOGUES["en"]), lang
+        for key, text in catalogue.items():
+            # same placeholders (word order may differ between languages)
+            assert sorted(re.findall(r"\{(\w+)\}", text)) == sorted(re.findall(r"\{(\w+)\}", CATALOGUES["en"][key])), (
+                lang, key)
+    assert build_course(make_module(), "scorm12", state_budget=4096)["strings"]["start"] == "Commencer"  # fr-FR
+    assert strings_for("de-AT")["next"] == "Weiter"
+    assert strings_for("EN-gb")["next"] == strings_for("pt-BR")["next"] == "Next"  # fallback: English

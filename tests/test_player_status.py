@@ -86,7 +86,7 @@ def test_js_state_encoding_mirrors_python_worst_case() -> None:
 
 
 def test_corrupt_or_unknown_state_is_ignored() -> None:
-    texts = ["", "not json", "[]", "null", '{"v":2,"s":1,"c":0,"b":""}', '{"v":1,"s":"x","c":0,"b":""}',
+    texts = ["", "not json", "[]", "null", '{"v":99,"s":1,"c":0,"b":""}', '{"v":1,"s":"x","c":0,"b":""}',
              '{"v":1,"s":1,"c":99,"b":""}', '{"v":1,"h":"k","s":1,"c":0,"b":"","a":1,"i":0,"r":"oops"}']
     got = run_js("console.log(JSON.stringify(input.map(t => K.decodeState(t, 3, 2, 'k'))));", texts)
     assert got == [None] * len(texts)
@@ -116,3 +116,73 @@ def test_answer_checks() -> None:
     assert got == [expected for *_, expected in cases]
     assert run_js("console.log(JSON.stringify(input.map(K.parseNumber)));", ["1e3", ".5", "-3", "12,5", "x"]) == [
         None, "0.5", "-3", "12.5", None]
+
+
+# ---- issue 3: bank draw, stored order, older state formats, objectives, never downgrading --------------------
+
+QUIZ7 = {"draw": 3, "shuffle": True}
+
+
+def test_draw_order_is_n_of_m_and_new_per_attempt() -> None:
+    got = run_js("console.log(JSON.stringify([1, 2, 3, 4].map(a => K.drawOrder(input, 7, 4242, a))));", QUIZ7)
+    for order in got:
+        assert len(order) == 3 and len(set(order)) == 3 and all(0 <= i < 7 for i in order)
+    assert len({tuple(o) for o in got}) > 1  # a new draw per attempt
+    plain = run_js("console.log(JSON.stringify(K.drawOrder(input, 5, 1, 1)));", {"draw": None, "shuffle": False})
+    assert plain == [0, 1, 2, 3, 4]
+    sorted_draw = run_js("console.log(JSON.stringify(K.drawOrder(input, 7, 9, 1)));", {"draw": 4, "shuffle": False})
+    assert sorted_draw == sorted(sorted_draw) and len(sorted_draw) == 4
+
+
+def test_stored_order_wins_on_resume() -> None:
+    state = {"v": 2, "h": "k", "s": 5, "w": "q", "c": 1, "b": "3", "a": 2, "i": 1, "o": [6, 2, 4], "k": "", "x": "",
+             "r": [0, 0, "t", 0, "ab", 0, 0], "d": 0, "p": None, "g": 1}
+    got = run_js("console.log(JSON.stringify(K.decodeState(input.t, 3, 7, 'k', input.q)));",
+                 {"t": json.dumps(state), "q": QUIZ7})
+    assert got["order"] == [6, 2, 4] and got["attempt"] == 2 and got["pos"] == 1 and got["screen"] == "q"
+    assert got["answers"][2] == "t" and got["answers"][4] == "ab" and got["ack"] is True
+
+
+def test_state_with_another_draw_size_keeps_slides_and_restarts_the_quiz() -> None:
+    state = {"v": 2, "h": "k", "s": 5, "w": "q", "c": 2, "b": "7", "a": 2, "i": 1, "o": [6, 2], "k": "", "x": "",
+             "r": [0, 0, "t", 0, "ab", 0, 0], "d": 0, "p": None, "g": 1}
+    got = run_js("console.log(JSON.stringify(K.decodeState(input.t, 3, 7, 'k', input.q)));",
+                 {"t": json.dumps(state), "q": QUIZ7})
+    assert got["viewed"] == [True, True, True] and got["slide"] == 2 and got["ack"] is True
+    assert got["answers"] == [None] * 7 and got["attempt"] == 1 and got["screen"] == "v" and len(got["order"]) == 3
+
+
+def test_format_1_state_from_an_older_package_resumes() -> None:
+    """A state string written by the format-1 player (no stored order): same questions, same order, same answers."""
+    old = {"v": 1, "h": "k", "s": 77, "w": "q", "c": 2, "b": "7", "a": 3, "i": 2, "k": "", "x": "",
+           "r": ["a", 0, 0, 0, 0, 0, "f"], "d": 0, "p": None}
+    got = run_js(
+        "const S = K.decodeState(input.t, 3, 7, 'k', input.q);"
+        "console.log(JSON.stringify({S: S, expect: K.drawOrder(input.q, 7, 77, 3), again: K.encodeState(S, 'k')}));",
+        {"t": json.dumps(old), "q": QUIZ7})
+    assert got["S"]["order"] == got["expect"] and got["S"]["attempt"] == 3 and got["S"]["pos"] == 2
+    assert got["S"]["answers"][0] == "a" and got["S"]["answers"][6] == "f" and got["S"]["ack"] is False
+    again = json.loads(got["again"])
+    assert again["v"] == 2 and again["o"] == got["expect"]  # saved back in the current format
+
+
+def test_objective_results_are_weighted_per_objective() -> None:
+    entries = [{"index": 0, "item": {"type": "truefalse", "answer": True, "weight": 1, "objective": "one"}},
+               {"index": 1, "item": {"type": "truefalse", "answer": True, "weight": 3, "objective": "one"}},
+               {"index": 2, "item": {"type": "truefalse", "answer": False, "weight": 1, "objective": "two"}}]
+    objectives = [{"id": "one"}, {"id": "two"}, {"id": "three"}]
+    got = run_js("console.log(JSON.stringify([true, false].map(r => K.objectiveResults(input.o, input.e, "
+                 "['f', 't', 'f'], 0.8, r))));", {"o": objectives, "e": entries})
+    remain, final = got
+    assert [o["id"] for o in remain] == ["one", "two"]  # "three" has no item: not reported
+    assert remain[0] == {"id": "one", "scaled": 0.75, "raw": 75, "success": "unknown", "completion": "completed"}
+    assert remain[1] == {"id": "two", "scaled": 1, "raw": 100, "success": "passed", "completion": "completed"}
+    assert final[0]["success"] == "failed" and final[1]["success"] == "passed"
+
+
+def test_status_never_downgrades_what_the_lms_stored() -> None:
+    cases = [dict(BASE, submitted=False, scaled=None, viewed=0, wasCompleted=True, wasPassed=True),
+             dict(BASE, scaled=0.1, attemptsRemain=False, wasPassed=True)]
+    got = run_js("console.log(JSON.stringify(input.map(K.computeStatus)));", cases)
+    assert [(g["completion"], g["success"], g["lessonStatus"]) for g in got] == [
+        ("completed", "passed", "passed"), ("completed", "passed", "passed")]

@@ -9,7 +9,8 @@ Fixtures:
     browser      session-scoped Playwright Chromium (/usr/bin/chromium)
     lms_server   session-scoped HTTP server on 127.0.0.1 (LmsServer)
     launch       launch(package, standard, saved_cmi=None, mode=None,
-                        viewport=None, presets=None) -> LmsSession
+                        viewport=None, presets=None, settings=None,
+                        init_script=None) -> LmsSession
     relaunch     relaunch(previous, *, source="committed", mode=None,
                           viewport=None, presets=None) -> LmsSession
 """
@@ -373,7 +374,10 @@ class LmsSession:
 
     def __init__(self, *, context: Any, page: Any, server: LmsServer, package: Package,
                  standard: str, mode: str, viewport: dict[str, int] | None,
-                 presets: dict[str, Any] | None, saved_cmi: dict[str, Any] | None):
+                 presets: dict[str, Any] | None, saved_cmi: dict[str, Any] | None,
+                 settings: dict[str, Any] | None = None, init_script: str | None = None):
+        self.settings = settings
+        self.init_script = init_script
         self.context = context
         self.page = page
         self.server = server
@@ -574,7 +578,11 @@ class Launcher:
     def __call__(self, package: str | os.PathLike[str] | Package, standard: str,
                  saved_cmi: dict[str, Any] | None = None, mode: str | None = None,
                  viewport: dict[str, int] | None = None,
-                 presets: dict[str, Any] | None = None) -> LmsSession:
+                 presets: dict[str, Any] | None = None,
+                 settings: dict[str, Any] | None = None,
+                 init_script: str | None = None) -> LmsSession:
+        """settings: extra scorm-again settings (JSON), e.g. {"lmsCommitUrl": "/lms/nowhere"} to make every
+        Commit fail; init_script: JavaScript run first in every frame (e.g. a fixed clock)."""
         if standard not in ("scorm12", "scorm2004"):
             raise ValueError(f"standard must be scorm12 or scorm2004, not {standard!r}")
         if mode not in (None, "normal", "browse", "review"):
@@ -590,7 +598,7 @@ class Launcher:
         page = context.new_page()
         session = LmsSession(context=context, page=page, server=self.server, package=pkg,
                              standard=standard, mode=mode or "normal", viewport=viewport,
-                             presets=presets, saved_cmi=saved_cmi)
+                             presets=presets, saved_cmi=saved_cmi, settings=settings, init_script=init_script)
         self.sessions.append(session)
         origin = self.server.origin + "/"
 
@@ -618,8 +626,11 @@ class Launcher:
         page.add_init_script(
             "if (window.top === window) {"
             f" window.__scormkitSavedCmi = {json.dumps(saved_cmi)};"
-            f" window.__scormkitPresets = {json.dumps(all_presets)}; }}"
+            f" window.__scormkitPresets = {json.dumps(all_presets)};"
+            f" window.__scormkitSettings = {json.dumps(settings or {})}; }}"
         )
+        if init_script:
+            page.add_init_script(init_script)
         query = {"standard": standard, "content": pkg.launch_url}
         if mode:
             query["mode"] = mode
@@ -639,7 +650,9 @@ class Launcher:
 
     def relaunch(self, previous: LmsSession, *, source: str = "committed", mode: str | None = None,
                  viewport: dict[str, int] | None = None,
-                 presets: dict[str, Any] | None = None) -> LmsSession:
+                 presets: dict[str, Any] | None = None,
+                 settings: dict[str, Any] | None = None,
+                 init_script: str | None = None) -> LmsSession:
         """Close `previous` (SCO unloaded first) and launch the same package with
         the CMI it left: source="committed" (what the LMS stored at the last
         Commit/Finish; a session that never committed stored nothing) or
@@ -652,7 +665,9 @@ class Launcher:
         saved = previous.final_committed_cmi if source == "committed" else previous.final_cmi
         return self(previous.package, previous.standard, saved_cmi=saved,
                     mode=mode or previous.mode, viewport=viewport or previous.viewport,
-                    presets=presets if presets is not None else previous.presets)
+                    presets=presets if presets is not None else previous.presets,
+                    settings=settings if settings is not None else previous.settings,
+                    init_script=init_script if init_script is not None else previous.init_script)
 
     def close_all(self) -> None:
         for s in self.sessions:

@@ -63,7 +63,15 @@ class Learner:
     def heading(self) -> str:
         return self.ui.locator("main h1").inner_text()
 
+    def acknowledge(self) -> None:
+        """Pass the declaration-of-interest gate when the player shows it (first launch of a module with
+        disclosures)."""
+        self.ui.locator("main[data-screen]").wait_for()
+        if self.ui.locator("main[data-screen=disclosure]").count():
+            self.click(self.course.get("strings", {}).get("doiAck", "I have read the declaration"))
+
     def start(self, label: str = "Start") -> None:
+        self.acknowledge()
         self.click(label)
 
     def view_slides(self, upto: int | None = None) -> None:

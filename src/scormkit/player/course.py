@@ -26,9 +26,11 @@ from scormkit.model import (
     TrueFalseItem,
     response_letter,
 )
+from scormkit.player.strings import strings_for
 
 COURSE_FORMAT = 1
-STATE_VERSION = 1
+#: Resume-state format written by player.js (format 1, written by older packages, is still read).
+STATE_VERSION = 2
 #: Longest text a learner can type into a fill-in box (SCORM 1.2 fill-in responses are <= 255, rule 10).
 FILLIN_MAXLENGTH = 250
 #: Longest text a learner can type into a numeric box.
@@ -183,6 +185,7 @@ def build_course(module: Module, runtime: str, *, state_budget: int) -> dict[str
         "runtime": runtime,
         "stateBudget": state_budget,
         "stateKey": state_key(module),
+        "strings": strings_for(cfg.language),
     }
 
 
@@ -232,11 +235,14 @@ def worst_case_state(module: Module) -> dict[str, Any]:
         "b": "_" * _bitset_length(slides),
         "a": int("9" * (len(str(attempts)) if attempts else UNLIMITED_ATTEMPT_DIGITS)),
         "i": max(drawn - 1, 0),
+        # the drawn items in display order: the highest indexes are the longest
+        "o": list(range(len(items) - drawn, len(items))),
         "k": "_" * _bitset_length(len(items)),
         "x": "_" * _bitset_length(len(items)),
         "r": [_worst_answer(item) for item in items],
         "d": 1,
         "p": 66.67,
+        "g": 1,
     }
 
 

@@ -10,6 +10,7 @@
  *                              (the value __cmi()/__committedCmi() returned)
  *   window.__scormkitPresets   flat {"cmi.x.y": value} the LMS sets before
  *                              launch (manifest data, learner name, ...)
+ *   window.__scormkitSettings  extra scorm-again settings (failure injection)
  * Outputs (read by the fixtures):
  *   window.__lmsCalls      [{seq, t, method, args, element, value, result, error}]
  *   window.__lmsErrors     [{source, level, message, ...}] scorm-again errors,
@@ -159,6 +160,9 @@
         }
       }
     };
+    // Extra settings from the test (launch(settings=...)), e.g. a commit URL that fails (failure injection).
+    var extra = window.__scormkitSettings || {};
+    Object.keys(extra).forEach(function (k) { settings[k] = extra[k]; });
     var api = new ApiClass(settings);
 
     // ---- Data the LMS hands the SCO before launch -------------------------

@@ -3,22 +3,25 @@
 (function () {
   'use strict';
 
-  var STATE_VERSION = 1;
+  /* Resume-state format: 2 adds the stored draw/order (o) and the disclosure acknowledgement (g); 1 is read too. */
+  var STATE_VERSION = 2;
   var B64 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
   var FILLIN_MAX = 250, NUMERIC_MAX = 32, ATTEMPT_CAP = 9999;
 
   // ---- pure helpers (exported on window.Scormkit for tests) ---------------------------------------
 
   /* The one place where completion and success are decided (LMS-PITFALLS rules 6, 7, 18).
-     t: {completion, slidesRequired, success, hasQuiz, viewed, total, submitted, scaled, passing, attemptsRemain} */
+     t: {completion, slidesRequired, success, hasQuiz, viewed, total, submitted, scaled, passing, attemptsRemain,
+         wasCompleted, wasPassed}; the last two (what the LMS had stored) are never downgraded (rule 13). */
   function computeStatus(t) {
     var slidesDone = t.total === 0 || t.viewed / t.total >= t.slidesRequired - 1e-9;
     var quizDone = !t.hasQuiz || t.submitted;
-    var completed = t.completion === 'slides' ? slidesDone
-      : t.completion === 'quiz' ? quizDone : slidesDone && quizDone;
+    var completed = !!t.wasCompleted || (t.completion === 'slides' ? slidesDone
+      : t.completion === 'quiz' ? quizDone : slidesDone && quizDone);
     var graded = t.hasQuiz && t.success === 'quiz';
     var success = 'unknown';
-    if (graded && t.submitted && t.scaled !== null) {
+    if (graded && t.wasPassed) success = 'passed';
+    else if (graded && t.submitted && t.scaled !== null) {
       if (t.scaled >= t.passing - 1e-9) success = 'passed';
       // Rule 7: a failed attempt is not final while attempts remain.
       else if (!t.attemptsRemain) success = 'failed';
@@ -63,27 +66,57 @@
   function encodeState(S, key) {
     return JSON.stringify({
       v: STATE_VERSION, h: key, s: S.seed, w: S.screen, c: S.slide, b: bitsEncode(S.viewed),
-      a: Math.min(S.attempt, ATTEMPT_CAP), i: S.pos, k: bitsEncode(S.recorded), x: bitsEncode(S.checked),
+      a: Math.min(S.attempt, ATTEMPT_CAP), i: S.pos, o: S.order, k: bitsEncode(S.recorded), x: bitsEncode(S.checked),
       r: S.answers.map(function (a) { return a === null ? 0 : a; }), d: S.submitted ? 1 : 0,
-      p: S.score === null ? null : round2(S.score * 100)
+      p: S.score === null ? null : round2(S.score * 100), g: S.ack ? 1 : 0
     });
+  }
+
+  /* Item indexes of one attempt in display order: draw N of M, then shuffle, seeded by seed and attempt.
+     The result is stored in the state (o), so a resumed attempt never depends on this function again;
+     format-1 states (no o) get the order this function always gave them. q: {draw, shuffle} or null. */
+  function drawOrder(q, nItems, seed, attempt) {
+    var idx = [];
+    for (var n = 0; n < nItems; n++) idx.push(n);
+    var key = seed + ':' + attempt;
+    if (q && q.draw && q.draw < nItems) {
+      idx = shuffled(idx, key + ':draw').slice(0, q.draw);
+      if (!q.shuffle) idx.sort(function (a, b) { return a - b; });
+    } else if (q && q.shuffle) idx = shuffled(idx, key + ':order');
+    return idx;
+  }
+
+  function validOrder(o, nItems, q) {
+    var want = q && q.draw && q.draw < nItems ? q.draw : nItems, seen = {};
+    if (!Array.isArray(o) || o.length !== want) return false;
+    for (var n = 0; n < o.length; n++) {
+      if (!intIn(o[n], 0, nItems - 1) || seen[o[n]]) return false;
+      seen[o[n]] = true;
+    }
+    return true;
   }
 
   function intIn(v, lo, hi) { return typeof v === 'number' && v % 1 === 0 && v >= lo && v <= hi; }
 
-  /* Unknown version or corrupt data -> null (start fresh, rule 13). Answers saved against other quiz
-     items (another stateKey) are dropped; slide progress is kept. */
-  function decodeState(text, nSlides, nItems, key) {
+  /* Unknown version or corrupt data -> null (start fresh, rule 13). Format 1 (older packages) is read: its
+     order is the one drawOrder gave it. Answers saved against other quiz items (another stateKey: an updated
+     module) are dropped; slide progress and the disclosure acknowledgement are kept. q: {draw, shuffle}. */
+  function decodeState(text, nSlides, nItems, key, q) {
     var o;
     try { o = JSON.parse(text); } catch (e) { return null; }
-    if (!o || typeof o !== 'object' || o.v !== STATE_VERSION) return null;
+    if (!o || typeof o !== 'object' || (o.v !== STATE_VERSION && o.v !== 1)) return null;
     if (!intIn(o.s, 0, 999999) || !intIn(o.c, 0, Math.max(nSlides - 1, 0)) || typeof o.b !== 'string') return null;
-    var S = fresh(nSlides, nItems, o.s);
+    var S = fresh(nSlides, nItems, o.s, q);
     S.slide = o.c;
     S.viewed = bitsDecode(o.b, nSlides);
+    S.ack = o.g === 1;
     S.screen = 'sqvr'.indexOf(o.w) >= 0 && typeof o.w === 'string' && o.w.length === 1 ? o.w : 'v';
     if (o.h !== key) { if (S.screen === 'q' || S.screen === 'r') S.screen = 'v'; return S; }
     if (!intIn(o.a, 1, ATTEMPT_CAP) || !intIn(o.i, 0, 1e6) || !Array.isArray(o.r) || o.r.length !== nItems) return null;
+    var order = o.v === 1 ? drawOrder(q, nItems, o.s, o.a) : o.o;
+    // Another draw size (an updated module.yaml): the quiz starts again, slide progress is kept.
+    if (!validOrder(order, nItems, q)) { if (S.screen === 'q' || S.screen === 'r') S.screen = 'v'; return S; }
+    S.order = order;
     for (var n = 0; n < nItems; n++) {
       var a = o.r[n];
       if (a !== 0 && typeof a !== 'string') return null;
@@ -97,13 +130,13 @@
     return S;
   }
 
-  function fresh(nSlides, nItems, seed) {
+  function fresh(nSlides, nItems, seed, q) {
     var viewed = [], answers = [], none = [];
     for (var i = 0; i < nSlides; i++) viewed.push(false);
     for (var j = 0; j < nItems; j++) { answers.push(null); none.push(false); }
     return {
-      seed: seed, screen: 's', slide: 0, viewed: viewed, attempt: 1, pos: 0,
-      recorded: none.slice(), checked: none.slice(), answers: answers, submitted: false, score: null
+      seed: seed, screen: 's', slide: 0, viewed: viewed, attempt: 1, pos: 0, order: drawOrder(q, nItems, seed, 1),
+      recorded: none.slice(), checked: none.slice(), answers: answers, submitted: false, score: null, ack: false
     };
   }
 
@@ -207,9 +240,25 @@
     return null;
   }
 
+  /* Per-objective results of one submitted attempt: [{id, scaled, raw, success, completion}] for each objective
+     with at least one item in `entries` ([{index, item}]); weighted like the quiz score. */
+  function objectiveResults(objectives, entries, answers, passing, attemptsRemain) {
+    var out = [];
+    objectives.forEach(function (o) {
+      var mine = entries.filter(function (e) { return e.item.objective === o.id; });
+      if (!mine.length) return;
+      var sc = scoreOf(mine, answers);
+      out.push({ id: o.id, scaled: Math.round(sc * 10000) / 10000, raw: round2(sc * 100),
+        success: sc >= passing - 1e-9 ? 'passed' : attemptsRemain ? 'unknown' : 'failed',
+        completion: 'completed' });
+    });
+    return out;
+  }
+
   window.Scormkit = {
     computeStatus: computeStatus, encodeState: encodeState, decodeState: decodeState, bitsEncode: bitsEncode,
-    bitsDecode: bitsDecode, isCorrect: isCorrect, parseNumber: parseNumber, scoreOf: scoreOf
+    bitsDecode: bitsDecode, isCorrect: isCorrect, parseNumber: parseNumber, scoreOf: scoreOf, drawOrder: drawOrder,
+    objectiveResults: objectiveResults, fresh: fresh
   };
 
   // ---- the player ------------------------------------------------------------------------------------
@@ -219,12 +268,20 @@
   var course = JSON.parse(dataEl.textContent);
   var quiz = course.quiz;
   var items = quiz ? quiz.items : [];
+  var L = course.strings || {};
   var app = document.getElementById('app');
   var live = document.getElementById('live');
   var exitButton = document.getElementById('exit');
   var rt = window.ScormkitRuntime;
   var env, S, passing, lastStatus = '', dirty = false, ended = false, shownAt = {};
-  var reporting = true;
+  var reporting = true, troubled = false, backoff = 1000, retryTimer = null, bannerEl = null;
+  var menuOpen = false, menuQuery = '';
+
+  /* UI string from the catalogue (course.strings, chosen at build time from the module's language). */
+  function t(key, vars) {
+    var s = L[key] === undefined ? key : L[key];
+    return s.replace(/\{(\w+)\}/g, function (m, k) { return vars && vars[k] !== undefined ? vars[k] : m; });
+  }
 
   function el(tag, attrs, kids) {
     var node = document.createElement(tag);
@@ -246,12 +303,22 @@
 
   function say(text) { live.textContent = ''; setTimeout(function () { live.textContent = text; }, 50); }
 
+  /* A non-blocking message above the screen (LMS trouble, recovery); '' hides it. */
+  function banner(text) {
+    if (!bannerEl) {
+      bannerEl = el('div', { id: 'banner', 'class': 'note banner', role: 'status' });
+      app.parentNode.insertBefore(bannerEl, app);
+    }
+    bannerEl.textContent = text;
+    bannerEl.hidden = !text;
+  }
+
   function show(nodes, screen) {
     app.textContent = '';
     nodes.forEach(function (n) { if (n) app.appendChild(n); });
     app.setAttribute('data-screen', screen);
     // One Exit at a time: the header's, except where the screen offers its own (results) or none (start).
-    exitButton.hidden = ended || screen === 'start' || screen === 'results';
+    exitButton.hidden = ended || screen === 'start' || screen === 'results' || screen === 'disclosure';
     var h = app.querySelector('h1');
     if (h) { h.setAttribute('tabindex', '-1'); h.focus(); }
     window.scrollTo(0, 0);
@@ -268,15 +335,9 @@
 
   function attemptsRemain() { return !quiz || quiz.attempts === 0 || S.attempt < quiz.attempts; }
 
-  /* Items of this attempt: [{index, item}] in display order (draw and shuffle seeded per attempt). */
+  /* Items of this attempt: [{index, item}] in the stored display order (S.order). */
   function drawn() {
-    var idx = items.map(function (_, i) { return i; });
-    var key = S.seed + ':' + S.attempt;
-    if (quiz && quiz.draw) {
-      idx = shuffled(idx, key + ':draw').slice(0, quiz.draw);
-      if (!quiz.shuffle) idx.sort(function (a, b) { return a - b; });
-    } else if (quiz && quiz.shuffle) idx = shuffled(idx, key + ':order');
-    return idx.map(function (i) { return { index: i, item: items[i] }; });
+    return S.order.map(function (i) { return { index: i, item: items[i] }; });
   }
 
   function status() {
@@ -284,7 +345,8 @@
     return computeStatus({
       completion: course.tracking.completion, slidesRequired: course.tracking.slidesRequired,
       success: course.tracking.success, hasQuiz: !!quiz, viewed: viewed, total: course.slides.length,
-      submitted: S.submitted, scaled: S.score, passing: passing, attemptsRemain: attemptsRemain()
+      submitted: S.submitted, scaled: S.score, passing: passing, attemptsRemain: attemptsRemain(),
+      wasCompleted: env.wasCompleted, wasPassed: env.wasPassed
     });
   }
 
@@ -299,7 +361,26 @@
     dirty = true;
   }
 
-  function commit() { if (!ended && dirty) { rt.commit(); dirty = false; } }
+  /* Commit; a refused or failed commit (false) is retried with backoff (1 s, 2 s ... 30 s) while the learner
+     goes on, and the learner is told in the banner; nothing of the state is lost meanwhile. */
+  function commit() {
+    if (ended || !dirty) return;
+    dirty = false;
+    if (rt.commit() === false) trouble();
+    else if (troubled) {
+      troubled = false; backoff = 1000;
+      banner(t('saveOk'));
+      setTimeout(function () { if (!troubled) banner(''); }, 8000);
+    }
+  }
+
+  function trouble() {
+    dirty = true;
+    if (!troubled) { troubled = true; banner(t('saveFailed')); }
+    if (retryTimer) return;
+    retryTimer = setTimeout(function () { retryTimer = null; if (!ended) { save(); commit(); } }, backoff);
+    backoff = Math.min(backoff * 2, 30000);
+  }
 
   /* Report status when it changed (score first: rule 5), then commit (rule 15). */
   function report(force) {
@@ -319,40 +400,51 @@
     save();
     var st = status();
     ended = true;
-    rt.finish({ suspend: !st.finished });
-    show([el('h1', { text: 'You can close this window' }),
-      el('p', { text: st.finished ? 'Your results have been saved.' : 'Your progress has been saved. Open the module again to continue where you left off.' })], 'ended');
+    if (retryTimer) clearTimeout(retryTimer);
+    var ok = rt.finish({ suspend: !st.finished }) !== false && !troubled;
+    banner('');
+    show([el('h1', { text: t('closeTitle') }),
+      el('p', { text: st.finished ? t('closeDone') : t('closeSuspend') }),
+      ok ? null : el('p', { 'class': 'note', text: t('closeUnsaved') })], 'ended');
   }
 
-  // ---- start screen ----------------------------------------------------------------------------------
+  // ---- declaration of interest (a gate before the content, acknowledged once) and start screen -------
+
+  function disclosureList() {
+    return el('ul', null, course.disclosures.map(function (d) {
+      return el('li', null, [el('strong', { text: d.person + ': ' }), d.statement]); }));
+  }
+
+  function disclosureScreen() {
+    show([el('h1', { text: t('doi') }), el('p', { text: t('doiIntro') }), disclosureList(),
+      el('p', { 'class': 'actions' }, [button(t('doiAck'), function () {
+        S.ack = true; save(); commit(); startScreen();
+      }, 'btn primary')])], 'disclosure');
+  }
 
   function startScreen() {
     var c = course, nodes = [el('h1', { text: c.title }), el('div', { 'class': 'prose', html: c.descriptionHtml })];
     if (env.message) nodes.splice(1, 0, el('p', { 'class': 'note', text: env.message }));
-    nodes.push(el('h2', { text: 'Learning objectives' }),
+    nodes.push(el('h2', { text: t('objectives') }),
       el('ul', null, c.objectives.map(function (o) { return el('li', { text: o.text }); })));
     var about = el('dl', { 'class': 'about' });
     function row(k, v) { if (v) { about.appendChild(el('dt', { text: k })); about.appendChild(el('dd', { text: v })); } }
-    row(c.authors.length > 1 ? 'Authors' : 'Author', c.authors.map(function (a) {
+    row(c.authors.length > 1 ? t('authors') : t('author'), c.authors.map(function (a) {
       return a.affiliation ? a.name + ' (' + a.affiliation + ')' : a.name; }).join('; '));
-    row('Publisher', c.publisher);
-    row('Published', c.published);
-    row('Last update', c.updated);
-    nodes.push(el('h2', { text: 'About this module' }), about);
-    if (c.disclosures.length) {
-      nodes.push(el('h2', { text: 'Declaration of interest' }), el('ul', null, c.disclosures.map(function (d) {
-        return el('li', null, [el('strong', { text: d.person + ': ' }), d.statement]); })));
-    }
+    row(t('publisher'), c.publisher);
+    row(t('published'), c.published);
+    row(t('updated'), c.updated);
+    nodes.push(el('h2', { text: t('about') }), about);
+    if (c.disclosures.length) nodes.push(el('h2', { text: t('doi') }), disclosureList());
     if (c.credit) {
-      var cr = c.credit, what = cr.kind + ' credit';
-      var on = /^\d{4}$/.test(cr.expiresLabel) ? ' in ' : ' on ';
-      nodes.push(el('h2', { text: what }), el('p', { 'class': creditExpired ? 'note' : null, text: creditExpired
-        ? what + ' for this module expired' + on + cr.expiresLabel + '. The quiz runs as a self-assessment: your score and status are still recorded, but no credit is claimed.'
-        : 'This module is accredited by ' + cr.provider + (cr.credits ? ' for ' + cr.credits + ' ' + what + (cr.credits === 1 ? '' : 's') : ' for ' + what)
-          + ' until ' + cr.expires + (quiz ? '. Pass the quiz (' + pct(passing) + ') to qualify.' : '.') }));
+      var cr = c.credit, v = { kind: cr.kind, provider: cr.provider, date: cr.expiresLabel, credits: cr.credits };
+      var text = creditExpired ? t(/^\d{4}$/.test(cr.expiresLabel) ? 'creditExpiredIn' : 'creditExpiredOn', v)
+        : t('creditUntil', { kind: cr.kind, provider: cr.provider, date: cr.expires })
+          + (cr.credits ? ' ' + t('creditCount', v) : '') + (quiz ? ' ' + t('creditQualify', { pct: pct(passing) }) : '');
+      nodes.push(el('h2', { text: t('creditTitle', v) }), el('p', { 'class': creditExpired ? 'note' : null, text: text }));
     }
     var resumable = S.viewed.some(Boolean) || S.answers.some(function (a) { return a !== null; }) || S.submitted;
-    nodes.push(el('p', { 'class': 'actions' }, [button(resumable ? 'Resume' : 'Start', function () {
+    nodes.push(el('p', { 'class': 'actions' }, [button(resumable ? t('resume') : t('start'), function () {
       if (resumable && S.resumeScreen === 'q' && quiz) quizScreen();
       else if (resumable && S.resumeScreen === 'r' && quiz && S.submitted) resultsScreen();
       else viewer(S.slide);
@@ -362,40 +454,78 @@
 
   // ---- slide viewer ----------------------------------------------------------------------------------
 
+  function fold(s) { return String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }
+
+  /* The slide menu: every slide by title (viewed ones marked), filtered by a search across titles and texts. */
+  function slideMenu(n) {
+    var list = el('ol', { 'class': 'slide-list' }), count = el('p', { 'class': 'muted', 'aria-live': 'polite' });
+    var box = el('input', { type: 'search', id: 'search', value: menuQuery, autocomplete: 'off' });
+    function fill() {
+      var q = fold(menuQuery.trim()), found = 0;
+      list.textContent = '';
+      course.slides.forEach(function (s, i) {
+        var text = fold(s.title + ' ' + (s.text || '')), at = q ? text.indexOf(q) : -1;
+        if (q && at < 0) return;
+        found++;
+        var go = button((i + 1) + '. ' + s.title, function () { menuOpen = false; viewer(i); }, 'btn-quiet');
+        if (i === n) go.setAttribute('aria-current', 'true');
+        var kids = [go, S.viewed[i] ? el('span', { 'class': 'muted', text: ' ' + t('viewedMark') }) : null];
+        if (q && s.text) {
+          var raw = s.text.replace(/\s+/g, ' '), k = fold(raw).indexOf(q);
+          if (k >= 0) kids.push(el('span', { 'class': 'snippet', text: (k > 40 ? '\u2026' : '') + raw.slice(Math.max(0, k - 40), k + q.length + 60) + '\u2026' }));
+        }
+        list.appendChild(el('li', null, kids));
+      });
+      count.textContent = q ? (found ? t('found', { n: found }) : t('noMatch')) : '';
+    }
+    box.addEventListener('input', function () { menuQuery = box.value; fill(); });
+    fill();
+    return el('div', { id: 'menu', 'class': 'menu', hidden: !menuOpen }, [
+      el('label', { 'for': 'search', text: t('search') }), box, count, list]);
+  }
+
   function viewer(n) {
     var slides = course.slides, total = slides.length;
     n = Math.max(0, Math.min(n, total - 1));
     S.screen = 'v'; S.slide = n; S.viewed[n] = true;
     var s = slides[n], tid = 'transcript';
     var img = el('img', { src: s.image, alt: s.title, width: s.width, height: s.height, 'class': 'slide' });
-    var transcript = el('div', { id: tid, 'class': 'transcript', hidden: true }, [el('p', { text: s.text || 'This slide has no text.' })]);
-    var toggle = el('button', { type: 'button', 'class': 'btn-quiet', 'aria-expanded': 'false', 'aria-controls': tid, text: 'Show slide text' });
+    var transcript = el('div', { id: tid, 'class': 'transcript', hidden: true }, [el('p', { text: s.text || t('noText') })]);
+    var toggle = el('button', { type: 'button', 'class': 'btn-quiet', 'aria-expanded': 'false', 'aria-controls': tid, text: t('showText') });
     toggle.addEventListener('click', function () {
       var open = transcript.hidden;
       transcript.hidden = !open;
       toggle.setAttribute('aria-expanded', String(open));
-      toggle.textContent = open ? 'Hide slide text' : 'Show slide text';
+      toggle.textContent = open ? t('hideText') : t('showText');
+    });
+    var menu = slideMenu(n);
+    var menuToggle = el('button', { type: 'button', 'class': 'btn-quiet', 'aria-expanded': String(menuOpen), 'aria-controls': 'menu', text: t('menu') });
+    menuToggle.addEventListener('click', function () {
+      menuOpen = !menuOpen;
+      menu.hidden = !menuOpen;
+      menuToggle.setAttribute('aria-expanded', String(menuOpen));
+      if (menuOpen) document.getElementById('search').focus();
     });
     var jump = el('select', { id: 'jump', onchange: function () { viewer(Number(jump.value)); } },
       slides.map(function (x, i) { return el('option', { value: String(i), selected: i === n, text: (i + 1) + '. ' + x.title }); }));
-    var nav = el('nav', { 'class': 'actions', 'aria-label': 'Slides' }, [
-      n > 0 ? button('Previous', function () { viewer(n - 1); }) : null,
-      n < total - 1 ? button('Next', function () { viewer(n + 1); }, 'btn primary')
-        : quiz ? button('Go to the quiz', quizScreen, 'btn primary') : button('Finish', finish, 'btn primary'),
-      quiz && n < total - 1 ? button('Quiz', quizScreen, 'btn-quiet') : null
+    var nav = el('nav', { 'class': 'actions', 'aria-label': t('slidesNav') }, [
+      n > 0 ? button(t('previous'), function () { viewer(n - 1); }) : null,
+      n < total - 1 ? button(t('next'), function () { viewer(n + 1); }, 'btn primary')
+        : quiz ? button(t('toQuiz'), quizScreen, 'btn primary') : button(t('finish'), finish, 'btn primary'),
+      quiz && n < total - 1 ? button(t('quiz'), quizScreen, 'btn-quiet') : null
     ]);
     var viewedCount = S.viewed.filter(Boolean).length;
     show([
       el('h1', { text: s.title }),
-      el('p', { 'class': 'counter' }, ['Slide ' + (n + 1) + ' of ' + total]),
-      el('progress', { max: String(total), value: String(n + 1), 'aria-label': 'Slide ' + (n + 1) + ' of ' + total }),
+      el('p', { 'class': 'counter' }, [t('slideOf', { n: n + 1, total: total })]),
+      el('progress', { max: String(total), value: String(n + 1), 'aria-label': t('slideOf', { n: n + 1, total: total }) }),
       el('figure', null, [img]),
       nav,
-      el('div', { 'class': 'tools' }, [toggle,
-        el('label', { 'for': 'jump', 'class': 'jump' }, ['Go to slide ', jump]),
-        course.pdf ? el('a', { href: course.pdf, download: '', 'class': 'download', text: 'Download slides (PDF)' }) : null]),
-      transcript,
-      el('p', { 'class': 'muted', text: viewedCount + ' of ' + total + ' slides viewed' })
+      el('div', { 'class': 'tools' }, [toggle, menuToggle,
+        el('label', { 'for': 'jump', 'class': 'jump' }, [t('goToSlide') + ' ', jump]),
+        course.pdf ? el('a', { href: course.pdf, download: '', 'class': 'download', text: t('download') }) : null]),
+      transcript, menu,
+      el('p', { 'class': 'muted', text: t('viewedOf', { n: viewedCount, total: total }) })
     ], 'viewer');
     [n - 1, n + 1].forEach(function (i) { if (i >= 0 && i < total) { var p = new Image(); p.src = slides[i].image; } });
     report();
@@ -423,14 +553,14 @@
   }
 
   function answerText(item, a) {
-    if (a === null) return 'No answer';
+    if (a === null) return t('noAnswer');
     switch (item.type) {
       case 'single': case 'multiple':
         return a.split('').map(function (id) { return letterText(item.choices, id); }).join('; ');
-      case 'truefalse': return a === 't' ? 'True' : 'False';
+      case 'truefalse': return a === 't' ? t('true') : t('false');
       case 'matching':
         return item.sources.map(function (s, i) {
-          return s.text + ' \u2192 ' + (a.charAt(i) === '-' ? 'no answer' : letterText(item.targets, a.charAt(i)));
+          return s.text + ' \u2192 ' + (a.charAt(i) === '-' ? t('noAnswer') : letterText(item.targets, a.charAt(i)));
         }).join('; ');
       case 'sequencing':
         return a.split('').map(function (id, i) { return (i + 1) + '. ' + letterText(item.steps, id); }).join('; ');
@@ -442,11 +572,11 @@
     switch (item.type) {
       case 'single': case 'multiple': case 'truefalse': case 'sequencing': case 'matching':
         var c = correctOf(item);
-        if (item.type === 'truefalse') return c ? 'True' : 'False';
+        if (item.type === 'truefalse') return c ? t('true') : t('false');
         if (item.type === 'matching') return answerText(item, c.map(function (p) { return p[1]; }).join(''));
         return answerText(item, c.join(''));
       case 'fillin': return item.accepted.join(' / ');
-      case 'numeric': return item.min === item.max ? String(item.min) : item.min + ' to ' + item.max;
+      case 'numeric': return item.min === item.max ? String(item.min) : t('range', { min: item.min, max: item.max });
     }
     return '';
   }
@@ -468,16 +598,18 @@
     });
   }
 
-  function itemFeedback(item, a, withChoice) {
-    var ok = isCorrect(item, a), parts = [el('p', { 'class': ok ? 'ok' : 'bad' }, [el('strong', { text: ok ? 'Correct.' : 'Incorrect.' })])];
+  /* Correct/incorrect, the item's feedback and the chosen choices' feedback; the correct answer only when the
+     module lets learners review answers (quiz.review). */
+  function itemFeedback(item, a) {
+    var ok = isCorrect(item, a), parts = [el('p', { 'class': ok ? 'ok' : 'bad' }, [el('strong', { text: ok ? t('correct') : t('incorrect') })])];
     var f = ok ? item.feedback.correct : item.feedback.incorrect;
     if (f) parts.push(el('p', { text: f }));
-    if (withChoice && item.choices && a) {
+    if (item.choices && a) {
       a.split('').forEach(function (id) {
         item.choices.forEach(function (c) { if (c.id === id && c.feedback) parts.push(el('p', { 'class': 'choice-fb', text: c.text + ': ' + c.feedback })); });
       });
     }
-    if (!ok && quiz.review) parts.push(el('p', { text: 'Correct answer: ' + correctText(item) }));
+    if (!ok && quiz.review) parts.push(el('p', { text: t('correctAnswer', { a: correctText(item) }) }));
     return parts;
   }
 
@@ -489,7 +621,8 @@
     S.pos = Math.max(0, Math.min(S.pos, list.length - 1));
     var entry = list[S.pos], item = entry.item, i = entry.index, key = S.seed + ':' + S.attempt + ':' + item.id;
     if (!shownAt[i]) shownAt[i] = new Date();
-    var locked = quiz.feedback === 'immediate' && S.checked[i];
+    var immediate = quiz.feedback === 'immediate';
+    var locked = immediate && S.checked[i];
     var pid = 'prompt-' + item.id, hint = el('p', { 'class': 'hint', id: 'hint-' + item.id });
     var form = el('form', { 'class': 'item', novalidate: true, onsubmit: function (e) { e.preventDefault(); } });
     var prompt = el('div', { 'class': 'prose prompt', id: pid, html: item.promptHtml });
@@ -498,10 +631,10 @@
 
     if (item.type === 'single' || item.type === 'multiple' || item.type === 'truefalse') {
       var multi = item.type === 'multiple';
-      var choices = item.type === 'truefalse' ? [{ id: 't', text: 'True' }, { id: 'f', text: 'False' }]
+      var choices = item.type === 'truefalse' ? [{ id: 't', text: t('true') }, { id: 'f', text: t('false') }]
         : item.shuffle ? shuffled(item.choices, key) : item.choices;
       var current = S.answers[i] || '';
-      body = el('fieldset', { 'aria-labelledby': pid }, [el('legend', { 'class': 'sr-only', text: multi ? 'Select all that apply' : 'Select one answer' })]
+      body = el('fieldset', { 'aria-labelledby': pid }, [el('legend', { 'class': 'sr-only', text: multi ? t('selectAll') : t('selectOne') })]
         .concat(choices.map(function (c) {
           var input = el('input', { type: multi ? 'checkbox' : 'radio', name: 'c-' + item.id, value: c.id,
             checked: current.indexOf(c.id) >= 0, disabled: locked });
@@ -520,19 +653,19 @@
         'aria-describedby': pid + ' hint-' + item.id, value: S.answers[i] || '', disabled: locked });
       box.addEventListener('input', function () {
         var v = sanitize(box.value, num ? NUMERIC_MAX : FILLIN_MAX);
-        if (num && v.trim() && parseNumber(v) === null) { hint.textContent = 'Enter a number, for example 12 or 12.5.'; setAnswer(null); return; }
+        if (num && v.trim() && parseNumber(v) === null) { hint.textContent = t('enterNumber'); setAnswer(null); return; }
         hint.textContent = '';
         setAnswer(v.trim() ? v : null);
       });
-      body = el('div', { 'class': 'field' }, [el('label', { 'for': 'in-' + item.id, text: num ? 'Your answer (a number)' : 'Your answer' }), box]);
+      body = el('div', { 'class': 'field' }, [el('label', { 'for': 'in-' + item.id, text: num ? t('yourNumber') : t('yourAnswer') }), box]);
     } else if (item.type === 'matching') {
       var targets = shuffled(item.targets, key + ':targets');
       var cur = S.answers[i] || '';
-      body = el('fieldset', { 'aria-labelledby': pid, 'class': 'matching' }, [el('legend', { 'class': 'sr-only', text: 'Choose a match for each item' })]
+      body = el('fieldset', { 'aria-labelledby': pid, 'class': 'matching' }, [el('legend', { 'class': 'sr-only', text: t('chooseMatch') })]
         .concat(item.sources.map(function (s, n) {
           var id = 'm-' + item.id + '-' + s.id;
-          var sel = el('select', { id: id, disabled: locked }, [el('option', { value: '-', text: 'Choose\u2026' })]
-            .concat(targets.map(function (t) { return el('option', { value: t.id, text: t.text, selected: cur.charAt(n) === t.id }); })));
+          var sel = el('select', { id: id, disabled: locked }, [el('option', { value: '-', text: t('choose') })]
+            .concat(targets.map(function (x) { return el('option', { value: x.id, text: x.text, selected: cur.charAt(n) === x.id }); })));
           sel.addEventListener('change', function () {
             var a = item.sources.map(function (x) { return document.getElementById('m-' + item.id + '-' + x.id).value; }).join('');
             setAnswer(/^-+$/.test(a) ? null : a);
@@ -551,40 +684,40 @@
         ol.textContent = '';
         order.split('').forEach(function (id, n) {
           var text = letterText(item.steps, id);
-          var up = button('Move up', function () { move(n, -1, id); }, 'btn-small');
-          var down = button('Move down', function () { move(n, 1, id); }, 'btn-small');
-          up.setAttribute('aria-label', 'Move up: ' + text); down.setAttribute('aria-label', 'Move down: ' + text);
+          var up = button(t('moveUp'), function () { move(n, -1, id); }, 'btn-small');
+          var down = button(t('moveDown'), function () { move(n, 1, id); }, 'btn-small');
+          up.setAttribute('aria-label', t('moveUpX', { x: text })); down.setAttribute('aria-label', t('moveDownX', { x: text }));
           up.disabled = locked || n === 0; down.disabled = locked || n === order.length - 1;
           ol.appendChild(el('li', null, [el('span', { text: text }), el('span', { 'class': 'moves' }, [up, down])]));
           if (id === focusId) { var f = dir < 0 ? (up.disabled ? down : up) : (down.disabled ? up : down); setTimeout(function () { f.focus(); }, 0); }
         });
       };
       var move = function (n, d, id) {
-        var a = order.split(''), t = a[n]; a[n] = a[n + d]; a[n + d] = t;
+        var a = order.split(''), x = a[n]; a[n] = a[n + d]; a[n + d] = x;
         order = a.join(''); setAnswer(order);
         drawSteps(id, d);
-        say('Moved to position ' + (n + d + 1) + ' of ' + a.length);
+        say(t('moved', { n: n + d + 1, total: a.length }));
       };
       drawSteps(null, 0);
-      body = el('div', null, [el('p', { 'class': 'muted', text: 'Put the steps in order with the Move up and Move down buttons.' }), ol]);
+      body = el('div', null, [el('p', { 'class': 'muted', text: t('orderHelp') }), ol]);
       body.getOrder = function () { return order; };
     }
 
     var feedback = el('div', { 'class': 'feedback', 'aria-live': 'polite' });
-    if (locked) itemFeedback(item, S.answers[i], true).forEach(function (p) { feedback.appendChild(p); });
+    if (locked) itemFeedback(item, S.answers[i]).forEach(function (p) { feedback.appendChild(p); });
     var last = S.pos === list.length - 1;
     var answeredCount = list.filter(function (e) { return S.answers[e.index] !== null; }).length;
     var actions = el('div', { 'class': 'actions' });
-    if (S.pos > 0) actions.appendChild(button('Previous', function () { S.pos--; quizScreen(); }));
+    if (S.pos > 0) actions.appendChild(button(t('previous'), function () { S.pos--; quizScreen(); }));
     function next() {
       if (last) submit(list); else { S.pos++; quizScreen(); }
     }
-    if (quiz.feedback === 'immediate' && !locked) {
-      actions.appendChild(button('Check', function () {
+    if (immediate && !locked) {
+      actions.appendChild(button(t('check'), function () {
         if (item.type === 'sequencing' && S.answers[i] === null) setAnswer(body.getOrder());
-        if (S.answers[i] === null) { hint.textContent = 'Answer the question first.'; say('Answer the question first.'); return; }
+        if (S.answers[i] === null) { hint.textContent = t('answerFirst'); say(t('answerFirst')); return; }
         S.checked[i] = true;
-        say(isCorrect(item, S.answers[i]) ? 'Correct.' : 'Incorrect.');
+        say(isCorrect(item, S.answers[i]) ? t('correct') : t('incorrect'));
         record(entry);
         save(); commit();
         quizScreen();
@@ -592,20 +725,21 @@
         if (fb) { fb.setAttribute('tabindex', '-1'); fb.focus(); }
       }, 'btn primary'));
     } else {
-      actions.appendChild(button(last ? (quiz.feedback === 'immediate' ? 'See results' : 'Submit answers') : 'Next', function () {
-        if (item.type === 'sequencing' && S.answers[i] === null && quiz.feedback !== 'immediate' && body.getOrder) setAnswer(body.getOrder());
+      actions.appendChild(button(last ? (immediate ? t('seeResults') : t('submit')) : t('next'), function () {
+        if (item.type === 'sequencing' && S.answers[i] === null && !immediate && body.getOrder) setAnswer(body.getOrder());
         next();
       }, 'btn primary'));
     }
     form.appendChild(prompt);
     form.appendChild(body);
     form.appendChild(hint);
+    var heading = t('questionOf', { n: S.pos + 1, total: list.length });
     show([
-      el('h1', { text: 'Question ' + (S.pos + 1) + ' of ' + list.length }),
-      el('progress', { max: String(list.length), value: String(S.pos + 1), 'aria-label': 'Question ' + (S.pos + 1) + ' of ' + list.length }),
+      el('h1', { text: heading }),
+      el('progress', { max: String(list.length), value: String(S.pos + 1), 'aria-label': heading }),
       form, feedback, actions,
-      last && quiz.feedback !== 'immediate' ? el('p', { 'class': 'muted', text: 'Answered ' + answeredCount + ' of ' + list.length + '.' }) : null,
-      el('p', null, [button('Back to the slides', function () { viewer(S.slide); }, 'btn-quiet')])
+      last && !immediate ? el('p', { 'class': 'muted', text: t('answered', { n: answeredCount, total: list.length }) }) : null,
+      el('p', null, [button(t('backToSlides'), function () { viewer(S.slide); }, 'btn-quiet')])
     ], 'quiz');
     save();
   }
@@ -617,50 +751,39 @@
     S.screen = 'r';
     if (reporting) {
       rt.setScore({ raw: round2(S.score * 100), min: 0, max: 100, scaled: Math.round(S.score * 10000) / 10000 });
-      reportObjectives(list);
+      if (rt.setObjectives) rt.setObjectives(objectiveResults(course.objectives, list, S.answers, passing, attemptsRemain()));
     }
     report(true);
     resultsScreen();
-  }
-
-  function reportObjectives(list) {
-    var st = status(), out = [];
-    course.objectives.forEach(function (o) {
-      var mine = list.filter(function (e) { return e.item.objective === o.id; });
-      if (!mine.length) return;
-      var sc = scoreOf(mine, S.answers);
-      out.push({ id: o.id, scaled: Math.round(sc * 10000) / 10000, raw: round2(sc * 100),
-        success: sc >= passing - 1e-9 ? 'passed' : attemptsRemain() ? 'unknown' : 'failed', completion: 'completed',
-        final: st.success !== 'unknown' });
-    });
-    if (rt.setObjectives) rt.setObjectives(out);
   }
 
   function resultsScreen() {
     var list = drawn(), st = status();
     S.screen = 'r';
     var passed = S.score !== null && S.score >= passing - 1e-9;
-    var verdict = passed ? 'Passed' : st.success === 'failed' ? 'Failed' : 'Not passed yet';
-    var nodes = [el('h1', { text: 'Results' }),
-      el('p', { 'class': 'score' }, ['Your score: ', el('strong', { text: pct(S.score || 0) })]),
-      el('p', { 'class': 'verdict ' + (passed ? 'ok' : 'bad') }, [el('strong', { text: verdict }), ' (passing score ' + pct(passing) + ')']),
-      el('p', { 'class': 'muted', text: 'Attempt ' + S.attempt + (quiz.attempts ? ' of ' + quiz.attempts : ' (attempts are unlimited)') })];
-    if (creditExpired) nodes.push(el('p', { 'class': 'note', text: 'Self-assessment: the ' + course.credit.kind + ' credit has expired, so no credit is claimed.' }));
+    var verdict = passed ? t('passed') : st.success === 'failed' ? t('failed') : t('notYet');
+    var nodes = [el('h1', { text: t('results') }),
+      el('p', { 'class': 'score' }, [t('yourScore') + ' ', el('strong', { text: pct(S.score || 0) })]),
+      el('p', { 'class': 'verdict ' + (passed ? 'ok' : 'bad') }, [el('strong', { text: verdict }), ' ' + t('passingScore', { pct: pct(passing) })]),
+      el('p', { 'class': 'muted', text: quiz.attempts ? t('attemptOf', { n: S.attempt, total: quiz.attempts }) : t('attemptUnlimited', { n: S.attempt }) })];
+    if (creditExpired) nodes.push(el('p', { 'class': 'note', text: t('selfAssessment', { kind: course.credit.kind }) }));
     if (env.message) nodes.push(el('p', { 'class': 'note', text: env.message }));
     if (st.completion !== 'completed' && course.tracking.completion !== 'quiz') {
-      nodes.push(el('p', { text: 'To complete the module, view the remaining slides (' + S.viewed.filter(Boolean).length + ' of ' + course.slides.length + ' viewed).' }));
+      nodes.push(el('p', { text: t('viewRemaining', { n: S.viewed.filter(Boolean).length, total: course.slides.length }) }));
     }
     var actions = el('div', { 'class': 'actions' });
-    if (!passed && attemptsRemain()) actions.appendChild(button('Retake the quiz', retake, 'btn primary'));
-    actions.appendChild(button('Back to the slides', function () { viewer(S.slide); }));
-    actions.appendChild(button('Exit', finish));
+    if (!passed && attemptsRemain()) actions.appendChild(button(t('retake'), retake, 'btn primary'));
+    actions.appendChild(button(t('backToSlides'), function () { viewer(S.slide); }));
+    actions.appendChild(button(t('exit'), finish));
     nodes.push(actions);
-    if (quiz.review) {
-      nodes.push(el('h2', { text: 'Your answers' }));
+    // Review (answers, correct answers) only when quiz.review; per-item feedback unless feedback is "none".
+    var fb = quiz.feedback !== 'none';
+    if (quiz.review || quiz.feedback === 'end') {
+      nodes.push(el('h2', { text: quiz.review ? t('yourAnswers') : t('feedbackTitle') }));
       nodes.push(el('ol', { 'class': 'review' }, list.map(function (e) {
-        var a = S.answers[e.index], li = el('li', null, [el('div', { 'class': 'prose', html: e.item.promptHtml }),
-          el('p', { text: 'Your answer: ' + answerText(e.item, a) })]);
-        if (quiz.feedback !== 'none') itemFeedback(e.item, a, true).forEach(function (p) { li.appendChild(p); });
+        var a = S.answers[e.index], li = el('li', null, [el('div', { 'class': 'prose', html: e.item.promptHtml })]);
+        if (quiz.review) li.appendChild(el('p', { text: t('yourAnswerIs', { a: answerText(e.item, a) }) }));
+        if (fb) itemFeedback(e.item, a).forEach(function (p) { li.appendChild(p); });
         return li;
       })));
     }
@@ -670,6 +793,7 @@
 
   function retake() {
     S.attempt = Math.min(S.attempt + 1, ATTEMPT_CAP);
+    S.order = drawOrder(quiz, items.length, S.seed, S.attempt); // a new draw for every attempt
     S.answers = S.answers.map(function () { return null; });
     S.checked = S.checked.map(function () { return false; });
     S.recorded = S.recorded.map(function () { return false; });
@@ -680,21 +804,42 @@
 
   // ---- boot ------------------------------------------------------------------------------------------
 
+  /* No LMS API in a SCORM runtime: run standalone, resume data in this browser's localStorage (like web). */
+  function localRuntime() {
+    var key = 'scormkit:' + course.id, store = null, rec = {};
+    try { store = window.localStorage; rec = JSON.parse(store.getItem(key) || '{}') || {}; } catch (e) { store = null; }
+    function write() { try { if (store) store.setItem(key, JSON.stringify(rec)); } catch (e) { /* full or blocked */ } }
+    function none() {}
+    return {
+      start: function () { return { connected: true, local: true, mode: 'normal', credit: 'no-credit', state: rec.state || null, location: rec.location || '' }; },
+      saveState: function (x) { rec.state = x; }, bookmark: function (x) { rec.location = x; },
+      recordAnswer: none, setScore: none, setObjectives: none, setStatus: none,
+      commit: function () { write(); return true; }, finish: function () { write(); return true; }
+    };
+  }
+
   function boot() {
     env = rt && rt.start ? rt.start() : { mode: 'normal', connected: false };
+    if (env.connected === false && /^scorm/.test(course.runtime)) {
+      rt = localRuntime(); env = rt.start();
+    }
     env.mode = env.mode || 'normal';
     reporting = env.mode === 'normal';
-    if (env.connected === false) env.message = 'No learning platform was found: your progress is not recorded.';
-    else if (!reporting) env.message = 'You are in ' + env.mode + ' mode: your answers and score are not recorded.';
+    if (env.local) env.message = t('noLmsLocal');
+    else if (env.connected === false) env.message = env.message || t('noLms');
+    else if (!reporting) env.message = t('modeNote', { mode: env.mode === 'browse' ? t('browse') : t('review') });
+    else if (env.credit === 'no-credit' && course.runtime !== 'web') env.message = t('noCredit');
     passing = quiz ? (typeof env.masteryScore === 'number' && env.masteryScore >= 0 && env.masteryScore <= 1 ? env.masteryScore : quiz.passingScore) : 1;
+    var q = quiz ? { draw: quiz.draw, shuffle: quiz.shuffle } : null;
     S = null;
-    if (env.state) S = decodeState(env.state, course.slides.length, items.length, course.stateKey);
-    if (!S) S = fresh(course.slides.length, items.length, Math.floor(Math.random() * 1000000));
+    if (env.state) S = decodeState(env.state, course.slides.length, items.length, course.stateKey, q);
+    if (!S) S = fresh(course.slides.length, items.length, Math.floor(Math.random() * 1000000), q);
     S.resumeScreen = S.screen;
     if (!env.state && env.location && /^\d+$/.test(env.location)) S.slide = Math.min(Number(env.location), course.slides.length) - 1;
     if (S.slide < 0) S.slide = 0;
+    exitButton.textContent = t('exit');
     exitButton.addEventListener('click', finish);
-    startScreen();
+    if (course.disclosures.length && !S.ack) disclosureScreen(); else startScreen();
     report(true);
     // Rule 15: commit changes every minute, and at least every 10 minutes as a keep-alive for idle learners.
     var ticks = 0;

@@ -1,7 +1,7 @@
 /* SCORM 1.2 runtime adapter (window.ScormkitRuntime). RTE 1.2 data model; rules: ../shared/LMS-PITFALLS.md. */
 (function () {
   'use strict';
-  var api = null, live = false, started = 0, next = 0, objectives = {}, objectiveCount = 0;
+  var api = null, live = false, started = 0, next = 0, objectives = {}, objectiveCount = 0, pending = {};
 
   function scan(win) {
     // Rule 14: this window, then up to 10 parents; cross-origin frames throw, so stop there.
@@ -21,8 +21,25 @@
     return found;
   }
 
-  function get(key) { return live ? String(api.LMSGetValue(key) || '') : ''; }
-  function set(key, value) { if (live) api.LMSSetValue(key, String(value)); }
+  function get(key) { try { return live ? String(api.LMSGetValue(key) || '') : ''; } catch (e) { return ''; } }
+
+  /* A call that throws (the LMS frame went away) counts as a failure, never as a crash. */
+  function call(fn, a, b) { try { return String(api[fn](a, b)) === 'true'; } catch (e) { return false; } }
+
+  /* A refused SetValue is kept and written again before the next Commit (the LMS may come back). */
+  function set(key, value) {
+    if (!live) return false;
+    var ok = call('LMSSetValue', key, String(value));
+    if (ok) delete pending[key]; else pending[key] = String(value);
+    return ok;
+  }
+
+  /* false when the LMS refused the Commit or is gone: the player retries later (rule 15). */
+  function commit() {
+    if (!live) return false;
+    Object.keys(pending).forEach(function (k) { set(k, pending[k]); });
+    return call('LMSCommit', '');
+  }
 
   function two(n) { return (n < 10 ? '0' : '') + n; }
 
@@ -51,13 +68,16 @@
       started = Date.now();
       api = findAPI();
       if (!api) return { connected: false, mode: 'normal' };
-      live = String(api.LMSInitialize('')) === 'true';
+      live = call('LMSInitialize', '');
       if (!live) return { connected: false, mode: 'normal' };
       next = parseInt(get('cmi.interactions._count'), 10) || 0;
       objectiveCount = parseInt(get('cmi.objectives._count'), 10) || 0;
       for (var i = 0; i < objectiveCount; i++) objectives[get('cmi.objectives.' + i + '.id')] = i;
-      var mastery = parseFloat(get('cmi.student_data.mastery_score'));
+      var mastery = parseFloat(get('cmi.student_data.mastery_score')), status = get('cmi.core.lesson_status');
       return {
+        // What the LMS already stored: the player never reports less (a reset or updated module, rule 13).
+        wasCompleted: status === 'completed' || status === 'passed',
+        wasPassed: status === 'passed',
         connected: true,
         mode: get('cmi.core.lesson_mode') || 'normal',
         credit: get('cmi.core.credit') || 'credit',
@@ -104,15 +124,16 @@
       });
     },
     setStatus: function (st) { set('cmi.core.lesson_status', st.lessonStatus); },
-    commit: function () { if (live) api.LMSCommit(''); },
+    commit: commit,
     finish: function (opts) {
-      if (!live) return;
+      if (!live) return false;
       // Rule 2: "suspend" while not finished, "" when done; never "logout".
       set('cmi.core.exit', opts.suspend ? 'suspend' : '');
       set('cmi.core.session_time', timespan(Date.now() - started));
-      api.LMSCommit('');
-      api.LMSFinish('');
+      var ok = commit();
+      ok = call('LMSFinish', '') && ok;
       live = false;
+      return ok;
     }
   };
 })();

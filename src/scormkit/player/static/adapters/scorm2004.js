@@ -1,7 +1,7 @@
 /* SCORM 2004 runtime adapter (window.ScormkitRuntime). RTE 4.x data model; rules: ../shared/LMS-PITFALLS.md. */
 (function () {
   'use strict';
-  var api = null, live = false, started = 0, next = 0, objectives = {}, objectiveCount = 0;
+  var api = null, live = false, started = 0, next = 0, objectives = {}, objectiveCount = 0, pending = {};
 
   function scan(win) {
     // Rule 14: this window, then up to 10 parents; cross-origin frames throw, so stop there.
@@ -21,8 +21,25 @@
     return found;
   }
 
-  function get(key) { return live ? String(api.GetValue(key) || '') : ''; }
-  function set(key, value) { if (live) api.SetValue(key, String(value)); }
+  function get(key) { try { return live ? String(api.GetValue(key) || '') : ''; } catch (e) { return ''; } }
+
+  /* A call that throws (the LMS frame went away) counts as a failure, never as a crash. */
+  function call(fn, a, b) { try { return String(api[fn](a, b)) === 'true'; } catch (e) { return false; } }
+
+  /* A refused SetValue is kept and written again before the next Commit (the LMS may come back). */
+  function set(key, value) {
+    if (!live) return false;
+    var ok = call('SetValue', key, String(value));
+    if (ok) delete pending[key]; else pending[key] = String(value);
+    return ok;
+  }
+
+  /* false when the LMS refused the Commit or is gone: the player retries later (rule 15). */
+  function commit() {
+    if (!live) return false;
+    Object.keys(pending).forEach(function (k) { set(k, pending[k]); });
+    return call('Commit', '');
+  }
 
   function two(n) { return (n < 10 ? '0' : '') + n; }
 
@@ -66,13 +83,16 @@
       started = Date.now();
       api = findAPI();
       if (!api) return { connected: false, mode: 'normal' };
-      live = String(api.Initialize('')) === 'true';
+      live = call('Initialize', '');
       if (!live) return { connected: false, mode: 'normal' };
       next = parseInt(get('cmi.interactions._count'), 10) || 0;
       objectiveCount = parseInt(get('cmi.objectives._count'), 10) || 0;
       for (var i = 0; i < objectiveCount; i++) objectives[get('cmi.objectives.' + i + '.id')] = i;
       var mastery = parseFloat(get('cmi.scaled_passing_score'));
       return {
+        // What the LMS already stored: the player never reports less (a reset or updated module, rule 13).
+        wasCompleted: get('cmi.completion_status') === 'completed',
+        wasPassed: get('cmi.success_status') === 'passed',
         connected: true,
         mode: get('cmi.mode') || 'normal',
         credit: get('cmi.credit') || 'credit',
@@ -125,14 +145,16 @@
       set('cmi.success_status', st.success);
       set('cmi.completion_status', st.completion);
     },
-    commit: function () { if (live) api.Commit(''); },
+    commit: commit,
     finish: function (opts) {
-      if (!live) return;
+      if (!live) return false;
+      // Values the LMS refused earlier are written again; Terminate commits them (rule 4: no Commit before it).
+      Object.keys(pending).forEach(function (k) { set(k, pending[k]); });
       set('cmi.exit', opts.suspend ? 'suspend' : 'normal');
       set('cmi.session_time', duration(Date.now() - started));
-      // Rule 4: no Commit right before Terminate; Terminate commits.
-      api.Terminate('');
+      var ok = call('Terminate', '');
       live = false;
+      return ok;
     }
   };
 })();

@@ -545,6 +545,24 @@
     if (to >= 0 && to <= last && to !== n) viewer(to);
   });
 
+  // Swipe on touch screens: a horizontal move of 50 px or more over the slide turns the page. Listeners sit on
+  // the document (like the keys above) because viewer() rebuilds the slide's DOM on every page.
+  var touchX = null, touchY = null;
+  document.addEventListener('touchstart', function (e) {
+    touchX = null;
+    if (S === undefined || S.screen !== 'v' || ended || e.touches.length !== 1) return;
+    if (!e.target.closest || !e.target.closest('figure')) return;
+    touchX = e.touches[0].clientX; touchY = e.touches[0].clientY;
+  }, { passive: true });
+  document.addEventListener('touchend', function (e) {
+    if (touchX === null || !e.changedTouches.length) return;
+    var dx = e.changedTouches[0].clientX - touchX, dy = e.changedTouches[0].clientY - touchY;
+    touchX = null;
+    if (Math.abs(dx) < 50 || Math.abs(dx) < Math.abs(dy)) return;  // a tap or a vertical scroll
+    var to = S.slide + (dx < 0 ? 1 : -1);
+    if (to >= 0 && to < course.slides.length) viewer(to);
+  }, { passive: true });
+
   // ---- quiz ------------------------------------------------------------------------------------------
 
   function letterText(list, id) {

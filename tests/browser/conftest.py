@@ -397,6 +397,7 @@ class LmsSession:
         self.final_committed_cmi: dict[str, Any] | None = None
         self.final_calls: list[dict[str, Any]] | None = None
         self.final_errors: list[dict[str, Any]] | None = None
+        self.final_storage_state: dict[str, Any] | None = None
 
     # -- the SCO ---------------------------------------------------------
     @property
@@ -537,6 +538,15 @@ class LmsSession:
             timeout,
         )
 
+    def storage_state(self) -> dict[str, Any] | None:
+        """The browser context's cookies and localStorage (Playwright storage_state), as close() left them."""
+        if self.closed:
+            return self.final_storage_state
+        try:
+            return self.context.storage_state()
+        except Exception:
+            return None
+
     def close(self) -> None:
         """Unload the SCO, keep the final LMS state, close the browser context."""
         if self.closed:
@@ -547,6 +557,7 @@ class LmsSession:
             self.final_committed_cmi = self.committed_cmi()
             self.final_calls = self.calls()
             self.final_errors = self.errors()
+            self.final_storage_state = self.storage_state()
         finally:
             self.closed = True
             self.context.close()
@@ -580,9 +591,11 @@ class Launcher:
                  viewport: dict[str, int] | None = None,
                  presets: dict[str, Any] | None = None,
                  settings: dict[str, Any] | None = None,
-                 init_script: str | None = None) -> LmsSession:
+                 init_script: str | None = None,
+                 storage_state: dict[str, Any] | None = None) -> LmsSession:
         """settings: extra scorm-again settings (JSON), e.g. {"lmsCommitUrl": "/lms/nowhere"} to make every
-        Commit fail; init_script: JavaScript run first in every frame (e.g. a fixed clock)."""
+        Commit fail; init_script: JavaScript run first in every frame (e.g. a fixed clock); storage_state:
+        cookies/localStorage to start from (an earlier session's `storage_state()`: the same browser)."""
         if standard not in ("scorm12", "scorm2004"):
             raise ValueError(f"standard must be scorm12 or scorm2004, not {standard!r}")
         if mode not in (None, "normal", "browse", "review"):
@@ -593,7 +606,8 @@ class Launcher:
         all_presets = dict(pkg.manifest.presets12 if standard == "scorm12" else pkg.manifest.presets2004)
         all_presets.update(presets or {})
 
-        context = self.browser.new_context(viewport=viewport or DEFAULT_VIEWPORT, service_workers="block")
+        context = self.browser.new_context(viewport=viewport or DEFAULT_VIEWPORT, service_workers="block",
+                                           storage_state=storage_state)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         page = context.new_page()
         session = LmsSession(context=context, page=page, server=self.server, package=pkg,
@@ -652,13 +666,15 @@ class Launcher:
                  viewport: dict[str, int] | None = None,
                  presets: dict[str, Any] | None = None,
                  settings: dict[str, Any] | None = None,
-                 init_script: str | None = None) -> LmsSession:
+                 init_script: str | None = None,
+                 keep_storage: bool = False) -> LmsSession:
         """Close `previous` (SCO unloaded first) and launch the same package with
         the CMI it left: source="committed" (what the LMS stored at the last
         Commit/Finish; a session that never committed stored nothing) or
         "current" (live runtime state). The launcher sets entry="resume" when
         the stored exit was "suspend", "" otherwise, and adds session_time to
-        total_time."""
+        total_time. keep_storage=True: the new context starts with the cookies and
+        localStorage `previous` left (the learner reloads in the same browser)."""
         if source not in ("committed", "current"):
             raise ValueError("source must be 'committed' or 'current'")
         previous.close()
@@ -667,7 +683,8 @@ class Launcher:
                     mode=mode or previous.mode, viewport=viewport or previous.viewport,
                     presets=presets if presets is not None else previous.presets,
                     settings=settings if settings is not None else previous.settings,
-                    init_script=init_script if init_script is not None else previous.init_script)
+                    init_script=init_script if init_script is not None else previous.init_script,
+                    storage_state=previous.final_storage_state if keep_storage else None)
 
     def close_all(self) -> None:
         for s in self.sessions:

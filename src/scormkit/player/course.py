@@ -243,6 +243,7 @@ def worst_case_state(module: Module) -> dict[str, Any]:
         "d": 1,
         "p": 66.67,
         "g": 1,
+        "n": 999999999,  # the save counter (player.js SAVE_CAP)
     }
 
 

@@ -3,10 +3,12 @@
 (function () {
   'use strict';
 
-  /* Resume-state format: 2 adds the stored draw/order (o) and the disclosure acknowledgement (g); 1 is read too. */
+  /* Resume-state format: 2 adds the stored draw/order (o) and the disclosure acknowledgement (g); 1 is read too.
+     n (the save counter, see the local mirror in boot) is optional within format 2: readers ignore unknown keys
+     and a state without it counts as save 0. */
   var STATE_VERSION = 2;
   var B64 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
-  var FILLIN_MAX = 250, NUMERIC_MAX = 32, ATTEMPT_CAP = 9999;
+  var FILLIN_MAX = 250, NUMERIC_MAX = 32, ATTEMPT_CAP = 9999, SAVE_CAP = 999999999;
 
   // ---- pure helpers (exported on window.Scormkit for tests) ---------------------------------------
 
@@ -68,7 +70,7 @@
       v: STATE_VERSION, h: key, s: S.seed, w: S.screen, c: S.slide, b: bitsEncode(S.viewed),
       a: Math.min(S.attempt, ATTEMPT_CAP), i: S.pos, o: S.order, k: bitsEncode(S.recorded), x: bitsEncode(S.checked),
       r: S.answers.map(function (a) { return a === null ? 0 : a; }), d: S.submitted ? 1 : 0,
-      p: S.score === null ? null : round2(S.score * 100), g: S.ack ? 1 : 0
+      p: S.score === null ? null : round2(S.score * 100), g: S.ack ? 1 : 0, n: Math.min(S.n || 0, SAVE_CAP)
     });
   }
 
@@ -110,6 +112,7 @@
     S.slide = o.c;
     S.viewed = bitsDecode(o.b, nSlides);
     S.ack = o.g === 1;
+    S.n = intIn(o.n, 0, SAVE_CAP) ? o.n : 0;
     S.screen = 'sqvr'.indexOf(o.w) >= 0 && typeof o.w === 'string' && o.w.length === 1 ? o.w : 'v';
     if (o.h !== key) { if (S.screen === 'q' || S.screen === 'r') S.screen = 'v'; return S; }
     if (!intIn(o.a, 1, ATTEMPT_CAP) || !intIn(o.i, 0, 1e6) || !Array.isArray(o.r) || o.r.length !== nItems) return null;
@@ -136,7 +139,8 @@
     for (var j = 0; j < nItems; j++) { answers.push(null); none.push(false); }
     return {
       seed: seed, screen: 's', slide: 0, viewed: viewed, attempt: 1, pos: 0, order: drawOrder(q, nItems, seed, 1),
-      recorded: none.slice(), checked: none.slice(), answers: answers, submitted: false, score: null, ack: false
+      recorded: none.slice(), checked: none.slice(), answers: answers, submitted: false, score: null, ack: false,
+      n: 0
     };
   }
 
@@ -274,7 +278,7 @@
   var exitButton = document.getElementById('exit');
   var rt = window.ScormkitRuntime;
   var env, S, passing, lastStatus = '', dirty = false, ended = false, shownAt = {};
-  var reporting = true, troubled = false, backoff = 1000, retryTimer = null, bannerEl = null;
+  var reporting = true, troubled = false, backoff = 1000, retryTimer = null, bannerEl = null, mirrorKey = null;
   var menuOpen = false, menuQuery = '';
 
   /* UI string from the catalogue (course.strings, chosen at build time from the module's language). */
@@ -352,13 +356,28 @@
 
   function save() {
     if (ended) return;
+    S.n = Math.min((S.n || 0) + 1, SAVE_CAP);
     var text = encodeState(S, course.stateKey);
     if (text.length > course.stateBudget) { // cannot happen for a module the build accepted; stay safe
       var lean = JSON.parse(text); lean.r = S.answers.map(function () { return 0; }); text = JSON.stringify(lean);
     }
     rt.saveState(text);
     rt.bookmark(String(S.slide + 1));
+    mirror('setItem', text);
     dirty = true;
+  }
+
+  /* The local mirror (docs/player.md, "Saving and LMS failures"): every saved state also goes to localStorage under
+     mirrorKey (set in boot: SCORM, normal mode, a learner id), until the LMS confirms a commit. Storage may be
+     missing, blocked or full: every access is guarded and a failure only means no mirror. */
+  function mirror(op, text) {
+    if (!mirrorKey) return null;
+    try {
+      var store = window.localStorage;
+      if (op === 'getItem') { var v = store.getItem(mirrorKey); return typeof v === 'string' ? v : null; }
+      if (op === 'setItem') store.setItem(mirrorKey, text); else store.removeItem(mirrorKey);
+    } catch (e) { /* unavailable: degrade silently */ }
+    return null;
   }
 
   /* Commit; a refused or failed commit (false) is retried with backoff (1 s, 2 s ... 30 s) while the learner
@@ -366,8 +385,9 @@
   function commit() {
     if (ended || !dirty) return;
     dirty = false;
-    if (rt.commit() === false) trouble();
-    else if (troubled) {
+    if (rt.commit() === false) { trouble(); return; }
+    mirror('removeItem'); // the LMS has the latest state
+    if (troubled) {
       troubled = false; backoff = 1000;
       banner(t('saveOk'));
       setTimeout(function () { if (!troubled) banner(''); }, 8000);
@@ -402,6 +422,7 @@
     ended = true;
     if (retryTimer) clearTimeout(retryTimer);
     var ok = rt.finish({ suspend: !st.finished }) !== false && !troubled;
+    if (ok) mirror('removeItem');
     banner('');
     show([el('h1', { text: t('closeTitle') }),
       el('p', { text: st.finished ? t('closeDone') : t('closeSuspend') }),
@@ -767,12 +788,15 @@
     S.submitted = true;
     S.score = scoreOf(list, S.answers);
     S.screen = 'r';
-    if (reporting) {
-      rt.setScore({ raw: round2(S.score * 100), min: 0, max: 100, scaled: Math.round(S.score * 10000) / 10000 });
-      if (rt.setObjectives) rt.setObjectives(objectiveResults(course.objectives, list, S.answers, passing, attemptsRemain()));
-    }
+    sendScore(list);
     report(true);
     resultsScreen();
+  }
+
+  function sendScore(list) {
+    if (!reporting || S.score === null) return;
+    rt.setScore({ raw: round2(S.score * 100), min: 0, max: 100, scaled: Math.round(S.score * 10000) / 10000 });
+    if (rt.setObjectives) rt.setObjectives(objectiveResults(course.objectives, list, S.answers, passing, attemptsRemain()));
   }
 
   function resultsScreen() {
@@ -851,6 +875,23 @@
     var q = quiz ? { draw: quiz.draw, shuffle: quiz.shuffle } : null;
     S = null;
     if (env.state) S = decodeState(env.state, course.slides.length, items.length, course.stateKey, q);
+    // The local mirror: only for a known learner in normal mode, never for the web runtime (already local) nor
+    // for an adapter that keeps unsent state in this browser itself (env.durable: xAPI's outbox).
+    var learner = typeof env.learnerId === 'string' ? env.learnerId : '';
+    if (learner && env.mode === 'normal' && !env.local && !env.durable && course.runtime !== 'web') {
+      mirrorKey = 'scormkit:mirror:' + course.id + ':' + String(course.version || '').split('.')[0] + ':' + learner;
+    }
+    var kept = mirror('getItem');
+    var M = kept ? decodeState(kept, course.slides.length, items.length, course.stateKey, q) : null;
+    if (M && (!S || M.n > S.n)) {
+      // Newer than what the LMS has (a reload during an outage): resume from it. Answers the LMS never stored
+      // are recorded again below; report(true) then writes the state back and commits.
+      var lms = S;
+      M.recorded = M.recorded.map(function (r, i) {
+        return r && !!lms && lms.attempt === M.attempt && lms.recorded[i];
+      });
+      S = M; env.state = kept;
+    } else if (kept) mirror('removeItem'); // unreadable or not newer than the LMS's copy
     if (!S) S = fresh(course.slides.length, items.length, Math.floor(Math.random() * 1000000), q);
     S.resumeScreen = S.screen;
     if (!env.state && env.location && /^\d+$/.test(env.location)) S.slide = Math.min(Number(env.location), course.slides.length) - 1;
@@ -858,6 +899,10 @@
     exitButton.textContent = t('exit');
     exitButton.addEventListener('click', finish);
     if (course.disclosures.length && !S.ack) disclosureScreen(); else startScreen();
+    if (M && S === M) {
+      drawn().forEach(function (e) { if (S.checked[e.index] || S.submitted) record(e); });
+      if (S.submitted) sendScore(drawn());
+    }
     report(true);
     // Rule 15: commit changes every minute, and at least every 10 minutes as a keep-alive for idle learners.
     var ticks = 0;

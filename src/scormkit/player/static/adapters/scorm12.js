@@ -85,6 +85,7 @@
         state: get('cmi.suspend_data') || null,
         location: get('cmi.core.lesson_location'),
         learnerName: get('cmi.core.student_name'),
+        learnerId: get('cmi.core.student_id'),
         masteryScore: isNaN(mastery) ? null : mastery / 100
       };
     },

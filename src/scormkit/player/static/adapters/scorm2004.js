@@ -100,6 +100,7 @@
         state: get('cmi.suspend_data') || null,
         location: get('cmi.location'),
         learnerName: get('cmi.learner_name'),
+        learnerId: get('cmi.learner_id'),
         masteryScore: isNaN(mastery) ? null : mastery
       };
     },

@@ -357,6 +357,15 @@
     defs = r.status === 200 || (r.status === 0 && r.body) ? parseJSON(r.body) : null;
   }
 
+  /* The actor's inverse functional identifier as one string ('' when it has none). */
+  function actorId(a) {
+    if (a.mbox) return String(a.mbox);
+    if (a.mbox_sha1sum) return 'sha1:' + a.mbox_sha1sum;
+    if (a.openid) return String(a.openid);
+    if (a.account && a.account.name) return (a.account.homePage || '') + '|' + a.account.name;
+    return '';
+  }
+
   function start() {
     started = Date.now();
     var p = launchParams();
@@ -398,6 +407,9 @@
       state: doc.state || null,
       location: doc.location || '',
       learnerName: lrs.actor.name || '',
+      // The actor's identifier; durable: unsent state is kept in this browser by the outbox (no player mirror).
+      learnerId: actorId(lrs.actor),
+      durable: true,
       masteryScore: null
     };
     if (CMI5 && typeof launchData.masteryScore === 'number' && launchData.masteryScore >= 0 && launchData.masteryScore <= 1) {

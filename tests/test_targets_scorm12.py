@@ -10,7 +10,7 @@ from test_targets_common import PLAYER_FILES, listed_files, make_module, no_quiz
 
 from scormkit.diagnostics import ScormkitError
 from scormkit.model import QuizOptions, Tracking
-from scormkit.schemas import schema_dir, validate_xml
+from scormkit.schemas import validate_xml
 from scormkit.targets import ManifestError, get_target
 from scormkit.targets.base import XML_NS
 from scormkit.targets.scorm12 import DESCRIPTION_LIMIT

@@ -239,3 +239,20 @@ def sub(
     if text is not None:
         child.text = text
     return child
+
+
+def add_sco_resource(manifest: etree._Element, cp_ns: str, scorm_type: str, ids: Identifiers, files: list[str]) -> None:
+    """The one SCO `<resource>` listing every package file; shared by SCORM 1.2 and 2004, which differ only in
+    the CP namespace and the ADL `scormtype`/`scormType` attribute (`scorm_type`, namespaced)."""
+    from scormkit.targets._text import href
+
+    resources = sub(manifest, f"{{{cp_ns}}}resources")
+    # LMS-PITFALLS rules 21/22: the SCO's resource comes first and no xml:base is written.
+    resource = sub(
+        resources,
+        f"{{{cp_ns}}}resource",
+        attrib={"identifier": ids.resource, "type": "webcontent", scorm_type: "sco", "href": href(LAUNCH_FILE)},
+    )
+    # LMS-PITFALLS rule 12: every file of the package is listed.
+    for path in files:
+        sub(resource, f"{{{cp_ns}}}file", attrib={"href": href(path)})

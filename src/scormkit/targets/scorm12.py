@@ -11,13 +11,13 @@ from lxml import etree
 
 from scormkit.model import Module
 from scormkit.targets import register
-from scormkit.targets._text import href, markdown_to_text, truncate, vcard
+from scormkit.targets._text import markdown_to_text, truncate, vcard
 from scormkit.targets.base import (
-    LAUNCH_FILE,
     XML_NS,
     XSI,
     Identifiers,
     Target,
+    add_sco_resource,
     mastery_percent,
     success_from_quiz,
     sub,
@@ -87,21 +87,7 @@ class Scorm12Target(Target):
             # (cmi.student_data.mastery_score) so both agree.
             sub(item, f"{{{ADLCP}}}masteryscore", str(mastery_percent(module)))
 
-        resources = sub(manifest, cp("resources"))
-        # LMS-PITFALLS rules 21/22: the SCO's resource comes first and no xml:base is written.
-        resource = sub(
-            resources,
-            cp("resource"),
-            attrib={
-                "identifier": ids.resource,
-                "type": "webcontent",
-                f"{{{ADLCP}}}scormtype": "sco",
-                "href": href(LAUNCH_FILE),
-            },
-        )
-        # LMS-PITFALLS rule 12: every file of the package is listed.
-        for path in files:
-            sub(resource, cp("file"), attrib={"href": href(path)})
+        add_sco_resource(manifest, CP, f"{{{ADLCP}}}scormtype", ids, files)
         return manifest
 
     def lom_element(self, module: Module) -> etree._Element:

@@ -13,8 +13,8 @@ from lxml import etree
 
 from scormkit.model import Module
 from scormkit.targets import register
-from scormkit.targets._text import decimal, href, markdown_to_text, truncate, vcard
-from scormkit.targets.base import LAUNCH_FILE, XSI, Identifiers, Target, success_from_quiz, sub
+from scormkit.targets._text import decimal, markdown_to_text, truncate, vcard
+from scormkit.targets.base import XSI, Identifiers, Target, add_sco_resource, success_from_quiz, sub
 
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
@@ -95,21 +95,7 @@ class Scorm2004Target(Target):
         sub(item, cp("title"), config.title)
         item.append(self.sequencing_element(module))
 
-        resources = sub(manifest, cp("resources"))
-        # LMS-PITFALLS rules 21/22: the SCO's resource comes first and no xml:base is written.
-        resource = sub(
-            resources,
-            cp("resource"),
-            attrib={
-                "identifier": ids.resource,
-                "type": "webcontent",
-                f"{{{ADLCP}}}scormType": "sco",
-                "href": href(LAUNCH_FILE),
-            },
-        )
-        # LMS-PITFALLS rule 12: every file of the package is listed.
-        for path in files:
-            sub(resource, cp("file"), attrib={"href": href(path)})
+        add_sco_resource(manifest, CP, f"{{{ADLCP}}}scormType", ids, files)
         return manifest
 
     def sequencing_element(self, module: Module) -> etree._Element:

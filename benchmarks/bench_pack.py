@@ -20,7 +20,6 @@ import zipfile
 from pathlib import Path
 
 import pypdfium2
-from PIL import Image
 
 from scormkit import api
 from scormkit.source import read_module

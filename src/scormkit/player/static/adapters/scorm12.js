@@ -1,4 +1,6 @@
 /* SCORM 1.2 runtime adapter (window.ScormkitRuntime). RTE 1.2 data model; rules: ../shared/LMS-PITFALLS.md. */
+/* A package ships exactly one adapter, so the API search and call helpers below are repeated in scorm2004.js
+   on purpose: no shared file to load, no shared global. */
 (function () {
   'use strict';
   var api = null, live = false, started = 0, next = 0, objectives = {}, objectiveCount = 0, pending = {};

@@ -28,19 +28,35 @@
   /* A call that throws (the LMS frame went away) counts as a failure, never as a crash. */
   function call(fn, a, b) { try { return String(api[fn](a, b)) === 'true'; } catch (e) { return false; } }
 
-  /* A refused SetValue is kept and written again before the next Commit (the LMS may come back). */
+  /* LMSGetLastError codes of a SetValue the LMS will never take (not implemented, invalid, read only, wrong type):
+     writing it again cannot help and would keep every later commit from counting as saved. */
+  var NEVER = { '401': 1, '402': 1, '403': 1, '405': 1 };
+
+  /* What a resume and the LMS's report stand on: while one of these is refused, the LMS lacks the learner's state.
+     A refused interaction or objective is retried too, but does not hold back the confirmation (an LMS that
+     answers a general error for an element it never takes would otherwise keep the learner warned for good). */
+  var CRITICAL = /^cmi\.(suspend_data|core\.(lesson_location|lesson_status|score\.))/;
+
+  function unsaved() { return Object.keys(pending).some(function (k) { return CRITICAL.test(k); }); }
+
+  function lastError() { try { return String(api.LMSGetLastError()); } catch (e) { return ''; } }
+
+  /* A refused SetValue is kept and written again before the next Commit (the LMS may come back), unless the LMS
+     refused it for good (NEVER): then it is dropped. */
   function set(key, value) {
     if (!live) return false;
     var ok = call('LMSSetValue', key, String(value));
-    if (ok) delete pending[key]; else pending[key] = String(value);
+    delete pending[key];
+    if (!ok && !NEVER[lastError()]) pending[key] = String(value);
     return ok;
   }
 
-  /* false when the LMS refused the Commit or is gone: the player retries later (rule 15). */
+  /* false when the LMS refused the Commit or is gone, or still refuses a value (the LMS lacks the latest state):
+     the player keeps its mirror and retries later (rule 15). LMSCommit runs anyway, to store what was taken. */
   function commit() {
     if (!live) return false;
     Object.keys(pending).forEach(function (k) { set(k, pending[k]); });
-    return call('LMSCommit', '');
+    return call('LMSCommit', '') && !unsaved();
   }
 
   function two(n) { return (n < 10 ? '0' : '') + n; }

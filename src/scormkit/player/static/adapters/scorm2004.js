@@ -28,19 +28,36 @@
   /* A call that throws (the LMS frame went away) counts as a failure, never as a crash. */
   function call(fn, a, b) { try { return String(api[fn](a, b)) === 'true'; } catch (e) { return false; } }
 
-  /* A refused SetValue is kept and written again before the next Commit (the LMS may come back). */
+  /* GetLastError codes of a SetValue the LMS will never take (undefined or unimplemented element, read only, type
+     mismatch, out of range, dependency not established): writing it again cannot help and would keep every later
+     commit from counting as saved. */
+  var NEVER = { '401': 1, '402': 1, '404': 1, '406': 1, '407': 1, '408': 1 };
+
+  /* What a resume and the LMS's report stand on: while one of these is refused, the LMS lacks the learner's state.
+     A refused interaction or objective is retried too, but does not hold back the confirmation (an LMS that
+     answers a general error for an element it never takes would otherwise keep the learner warned for good). */
+  var CRITICAL = /^cmi\.(suspend_data|location|completion_status|success_status|score\.)/;
+
+  function unsaved() { return Object.keys(pending).some(function (k) { return CRITICAL.test(k); }); }
+
+  function lastError() { try { return String(api.GetLastError()); } catch (e) { return ''; } }
+
+  /* A refused SetValue is kept and written again before the next Commit (the LMS may come back), unless the LMS
+     refused it for good (NEVER): then it is dropped. */
   function set(key, value) {
     if (!live) return false;
     var ok = call('SetValue', key, String(value));
-    if (ok) delete pending[key]; else pending[key] = String(value);
+    delete pending[key];
+    if (!ok && !NEVER[lastError()]) pending[key] = String(value);
     return ok;
   }
 
-  /* false when the LMS refused the Commit or is gone: the player retries later (rule 15). */
+  /* false when the LMS refused the Commit or is gone, or still refuses a value (the LMS lacks the latest state):
+     the player keeps its mirror and retries later (rule 15). Commit runs anyway, to store what was taken. */
   function commit() {
     if (!live) return false;
     Object.keys(pending).forEach(function (k) { set(k, pending[k]); });
-    return call('Commit', '');
+    return call('Commit', '') && !unsaved();
   }
 
   function two(n) { return (n < 10 ? '0' : '') + n; }
@@ -155,7 +172,8 @@
       Object.keys(pending).forEach(function (k) { set(k, pending[k]); });
       set('cmi.exit', opts.suspend ? 'suspend' : 'normal');
       set('cmi.session_time', duration(Date.now() - started));
-      var ok = call('Terminate', '');
+      // Confirmed only when nothing is still refused, as for commit().
+      var ok = call('Terminate', '') && !unsaved();
       live = false;
       return ok;
     }

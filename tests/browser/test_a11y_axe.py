@@ -1,9 +1,9 @@
 """axe-core (WCAG 2.0/2.1 A and AA) finds nothing on any screen of the example module (issue 3).
 
-One walk per target through every screen a learner meets: start, slides (first, middle with the slide text open,
-last), each of the seven item types before an answer and after correct and incorrect feedback, results not passed
-and passed (with the review of answers), the closing screen; plus the screens that only some player versions have
-(disclosure gate, slide menu, search) when they are on the page. All screens are checked before the test fails, and
+One walk per target through every screen a learner meets: start (with the declaration of interest and the cover),
+slides (first, middle with the slide text open, the slide menu and its search, last), each of the seven item types
+before an answer and after correct and incorrect feedback, results not passed and passed (with the review of
+answers), the closing screen. All screens are checked before the test fails, and
 the failure lists every violation with its rule id, impact and target selectors.
 """
 

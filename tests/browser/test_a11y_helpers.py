@@ -128,44 +128,21 @@ def first_of_each_type(course: dict[str, Any]) -> dict[int, str]:
     return {n: kind for kind, n in seen.items()}
 
 
-def screen(ui: Any) -> str:
-    return ui.locator("main#app").get_attribute("data-screen") or ""
-
-
-def through_gate(ui: Any, check: Callable[[str], None], until: tuple[str, ...]) -> None:
-    """A screen between the expected ones (the disclosure gate): check it, acknowledge, go on with its main button."""
-    for _ in range(3):
-        ui.locator("main[data-screen]").wait_for()
-        current = screen(ui)
-        if current in until:
-            return
-        check(f"{current} screen")
-        for box in ui.locator("main input[type=checkbox]").all():
-            if not box.is_checked():
-                box.check()
-        before = current
-        ui.locator("main .btn.primary").first.click()
-        ui.locator(f"main:not([data-screen='{before}'])").wait_for()
-    raise AssertionError(f"never reached a {until} screen; on {screen(ui)!r}")
-
-
-def optional_screens(check: Callable[[str], None], ui: Any) -> None:
-    """Viewer panels that only some player versions have (slide menu, search): check each one on the page."""
-    for label in ("Slide menu", "Menu", "Search", "Transcript"):
-        control = ui.get_by_role("button", name=label, exact=True)
-        if control.count() != 1 or not control.is_visible():
-            continue
-        control.click()
-        check(f"viewer, {label.lower()} open")
-        search = ui.get_by_role("searchbox")
-        if search.count() == 1 and search.is_visible():
-            search.fill("opioid")
-            check(f"viewer, {label.lower()}, search results")
-            search.fill("zzzz-no-such-text")
-            check(f"viewer, {label.lower()}, search without results")
-            search.fill("")
-        if control.get_attribute("aria-expanded") == "true":
-            control.click()
+def menu_screens(check: Callable[[str], None], ui: Any) -> None:
+    """The slide menu open, then its search with results and with none: check each state."""
+    control = ui.get_by_role("button", name="Slide menu", exact=True)
+    control.click()
+    assert control.get_attribute("aria-expanded") == "true"
+    check("viewer, slide menu open")
+    search = ui.get_by_role("searchbox")
+    search.fill("opioid")
+    ui.get_by_text("Slides found:", exact=False).wait_for()
+    check("viewer, slide menu, search results")
+    search.fill("zzzz-no-such-text")
+    ui.get_by_text("No slide matches your search.", exact=True).wait_for()
+    check("viewer, slide menu, search without results")
+    search.fill("")
+    control.click()
 
 
 def walk_screens(session: Any, package: Path, check: Callable[[str], None]) -> None:
@@ -174,16 +151,13 @@ def walk_screens(session: Any, package: Path, check: Callable[[str], None]) -> N
     ui, course = learner.ui, learner.course
     total = len(course["slides"])
 
-    ui.locator("main[data-screen]").wait_for()
-    through_gate(ui, check, until=("start",))
-    ui.get_by_role("button", name="Start", exact=True).wait_for()
+    learner.on_start_screen()
     check("start")
 
     learner.start()
-    through_gate(ui, check, until=("viewer",))
     learner.view_slides(1)
     check("slide 1 (first)")
-    optional_screens(check, ui)
+    menu_screens(check, ui)
     middle = (total + 1) // 2
     learner.view_slides(middle)
     toggle = ui.get_by_role("button", name="Show slide text", exact=True)

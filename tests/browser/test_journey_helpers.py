@@ -63,15 +63,18 @@ class Learner:
     def heading(self) -> str:
         return self.ui.locator("main h1").inner_text()
 
-    def acknowledge(self) -> None:
-        """Pass the declaration-of-interest gate when the player shows it (first launch of a module with
-        disclosures)."""
-        self.ui.locator("main[data-screen]").wait_for()
-        if self.ui.locator("main[data-screen=disclosure]").count():
-            self.click(self.course.get("strings", {}).get("doiAck", "I have read the declaration"))
+    def on_start_screen(self) -> None:
+        """Wait for the start screen to be ready: the player sets data-screen="start" on the screen rendered at
+        build time once it has added its button."""
+        self.ui.locator("main[data-screen=start]").wait_for()
 
     def start(self, label: str = "Start") -> None:
-        self.acknowledge()
+        """Press the start screen's button; "Start" also means "I have read the declaration — Start", its label
+        on a first launch of a module with disclosures."""
+        self.on_start_screen()
+        ack = self.course.get("strings", {}).get("doiAck")
+        if label == "Start" and ack and self.button(ack).count():
+            label = ack
         self.click(label)
 
     def view_slides(self, upto: int | None = None) -> None:

@@ -259,7 +259,7 @@ def test_cme_credit_before_and_after_expiry(launch, build, today, expired) -> No
     course = course_of(package)
     session = launch(package, "scorm12", init_script=FIXED_CLOCK % today)
     learner = Quiz(session, course)
-    learner.acknowledge()
+    learner.on_start_screen()
     ui = learner.ui
     if expired:
         assert ui.get_by_text("CME credit for this module expired in 2012", exact=False).is_visible()
@@ -276,22 +276,27 @@ def test_cme_credit_before_and_after_expiry(launch, build, today, expired) -> No
     session.assert_clean()
 
 
-def test_disclosure_gate_is_acknowledged_once(launch, relaunch, build) -> None:
+def test_declaration_of_interest_comes_before_the_content_and_is_acknowledged_once(launch, relaunch, build) -> None:
+    """The declaration is on the start screen (rendered at build time), and the only way on is its button."""
     package = build("plain", "scorm2004")
     course = course_of(package)
     first = launch(package, "scorm2004")
     ui = first.content
+    ui.locator("main[data-screen=start]").wait_for()
     ui.get_by_role("heading", name="Declaration of interest", exact=True).wait_for()
     assert ui.get_by_text(course["disclosures"][0]["statement"], exact=False).is_visible()
-    assert ui.get_by_role("button", name="Start", exact=True).count() == 0  # nothing before the declaration
-    ui.get_by_role("button", name="I have read the declaration", exact=True).click()
-    ui.get_by_role("button", name="Start", exact=True).wait_for()
+    assert ui.get_by_text("Before you start, please read the authors' declaration of interest.").is_visible()
+    assert ui.locator("main button").all_inner_texts() == ["I have read the declaration \u2014 Start"]
+    assert state_of(first)["g"] == 0
+    ui.get_by_role("button", name="I have read the declaration \u2014 Start", exact=True).click()
+    ui.locator("main[data-screen=viewer]").wait_for()
     assert first.frame.evaluate("document.activeElement.tagName") == "H1"
     assert state_of(first)["g"] == 1
     assert state_of(first, committed=True)["g"] == 1  # committed at once
     second = relaunch(first)
-    second.content.get_by_role("button", name="Start", exact=True).wait_for()
-    assert second.content.locator("main").get_attribute("data-screen") == "start"
+    second.content.locator("main[data-screen=start]").wait_for()
+    assert second.content.locator("main button").all_inner_texts() == ["Resume"]
+    assert second.content.get_by_text(course["disclosures"][0]["statement"], exact=False).is_visible()
     second.assert_clean()
 
 
@@ -329,11 +334,14 @@ def test_french_module_speaks_french(launch, build) -> None:
     assert course["strings"]["start"] == "Commencer"
     session = launch(package, "scorm12")
     ui = session.content
-    ui.get_by_role("heading", name="Déclaration d'intérêts", exact=True).wait_for()
-    ui.get_by_role("button", name="J'ai lu la déclaration", exact=True).click()
+    ui.locator("main[data-screen=start]").wait_for()
+    # The start screen rendered at build time speaks French too (cover, headings, about).
+    assert ui.get_by_role("heading", name="Déclaration d'intérêts", exact=True).is_visible()
     assert ui.get_by_role("heading", name="Objectifs pédagogiques", exact=True).is_visible()
+    assert ui.get_by_role("img", name=f"Diapositive 1 : {course['slides'][0]['title']}", exact=True).is_visible()
+    assert ui.get_by_text("Dernière mise à jour", exact=True).is_visible()
     assert ui.get_by_text("Les crédits CME de ce module ont expiré en 2012", exact=False).is_visible()
-    ui.get_by_role("button", name="Commencer", exact=True).click()
+    ui.get_by_role("button", name="J'ai lu la déclaration \u2014 Commencer", exact=True).click()
     ui.get_by_text(f"Diapositive 1 sur {len(course['slides'])}", exact=True).wait_for()
     ui.get_by_role("button", name="Suivant", exact=True).click()
     assert ui.get_by_role("button", name="Quitter", exact=True).is_visible()
@@ -352,7 +360,7 @@ def test_refused_commits_are_retried_the_learner_is_told_and_nothing_is_lost(lau
     course = course_of(package)
     session = launch(package, standard, settings=FAILING_COMMITS)
     learner = Learner(session, course)
-    learner.acknowledge()
+    learner.on_start_screen()
     banner = learner.ui.locator("#banner")
     banner.get_by_text("could not be saved", exact=False).wait_for()
     assert banner.get_attribute("role") == "status"
@@ -408,9 +416,9 @@ def test_scorm_package_without_an_lms_runs_standalone_in_local_storage(browser, 
         page = context.new_page()
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(pkg.launch_url if pkg.launch_url.startswith("http") else lms_server.origin + pkg.launch_url)
-        page.get_by_role("button", name="I have read the declaration", exact=True).click()
+        page.locator("main[data-screen=start]").wait_for()
         assert page.get_by_text("your progress is saved in this browser only", exact=False).is_visible()
-        page.get_by_role("button", name="Start", exact=True).click()
+        page.get_by_role("button", name="I have read the declaration \u2014 Start", exact=True).click()
         total = len(course["slides"])
         for n in (1, 2):
             page.get_by_text(f"Slide {n} of {total}", exact=True).wait_for()
@@ -429,7 +437,7 @@ def test_review_mode_records_nothing_that_counts(launch, build) -> None:
     course = course_of(package)
     session = launch(package, "scorm2004", mode="review")
     learner = Quiz(session, course)
-    learner.acknowledge()
+    learner.on_start_screen()
     assert learner.ui.get_by_text("review mode", exact=False).is_visible()
     learner.start()
     learner.click("Quiz")

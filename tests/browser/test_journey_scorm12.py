@@ -92,7 +92,7 @@ def test_pass_reports_passed_score_and_interactions(launch: Any, package: Path) 
     course = course_of(package)
     session = launch(package, "scorm12")
     learner = Learner(session, course)
-    learner.acknowledge()  # the declaration-of-interest gate comes first
+    learner.on_start_screen()
     assert learner.heading() == course["title"]
     learner.start()
     learner.view_slides()
@@ -215,7 +215,7 @@ def test_start_screen_keyboard_and_small_screen(launch: Any, package: Path) -> N
     total = len(course["slides"])
     session = launch(package, "scorm12", viewport={"width": 320, "height": 640})
     learner, ui = Learner(session, course), session.content
-    learner.acknowledge()
+    learner.on_start_screen()
     # Start screen: metadata, declaration of interest, and the expired CME credit (the quiz is a self-assessment).
     assert ui.get_by_role("heading", name="Learning objectives").is_visible()
     assert ui.get_by_text(course["disclosures"][0]["statement"], exact=False).is_visible()
@@ -258,7 +258,7 @@ def test_browse_mode_records_no_score_or_status(launch: Any, package: Path) -> N
     course = course_of(package)
     session = launch(package, "scorm12", mode="browse")
     learner = Learner(session, course)
-    learner.acknowledge()
+    learner.on_start_screen()
     assert learner.ui.get_by_text("browse mode", exact=False).is_visible()
     learner.start()
     learner.view_slides()

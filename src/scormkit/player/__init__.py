@@ -8,6 +8,7 @@ player ships inside the wheel, and every output is deterministic bytes.
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 import jinja2
@@ -54,6 +55,27 @@ def _script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _start_screen(course: dict) -> dict[str, object]:
+    """What index.html.j2 needs to render the start screen at build time, in the module's language: `t` fills
+    `{name}` placeholders like player.js t(), the about rows are those player.js would show (empty ones left out)."""
+    strings = course["strings"]
+
+    def t(key: str, **values: object) -> str:
+        return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), strings.get(key, key))
+
+    authors = "; ".join(f"{a['name']} ({a['affiliation']})" if a["affiliation"] else a["name"]
+                        for a in course["authors"])
+    about = [(t("authors" if len(course["authors"]) > 1 else "author"), authors), (t("publisher"), course["publisher"]),
+             (t("published"), course["published"]), (t("updated"), course["updated"])]
+    return {
+        "t": t,
+        "cover": course["slides"][0] if course["slides"] else None,
+        # Markdown rendered at build time with raw HTML disabled (course.render_markdown): safe to insert as is.
+        "description": Markup(course["descriptionHtml"]),
+        "about": [(label, value) for label, value in about if value],
+    }
+
+
 def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str, bytes]:
     """Every package file except the manifest: index.html, course.json, player.js/css, the adapter, assets.
 
@@ -74,7 +96,7 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
     adapter = f"adapters/{RUNTIMES[runtime]}"
     html = _environment().get_template("index.html.j2").render(
         course=course, adapter=adapter, connect_src=Markup("'self' https: http:" if runtime in LRS_RUNTIMES else "'self'"),
-        course_data=Markup(_script_json(course))
+        course_data=Markup(_script_json(course)), **_start_screen(course)
     )
     files: dict[str, bytes] = {
         "index.html": html.encode(),

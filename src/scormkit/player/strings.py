@@ -82,7 +82,8 @@ EN: dict[str, str] = {
     "updated": "Last update",
     "doi": "Declaration of interest",
     "doiIntro": "Before you start, please read the authors' declaration of interest.",
-    "doiAck": "I have read the declaration",
+    "doiAck": "I have read the declaration \u2014 Start",
+    "coverAlt": "Slide 1: {title}",
     "creditTitle": "{kind} credit",
     "creditExpiredIn": "{kind} credit for this module expired in {date}. The quiz runs as a self-assessment: your "
                        "score and status are still recorded, but no credit is claimed.",
@@ -178,7 +179,8 @@ FR: dict[str, str] = {
     "updated": "Dernière mise à jour",
     "doi": "Déclaration d'intérêts",
     "doiIntro": "Avant de commencer, veuillez lire la déclaration d'intérêts des auteurs.",
-    "doiAck": "J'ai lu la déclaration",
+    "doiAck": "J'ai lu la déclaration \u2014 Commencer",
+    "coverAlt": "Diapositive 1 : {title}",
     "creditTitle": "Crédits {kind}",
     "creditExpiredIn": "Les crédits {kind} de ce module ont expiré en {date}. Le quiz sert d'auto-évaluation : votre "
                        "score et votre statut sont toujours enregistrés, mais aucun crédit n'est attribué.",
@@ -277,7 +279,8 @@ DE: dict[str, str] = {
     "updated": "Letzte Aktualisierung",
     "doi": "Offenlegung von Interessenkonflikten",
     "doiIntro": "Bitte lesen Sie vor dem Start die Offenlegung von Interessenkonflikten der Autoren.",
-    "doiAck": "Ich habe die Offenlegung gelesen",
+    "doiAck": "Ich habe die Offenlegung gelesen \u2014 Starten",
+    "coverAlt": "Folie 1: {title}",
     "creditTitle": "{kind}-Punkte",
     "creditExpiredIn": "Die {kind}-Anerkennung dieses Moduls ist {date} abgelaufen. Das Quiz dient nun der "
                        "Selbsteinschätzung: Ergebnis und Status werden weiterhin erfasst, es werden aber keine Punkte "

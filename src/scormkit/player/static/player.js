@@ -320,9 +320,14 @@
   function show(nodes, screen) {
     app.textContent = '';
     nodes.forEach(function (n) { if (n) app.appendChild(n); });
+    enter(screen);
+  }
+
+  /* A screen is on: name it (tests and CSS read data-screen), move focus to its heading, scroll to the top. */
+  function enter(screen) {
     app.setAttribute('data-screen', screen);
     // One Exit at a time: the header's, except where the screen offers its own (results) or none (start).
-    exitButton.hidden = ended || screen === 'start' || screen === 'results' || screen === 'disclosure';
+    exitButton.hidden = ended || screen === 'start' || screen === 'results';
     var h = app.querySelector('h1');
     if (h) { h.setAttribute('tabindex', '-1'); h.focus(); }
     window.scrollTo(0, 0);
@@ -429,48 +434,32 @@
       ok ? null : el('p', { 'class': 'note', text: t('closeUnsaved') })], 'ended');
   }
 
-  // ---- declaration of interest (a gate before the content, acknowledged once) and start screen -------
+  // ---- start screen ----------------------------------------------------------------------------------
 
-  function disclosureList() {
-    return el('ul', null, course.disclosures.map(function (d) {
-      return el('li', null, [el('strong', { text: d.person + ': ' }), d.statement]); }));
-  }
-
-  function disclosureScreen() {
-    show([el('h1', { text: t('doi') }), el('p', { text: t('doiIntro') }), disclosureList(),
-      el('p', { 'class': 'actions' }, [button(t('doiAck'), function () {
-        S.ack = true; save(); commit(); startScreen();
-      }, 'btn primary')])], 'disclosure');
-  }
-
+  /* The start screen (title, slide 1 as its cover, description, objectives, about, declaration of interest) is
+     rendered into index.html at build time, so it is painted before this script runs; here it gets what only
+     the launch knows. A module with disclosures shows them there, before any content, and its Start button
+     acknowledges them (kept in the state, g). This screen is shown once per launch. */
   function startScreen() {
-    var c = course, nodes = [el('h1', { text: c.title }), el('div', { 'class': 'prose', html: c.descriptionHtml })];
-    if (env.message) nodes.splice(1, 0, el('p', { 'class': 'note', text: env.message }));
-    nodes.push(el('h2', { text: t('objectives') }),
-      el('ul', null, c.objectives.map(function (o) { return el('li', { text: o.text }); })));
-    var about = el('dl', { 'class': 'about' });
-    function row(k, v) { if (v) { about.appendChild(el('dt', { text: k })); about.appendChild(el('dd', { text: v })); } }
-    row(c.authors.length > 1 ? t('authors') : t('author'), c.authors.map(function (a) {
-      return a.affiliation ? a.name + ' (' + a.affiliation + ')' : a.name; }).join('; '));
-    row(t('publisher'), c.publisher);
-    row(t('published'), c.published);
-    row(t('updated'), c.updated);
-    nodes.push(el('h2', { text: t('about') }), about);
-    if (c.disclosures.length) nodes.push(el('h2', { text: t('doi') }), disclosureList());
-    if (c.credit) {
+    var c = course, h = app.querySelector('h1');
+    if (env.message) app.insertBefore(el('p', { 'class': 'note', text: env.message }), h.nextSibling);
+    var creditText = document.getElementById('credit');
+    if (c.credit && creditText) {
       var cr = c.credit, v = { kind: cr.kind, provider: cr.provider, date: cr.expiresLabel, credits: cr.credits };
-      var text = creditExpired ? t(/^\d{4}$/.test(cr.expiresLabel) ? 'creditExpiredIn' : 'creditExpiredOn', v)
+      creditText.textContent = creditExpired ? t(/^\d{4}$/.test(cr.expiresLabel) ? 'creditExpiredIn' : 'creditExpiredOn', v)
         : t('creditUntil', { kind: cr.kind, provider: cr.provider, date: cr.expires })
           + (cr.credits ? ' ' + t('creditCount', v) : '') + (quiz ? ' ' + t('creditQualify', { pct: pct(passing) }) : '');
-      nodes.push(el('h2', { text: t('creditTitle', v) }), el('p', { 'class': creditExpired ? 'note' : null, text: text }));
+      if (creditExpired) creditText.className = 'note';
     }
     var resumable = S.viewed.some(Boolean) || S.answers.some(function (a) { return a !== null; }) || S.submitted;
-    nodes.push(el('p', { 'class': 'actions' }, [button(resumable ? t('resume') : t('start'), function () {
+    var label = resumable ? t('resume') : c.disclosures.length && !S.ack ? t('doiAck') : t('start');
+    app.insertBefore(el('p', { 'class': 'actions' }, [button(label, function () {
+      if (c.disclosures.length && !S.ack) { S.ack = true; save(); commit(); } // acknowledged once per learner
       if (resumable && S.resumeScreen === 'q' && quiz) quizScreen();
       else if (resumable && S.resumeScreen === 'r' && quiz && S.submitted) resultsScreen();
       else viewer(S.slide);
-    }, 'btn primary')]));
-    show(nodes, 'start');
+    }, 'btn primary')]), app.querySelector('noscript'));
+    enter('start');
   }
 
   // ---- slide viewer ----------------------------------------------------------------------------------
@@ -898,7 +887,7 @@
     if (S.slide < 0) S.slide = 0;
     exitButton.textContent = t('exit');
     exitButton.addEventListener('click', finish);
-    if (course.disclosures.length && !S.ack) disclosureScreen(); else startScreen();
+    startScreen();
     if (M && S === M) {
       drawn().forEach(function (e) { if (S.checked[e.index] || S.submitted) record(e); });
       if (S.submitted) sendScore(drawn());

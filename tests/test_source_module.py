@@ -382,3 +382,47 @@ def test_items_that_are_not_mappings(mod: Path) -> None:
         "mod/quiz.yaml:2: error[schema.invalid] invalid items[0] 'foo': it must be a mapping (key: value lines)",
         "mod/quiz.yaml:3: error[schema.invalid] invalid items[1] 3: it must be a mapping (key: value lines)",
     ]
+
+
+# ---- Markdown images ---------------------------------------------------------------------------------------------
+
+def test_markdown_images_under_assets_are_shipped(mod: Path) -> None:
+    (mod / "assets").mkdir()
+    (mod / "assets" / "chart.png").write_bytes(b"\x89PNG chart")
+    edit(mod / "module.yaml", "  A short **demo** module.", "  A short **demo** module.\n  ![A dosing chart](assets/chart.png)")
+    edit(mod / "quiz.yaml", "prompt: Nausea is common.", "prompt: \"![A dosing chart](assets/chart.png) Is nausea common?\"")
+    module = read_module(mod)
+    assert module.assets["assets/chart.png"] == b"\x89PNG chart"
+    assert sorted(name for name in module.assets if not name.startswith("slides/")) == ["assets/chart.png", "slides.pdf"]
+
+
+def test_markdown_images_must_be_local_under_assets_present_and_described(mod: Path) -> None:
+    (mod / "assets").mkdir()
+    (mod / "assets" / "notes.txt").write_text("not an image")
+    (mod / "chart.png").write_bytes(b"\x89PNG")
+    edit(mod / "module.yaml", "  A short **demo** module.",
+         "  A short **demo** module.\n  ![A chart](https://example.org/chart.png)\n  ![A chart](chart.png)\n"
+         "  ![Notes](assets/notes.txt)\n  ![](assets/gone.png)")
+    assert errors(mod) == [
+        "mod/module.yaml:7: error[markdown.remote-image] description shows the image 'https://example.org/chart.png' "
+        "from another host, which the player never contacts; save it under assets/ in mod and write "
+        "![A chart](assets/...)",
+        "mod/module.yaml:8: error[markdown.image-path] description shows the image 'chart.png', which is not under "
+        "assets/ in the module folder; move it to mod/assets and write ![...](assets/<name>)",
+        "mod/module.yaml:9: error[markdown.image-format] description shows 'assets/notes.txt', which is not an image "
+        "every browser shows; use PNG, JPG, JPEG, GIF, WEBP, SVG",
+        "mod/module.yaml:10: error[markdown.image-alt] description shows the image 'assets/gone.png' without a text "
+        "alternative; write what it shows between the brackets: ![text](...) (WCAG 1.1.1)",
+        "mod/module.yaml:10: error[markdown.image-missing] description shows the image 'assets/gone.png', not found "
+        "in mod; add the file or correct the path",
+    ]
+
+
+def test_a_markdown_image_cannot_leave_the_module_folder(mod: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG")
+    edit(mod / "quiz.yaml", "prompt: Nausea is common.", "prompt: \"![Secret](assets/../../secret.png) Common?\"")
+    assert errors(mod) == [
+        "mod/quiz.yaml:13: error[markdown.image-path] the prompt of item 'q2' shows the image "
+        "'assets/../../secret.png', which is not under assets/ in the module folder; move it to mod/assets and "
+        "write ![...](assets/<name>)",
+    ]

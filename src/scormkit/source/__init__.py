@@ -44,4 +44,5 @@ def read_module(
     if not report.ok or deck is None or sources.config is None or (sources.has_quiz and sources.items is None):
         raise ScormkitError(report)
     slides, assets = render_deck(deck, sources.config.slides, cache_dir=cache_dir, on_slide=on_slide)
+    assets.update({name: path.read_bytes() for name, path in sorted(sources.images.items())})
     return Module(config=sources.config, items=sources.items or [], slides=slides, assets=assets)

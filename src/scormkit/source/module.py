@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -12,7 +12,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from scormkit.diagnostics import Report
 from scormkit.model import ModuleConfig, QuizFile, QuizItem
-from scormkit.source.markdown import raw_html
+from scormkit.source.markdown import images, raw_html
 from scormkit.source.paths import inside, shown
 from scormkit.source.yamlfile import YamlDoc, load_yaml, validation_diagnostics
 
@@ -30,6 +30,8 @@ class Sources:
     slides_file: str = "slides.pdf"
     slides_path: Path | None = None
     slides_line: int | None = None
+    # Images of the Markdown fields: package path (as written, under assets/) -> file in the module folder.
+    images: dict[str, Path] = field(default_factory=dict)
 
 
 def _quiz_value_error(message: str) -> tuple[str, str] | None:
@@ -70,7 +72,7 @@ def read_sources(src: Path, report: Report) -> Sources | None:
     if doc is None:
         # quiz.file is unknown, but the usual quiz.yaml can still be checked so all errors come out at once.
         if (src / "quiz.yaml").is_file():
-            _load_quiz(src / "quiz.yaml", sources, report)
+            _load_quiz(src, src / "quiz.yaml", sources, report)
         return sources
     if not isinstance(doc.data, dict):
         kind = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
@@ -81,7 +83,7 @@ def read_sources(src: Path, report: Report) -> Sources | None:
         sources.config = ModuleConfig.model_validate(doc.data)
     except ValidationError as exc:
         validation_diagnostics(doc, ModuleConfig, exc, report, _module_value_error)
-    _check_markdown(doc, ("description",), report)
+    _check_markdown(src, doc, ("description",), sources, report)
     _locate_slides(src, doc, sources, report)
     _read_quiz(src, doc, sources, report)
     check_references(sources, report)
@@ -125,10 +127,10 @@ def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> Non
         report.error(doc.name, line, "quiz.missing",
                      f"quiz file {name!r} not found in {shown(src)}; create it or set quiz.file")
         return
-    _load_quiz(path, sources, report)
+    _load_quiz(src, path, sources, report)
 
 
-def _load_quiz(path: Path, sources: Sources, report: Report) -> None:
+def _load_quiz(src: Path, path: Path, sources: Sources, report: Report) -> None:
     quiz_doc = load_yaml(path, shown(path), report)
     sources.quiz_doc = quiz_doc
     if quiz_doc is None:
@@ -143,7 +145,7 @@ def _load_quiz(path: Path, sources: Sources, report: Report) -> None:
     except ValidationError as exc:
         validation_diagnostics(quiz_doc, QuizFile, exc, report, _quiz_value_error)
     for index in range(len(_raw_items(quiz_doc))):
-        _check_markdown(quiz_doc, ("items", index, "prompt"), report)
+        _check_markdown(src, quiz_doc, ("items", index, "prompt"), sources, report)
 
 
 def _raw_items(doc: YamlDoc | None) -> list[dict]:
@@ -151,29 +153,61 @@ def _raw_items(doc: YamlDoc | None) -> list[dict]:
     return [i if isinstance(i, dict) else {} for i in items] if isinstance(items, list) else []
 
 
-def _check_markdown(doc: YamlDoc, loc: tuple, report: Report) -> None:
-    """Descriptions and prompts are Markdown without raw HTML: the player renders them with HTML off."""
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
+
+
+def _check_markdown(src: Path, doc: YamlDoc, loc: tuple, sources: Sources, report: Report) -> None:
+    """Descriptions and prompts are Markdown without raw HTML (the player renders them with HTML off), and their
+    images are files of the module folder under assets/, each with a text alternative: they are shipped at the
+    same path, and the player requests nothing from any other host."""
     text = doc.get(*loc)
     if not isinstance(text, str):
         return
+    what = f"the prompt of item {doc.get('items', loc[1], 'id')!r}" if loc[0] == "items" else "description"
     found = raw_html(text)
-    if not found:
-        return
-    offset, snippet = found[0]
+    if found:
+        offset, snippet = found[0]
+        report.error(doc.name, _line(doc, loc, offset), "markdown.raw-html",
+                     f"{what} contains raw HTML {snippet!r}; write Markdown instead (e.g. **bold**, *italic*, "
+                     "a blank line between paragraphs)")
+    for offset, target, alt in images(text):
+        line = _line(doc, loc, offset)
+        if re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)", target):
+            report.error(doc.name, line, "markdown.remote-image",
+                         f"{what} shows the image {target!r} from another host, which the player never contacts; "
+                         f"save it under assets/ in {shown(src)} and write ![{alt or 'what it shows'}](assets/...)")
+            continue
+        path = inside(src, target)
+        if path is None or not target.startswith("assets/"):
+            report.error(doc.name, line, "markdown.image-path",
+                         f"{what} shows the image {target!r}, which is not under assets/ in the module folder; "
+                         f"move it to {shown(src / 'assets')} and write ![...](assets/<name>)")
+        elif path.suffix.lower() not in IMAGE_TYPES:
+            report.error(doc.name, line, "markdown.image-format",
+                         f"{what} shows {target!r}, which is not an image every browser shows; "
+                         f"use {', '.join(t.lstrip('.').upper() for t in IMAGE_TYPES)}")
+        elif not path.is_file():
+            report.error(doc.name, line, "markdown.image-missing",
+                         f"{what} shows the image {target!r}, not found in {shown(src)}; "
+                         "add the file or correct the path")
+        else:
+            sources.images[target] = path
+        if not alt:
+            report.error(doc.name, line, "markdown.image-alt",
+                         f"{what} shows the image {target!r} without a text alternative; write what it shows "
+                         "between the brackets: ![text](...) (WCAG 1.1.1)")
+
+
+def _line(doc: YamlDoc, loc: tuple, offset: int) -> int | None:
+    """The file line of line `offset` of a text field; in a literal block (`key: |`) the text starts on the next
+    line and keeps its line breaks, otherwise the key's line is the best there is."""
     line = doc.line_of(*loc)
     node = doc.raw
     for part in loc:
         node = node[part]
-    # In a literal block (`key: |`) the text starts on the next line and keeps its line breaks.
     if isinstance(node, LiteralScalarString) and line is not None:
         line += 1 + offset
-    if loc[0] == "items":
-        what = f"the prompt of item {doc.get('items', loc[1], 'id')!r}"
-    else:
-        what = "description"
-    report.error(doc.name, line, "markdown.raw-html",
-                 f"{what} contains raw HTML {snippet!r}; write Markdown instead (e.g. **bold**, *italic*, "
-                 "a blank line between paragraphs)")
+    return line
 
 
 def check_references(sources: Sources, report: Report) -> None:

@@ -15,6 +15,7 @@ from pypdf import PdfReader, PdfWriter
 import scormkit.source.slides as slides_module
 from scormkit.diagnostics import ScormkitError
 from scormkit.source import read_module
+from tests.test_source_module import edit, errors
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -78,18 +79,6 @@ def mod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (src / "quiz.yaml").write_text(QUIZ_YAML)
     make_deck(src / "deck" / "slides.pdf")
     return src
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1))
-
-
-def errors(src: Path) -> list[str]:
-    with pytest.raises(ScormkitError) as info:
-        read_module(src)
-    return [str(d) for d in info.value.report.sorted()]
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:

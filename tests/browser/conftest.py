@@ -702,6 +702,21 @@ def _frame_url(request: Any) -> str:
         return ""
 
 
+@pytest.fixture(scope="session")
+def example_package(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """example_package(target): the zip of module_src for that target, packed once per test session."""
+    from tests.browser.test_journey_helpers import MODULE_SRC, pack
+
+    cache: dict[str, Path] = {}
+
+    def make(target: str) -> Path:
+        if target not in cache:
+            cache[target] = pack(MODULE_SRC, target, tmp_path_factory.mktemp(f"example-{target}"))
+        return cache[target]
+
+    return make
+
+
 @pytest.fixture
 def launch(browser: Any, lms_server: LmsServer) -> Any:
     launcher = Launcher(browser, lms_server)

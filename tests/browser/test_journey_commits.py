@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import Launcher
-from tests.browser.test_journey_helpers import MODULE_SRC, Learner, course_of, interactions, pack
+from tests.browser.test_journey_helpers import Learner, course_of, interactions
 
 pytestmark = pytest.mark.browser
 
@@ -52,18 +51,6 @@ REFUSE = """(rule) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def package(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    cache: dict[str, Path] = {}
-
-    def make(standard: str) -> Path:
-        if standard not in cache:
-            cache[standard] = pack(MODULE_SRC, standard, tmp_path_factory.mktemp(standard))
-        return cache[standard]
-
-    return make
-
-
 def refuse(session: Any, pattern: str | None, code: int = 0) -> None:
     session.page.evaluate(REFUSE, {"pattern": pattern, "code": code} if pattern else None)
 
@@ -88,12 +75,12 @@ def banner_text(learner: Learner) -> str:
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
-def test_refused_suspend_data_keeps_the_mirror_and_the_banner_until_the_lms_has_it(launch, package,
+def test_refused_suspend_data_keeps_the_mirror_and_the_banner_until_the_lms_has_it(launch, example_package,
                                                                                    standard) -> None:
     """A suspend_data SetValue refused with a general failure while the Commit itself succeeds: the LMS does not
     have the learner's state, so the player must not act as if it had (rule 15: commits are retried until the LMS
     stores the state; the mirror lives until then). When the LMS takes SetValue again, the next commit stores it."""
-    pkg = package(standard)
+    pkg = example_package(standard)
     course = course_of(pkg)
     total = len(course["quiz"]["items"])
     session = launch(pkg, standard)
@@ -138,12 +125,12 @@ def test_refused_suspend_data_keeps_the_mirror_and_the_banner_until_the_lms_has_
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
-def test_closing_while_suspend_data_is_refused_keeps_the_mirror_and_resumes_from_it(launch, relaunch, package,
+def test_closing_while_suspend_data_is_refused_keeps_the_mirror_and_resumes_from_it(launch, relaunch, example_package,
                                                                                     standard) -> None:
     """Exit while the LMS still refuses suspend_data (general failure) but accepts LMSFinish/Terminate: the closing
     screen says the save was not confirmed, the mirror stays, and the next launch in this browser resumes from it
     (rule 15; docs/player.md, "Saving and LMS failures")."""
-    pkg = package(standard)
+    pkg = example_package(standard)
     course = course_of(pkg)
     total = len(course["slides"])
     session = launch(pkg, standard)
@@ -169,10 +156,10 @@ def test_closing_while_suspend_data_is_refused_keeps_the_mirror_and_resumes_from
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
-def test_an_element_the_lms_does_not_implement_blocks_nothing(launch, package, standard) -> None:
+def test_an_element_the_lms_does_not_implement_blocks_nothing(launch, example_package, standard) -> None:
     """interactions.N.latency answered "not implemented" (1.2: 401, 2004: 402) is dropped, not retried: every commit
     is confirmed, no banner, the mirror is cleared and score and status reach the LMS (rules 5 and 15)."""
-    pkg = package(standard)
+    pkg = example_package(standard)
     course = course_of(pkg)
     items = course["quiz"]["items"]
     session = launch(pkg, standard)
@@ -210,11 +197,11 @@ def test_an_element_the_lms_does_not_implement_blocks_nothing(launch, package, s
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
-def test_a_refused_interaction_is_retried_without_warning_the_learner(launch, package, standard) -> None:
+def test_a_refused_interaction_is_retried_without_warning_the_learner(launch, example_package, standard) -> None:
     """An interaction refused with a general failure is written again before later commits, but does not make the
     learner's progress count as unsaved: the resume state and the status are what a learner's progress stands on
     (docs/player.md, "Saving and LMS failures"). Once the LMS takes it, the interaction is recorded (rule 10)."""
-    pkg = package(standard)
+    pkg = example_package(standard)
     course = course_of(pkg)
     session = launch(pkg, standard)
     learner = Learner(session, course)
@@ -266,10 +253,10 @@ def clocked_launch(browser: Any, lms_server: Any) -> Any:
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
-def test_a_change_that_did_not_commit_reaches_the_lms_after_a_minute(clocked_launch, package, standard) -> None:
+def test_a_change_that_did_not_commit_reaches_the_lms_after_a_minute(clocked_launch, example_package, standard) -> None:
     """Viewing a slide saves but does not commit (no status change); the one-minute commit timer commits it 60 s
     after the player started, not before (rule 15)."""
-    pkg = package(standard)
+    pkg = example_package(standard)
     course = course_of(pkg)
     session = clocked_launch(pkg, standard)
     session.wait_for_initialize()

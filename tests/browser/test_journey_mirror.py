@@ -4,12 +4,11 @@ learner's mirror never reaches another learner, and blocked localStorage breaks 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.test_journey_helpers import MODULE_SRC, Learner, course_of, interactions, pack
+from tests.browser.test_journey_helpers import Learner, course_of, interactions
 
 pytestmark = pytest.mark.browser
 
@@ -23,18 +22,6 @@ API_GONE = """() => {
 }"""
 
 MIRRORS = "() => Object.keys(localStorage).filter(k => k.startsWith('scormkit:mirror:')).sort()"
-
-
-@pytest.fixture(scope="module")
-def package(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    cache: dict[str, Path] = {}
-
-    def make(standard: str) -> Path:
-        if standard not in cache:
-            cache[standard] = pack(MODULE_SRC, standard, tmp_path_factory.mktemp(standard))
-        return cache[standard]
-
-    return make
 
 
 def mirror_key(course: dict[str, Any], learner: str) -> str:
@@ -70,9 +57,9 @@ def two_answers_then_outage(session: Any, course: dict[str, Any]) -> tuple[Learn
 
 
 @pytest.mark.parametrize("standard", ["scorm12", "scorm2004"])
-def test_reload_during_an_outage_resumes_from_the_mirror_and_the_lms_gets_it(launch, relaunch, package,
+def test_reload_during_an_outage_resumes_from_the_mirror_and_the_lms_gets_it(launch, relaunch, example_package,
                                                                              standard) -> None:
-    pkg = package(standard)
+    pkg = example_package(standard)
     course = course_of(pkg)
     total = len(course["quiz"]["items"])
     first = launch(pkg, standard)
@@ -108,8 +95,8 @@ def test_reload_during_an_outage_resumes_from_the_mirror_and_the_lms_gets_it(lau
 
 
 @pytest.mark.parametrize("standard", ["scorm12", "scorm2004"])
-def test_another_learner_on_the_same_browser_never_sees_the_mirror(launch, package, standard) -> None:
-    pkg = package(standard)
+def test_another_learner_on_the_same_browser_never_sees_the_mirror(launch, example_package, standard) -> None:
+    pkg = example_package(standard)
     course = course_of(pkg)
     first = launch(pkg, standard)
     two_answers_then_outage(first, course)
@@ -134,8 +121,8 @@ def test_another_learner_on_the_same_browser_never_sees_the_mirror(launch, packa
 
 
 @pytest.mark.parametrize("standard", ["scorm12", "scorm2004"])
-def test_review_mode_does_not_restore_from_the_mirror(launch, package, standard) -> None:
-    pkg = package(standard)
+def test_review_mode_does_not_restore_from_the_mirror(launch, example_package, standard) -> None:
+    pkg = example_package(standard)
     course = course_of(pkg)
     first = launch(pkg, standard)
     two_answers_then_outage(first, course)
@@ -163,8 +150,8 @@ BLOCKED_STORAGE = """(() => {
 
 
 @pytest.mark.parametrize("standard", ["scorm12", "scorm2004"])
-def test_storage_that_throws_breaks_nothing(launch, relaunch, package, standard) -> None:
-    pkg = package(standard)
+def test_storage_that_throws_breaks_nothing(launch, relaunch, example_package, standard) -> None:
+    pkg = example_package(standard)
     course = course_of(pkg)
     total = len(course["quiz"]["items"])
     session = launch(pkg, standard, init_script=BLOCKED_STORAGE)

@@ -173,3 +173,36 @@ def test_no_item_level_extras():
     item = one(manifest(), "//cp:item")
     assert item.xpath("adlcp:completionThreshold | adlnav:presentation", namespaces=NS) == []
     assert item.get("parameters") is None
+
+
+def moodle_scaled_passing_score(root: etree._Element) -> float | None:
+    """The `cmi.scaled_passing_score` Moodle 4.5 hands the SCO, modelled on its public code (never copied):
+
+    - mod/scorm/datamodels/scormlib.php (scorm_parse_scorm, the IMSSS:OBJECTIVES branch) stores one
+      scorm_seq_objective row per `imsss:primaryObjective` / `imsss:objective`, in manifest order, with
+      minnormalizedmeasure 1.0 unless the objective has an `imsss:minNormalizedMeasure` child (its text; 0 if
+      empty);
+    - mod/scorm/datamodels/scorm_13lib.php (get_scorm_default, the scorm_seq_objective loop) walks those rows and
+      sets cmi.scaled_passing_score from every row with a non-empty minnormalizedmeasure: the LAST row wins.
+      The column is a float, so every stored value (0.00000 included) reads back as a non-empty string.
+    LMS-PITFALLS rule 23.
+    """
+    value = None
+    objectives = root.xpath("//cp:item/imsss:sequencing/imsss:objectives/*", namespaces=NS)
+    for objective in objectives:
+        measure = objective.xpath("imsss:minNormalizedMeasure", namespaces=NS)
+        value = 1.0 if not measure else float((measure[0].text or "0").strip() or 0)
+    return value
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("passing", [0, 75, 80, 100])
+def test_moodle_hands_the_sco_the_module_passing_score(edition, passing):
+    """Issue 9 item 1: with learning objectives beside the primary one, Moodle's launch loop must still give the
+    module's passing score (it gave 1.0: a learner at 91.67 % was "not passed yet (passing score 100%)")."""
+    root = manifest(edition, make_module(quiz=QuizOptions(passing_score=passing)))
+    assert len(root.xpath("//imsss:objective", namespaces=NS)) == 2
+    assert moodle_scaled_passing_score(root) == pytest.approx(passing / 100)
+    # The learning objectives stay local and are not satisfied by measure: only the primary one is (SN 3.4).
+    for objective in root.xpath("//imsss:objective", namespaces=NS):
+        assert objective.get("satisfiedByMeasure") in (None, "false")

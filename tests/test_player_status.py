@@ -69,6 +69,39 @@ def test_status_table() -> None:
         assert result["finished"] == (lesson != "incomplete")
 
 
+# Rule 24 (docs/player.md, "Reporting policy"): which parts of the score may reach an LMS that judges by it.
+# (changes, runtime, scoreRaw, scoreScaled)
+SCORE_CASES = [
+    ({}, "scorm12", True, False),                                          # passed, completed: final
+    ({"scaled": 0.5}, "scorm12", False, False),                            # failed, attempts remain: held back
+    ({"scaled": 0.5, "attemptsRemain": False}, "scorm12", True, False),    # failed on the last attempt: final
+    ({"viewed": 9}, "scorm12", False, False),                              # passed, slides unviewed: incomplete
+    ({"success": "none", "scaled": 0.1}, "scorm12", True, False),          # ungraded: no mastery score written
+    ({"submitted": False, "scaled": None}, "scorm12", False, False),
+    ({}, "scorm2004", True, True),
+    ({"scaled": 0.5}, "scorm2004", True, False),                           # raw yes, scaled only with a verdict
+    ({"scaled": 0.5, "attemptsRemain": False}, "scorm2004", True, True),
+    ({"viewed": 9}, "scorm2004", True, True),                              # success is apart from completion
+    ({"success": "none", "scaled": 0.1}, "scorm2004", True, False),        # rule 23: Moodle's 1.0 pass mark
+    ({"submitted": False, "scaled": None}, "scorm2004", False, False),
+    ({"scaled": 0.5}, "cmi5", True, True),                                 # xAPI/cmi5: in their statements
+]
+
+
+def test_score_goes_to_the_lms_only_when_it_cannot_change_the_verdict() -> None:
+    inputs = [dict(BASE, lms=lms, **changes) for changes, lms, *_ in SCORE_CASES]
+    got = run_js("console.log(JSON.stringify(input.map(K.computeStatus)));", inputs)
+    for (changes, lms, raw, scaled), result in zip(SCORE_CASES, got):
+        assert (result["scoreRaw"], result["scoreScaled"]) == (raw, scaled), (lms, changes)
+
+
+def test_completion_reported_once_is_never_lowered() -> None:
+    """Issue 9 item 3: after a retake the quiz is not submitted, but what the session reported stays."""
+    retake = dict(BASE, scaled=None, submitted=False, wasCompleted=True)
+    (got,) = run_js("console.log(JSON.stringify(input.map(K.computeStatus)));", [retake])
+    assert got["completion"] == "completed"
+
+
 def test_js_state_encoding_mirrors_python_worst_case() -> None:
     module = make_module()
     worst = worst_case_state(module)

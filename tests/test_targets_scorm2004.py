@@ -10,6 +10,7 @@ from test_targets_common import PLAYER_FILES, listed_files, make_module, no_quiz
 
 from scormkit.model import QuizOptions, Tracking
 from scormkit.targets import get_target
+from tests.lms_models import moodle_scaled_passing_score
 
 NS = {
     "cp": "http://www.imsglobal.org/xsd/imscp_v1p1",
@@ -174,25 +175,6 @@ def test_no_item_level_extras():
     assert item.xpath("adlcp:completionThreshold | adlnav:presentation", namespaces=NS) == []
     assert item.get("parameters") is None
 
-
-def moodle_scaled_passing_score(root: etree._Element) -> float | None:
-    """The `cmi.scaled_passing_score` Moodle 4.5 hands the SCO, modelled on its public code (never copied):
-
-    - mod/scorm/datamodels/scormlib.php (scorm_parse_scorm, the IMSSS:OBJECTIVES branch) stores one
-      scorm_seq_objective row per `imsss:primaryObjective` / `imsss:objective`, in manifest order, with
-      minnormalizedmeasure 1.0 unless the objective has an `imsss:minNormalizedMeasure` child (its text; 0 if
-      empty);
-    - mod/scorm/datamodels/scorm_13lib.php (get_scorm_default, the scorm_seq_objective loop) walks those rows and
-      sets cmi.scaled_passing_score from every row with a non-empty minnormalizedmeasure: the LAST row wins.
-      The column is a float, so every stored value (0.00000 included) reads back as a non-empty string.
-    LMS-PITFALLS rule 23.
-    """
-    value = None
-    objectives = root.xpath("//cp:item/imsss:sequencing/imsss:objectives/*", namespaces=NS)
-    for objective in objectives:
-        measure = objective.xpath("imsss:minNormalizedMeasure", namespaces=NS)
-        value = 1.0 if not measure else float((measure[0].text or "0").strip() or 0)
-    return value
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

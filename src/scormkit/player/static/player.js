@@ -12,9 +12,11 @@
 
   // ---- pure helpers (exported on window.Scormkit for tests) ---------------------------------------
 
-  /* The one place where completion and success are decided (LMS-PITFALLS rules 6, 7, 18).
+  /* The one place where completion and success are decided (LMS-PITFALLS rules 6, 7, 18), and whether the score
+     may go to the LMS (rule 24; the table in docs/player.md, "Reporting policy").
      t: {completion, slidesRequired, success, hasQuiz, viewed, total, submitted, scaled, passing, attemptsRemain,
-         wasCompleted, wasPassed}; the last two (what the LMS had stored) are never downgraded (rule 13). */
+         wasCompleted, wasPassed, lms}; wasCompleted/wasPassed (what the LMS had stored, or what this session
+     already reported) are never downgraded (rule 13); lms is the runtime ('scorm12', 'scorm2004', ...). */
   function computeStatus(t) {
     var slidesDone = t.total === 0 || t.viewed / t.total >= t.slidesRequired - 1e-9;
     var quizDone = !t.hasQuiz || t.submitted;
@@ -33,10 +35,23 @@
     else if (success === 'failed') lesson = 'failed';
     else if (graded) lesson = 'incomplete';
     else lesson = completed ? 'completed' : 'incomplete';
+    // Rule 24: an LMS with a mastery score (1.2) or a scaled passing score (2004) judges by the score it receives,
+    // whatever status the SCO sends. So a graded module sends the score the LMS judges by only with a final
+    // verdict: passed, or failed on the last attempt; in 1.2, whose one lesson_status also carries completion,
+    // only once that status is passed or failed. 2004 gets raw/min/max with every submitted attempt (no LMS
+    // judges by them) and scaled with the verdict; an ungraded module never sends scaled, since Moodle hands
+    // every SCO a scaled passing score (rule 23). xAPI/cmi5 attach the score to their own statements.
+    var scored = t.submitted && t.scaled !== null && t.scaled !== undefined;
+    var final = lesson === 'passed' || lesson === 'failed';
+    var scoreRaw = scored, scoreScaled = scored;
+    if (t.lms === 'scorm12') { scoreRaw = scored && (!graded || final); scoreScaled = false; }
+    else if (t.lms === 'scorm2004') scoreScaled = scored && graded && success !== 'unknown';
     return {
       completion: completed ? 'completed' : 'incomplete',
       success: success,
       lessonStatus: lesson,
+      scoreRaw: scoreRaw,
+      scoreScaled: scoreScaled,
       // Rule 18: an xAPI/cmi5 "completed" result never goes out together with "failed".
       resultCompletion: completed && success !== 'failed',
       finished: lesson !== 'incomplete'
@@ -277,7 +292,7 @@
   var live = document.getElementById('live');
   var exitButton = document.getElementById('exit');
   var rt = window.ScormkitRuntime;
-  var env, S, passing, lastStatus = '', dirty = false, ended = false, shownAt = {};
+  var env, S, passing, lastStatus = '', dirty = false, ended = false, shownAt = {}, everCompleted = false;
   var reporting = true, troubled = false, backoff = 1000, retryTimer = null, bannerEl = null, mirrorKey = null;
   var menuOpen = false, menuQuery = '';
 
@@ -355,7 +370,8 @@
       completion: course.tracking.completion, slidesRequired: course.tracking.slidesRequired,
       success: course.tracking.success, hasQuiz: !!quiz, viewed: viewed, total: course.slides.length,
       submitted: S.submitted, scaled: S.score, passing: passing, attemptsRemain: attemptsRemain(),
-      wasCompleted: env.wasCompleted, wasPassed: env.wasPassed
+      // Retake never lowers what the LMS has: a completion reported in this session stays (issue 9 item 3).
+      wasCompleted: env.wasCompleted || everCompleted, wasPassed: env.wasPassed, lms: course.runtime
     });
   }
 
@@ -412,12 +428,21 @@
     save();
     if (!reporting) return;
     var st = status();
-    var key = st.completion + st.success + st.lessonStatus;
+    if (st.completion === 'completed') everCompleted = true;
+    var key = [st.completion, st.success, st.lessonStatus, st.scoreRaw, st.scoreScaled, S.score].join();
     if (key !== lastStatus || force) {
       lastStatus = key;
+      sendScore(st);
       rt.setStatus(st);
       commit();
     }
+  }
+
+  /* The score, in the parts the reporting policy allows now (computeStatus: scoreRaw, scoreScaled). */
+  function sendScore(st) {
+    if (S.score === null || !(st.scoreRaw || st.scoreScaled)) return;
+    rt.setScore({ raw: st.scoreRaw ? round2(S.score * 100) : null, min: 0, max: 100,
+      scaled: st.scoreScaled ? Math.round(S.score * 10000) / 10000 : null });
   }
 
   function finish() {
@@ -777,14 +802,13 @@
     S.submitted = true;
     S.score = scoreOf(list, S.answers);
     S.screen = 'r';
-    sendScore(list);
+    sendObjectives(list);
     report(true);
     resultsScreen();
   }
 
-  function sendScore(list) {
+  function sendObjectives(list) {
     if (!reporting || S.score === null) return;
-    rt.setScore({ raw: round2(S.score * 100), min: 0, max: 100, scaled: Math.round(S.score * 10000) / 10000 });
     if (rt.setObjectives) rt.setObjectives(objectiveResults(course.objectives, list, S.answers, passing, attemptsRemain()));
   }
 
@@ -890,7 +914,7 @@
     startScreen();
     if (M && S === M) {
       drawn().forEach(function (e) { if (S.checked[e.index] || S.submitted) record(e); });
-      if (S.submitted) sendScore(drawn());
+      if (S.submitted) sendObjectives(drawn()); // the score goes with report(true) below
     }
     report(true);
     // Rule 15: commit changes every minute, and at least every 10 minutes as a keep-alive for idle learners.

@@ -126,7 +126,8 @@
       set(p + 'latency', timespan(a.latency));
     },
     setScore: function (s) {
-      // Rule 5: raw/min/max before lesson_status.
+      // Rule 5: raw/min/max before lesson_status. The player sends raw only when the LMS may judge by it (rule 24).
+      if (s.raw === null) return;
       set('cmi.core.score.raw', fmt(s.raw));
       set('cmi.core.score.min', '0');
       set('cmi.core.score.max', '100');
@@ -142,15 +143,22 @@
         set(p + 'status', o.success === 'passed' ? 'passed' : o.success === 'failed' ? 'failed' : 'incomplete');
       });
     },
-    setStatus: function (st) { set('cmi.core.lesson_status', st.lessonStatus); },
+    setStatus: function (st) {
+      set('cmi.core.lesson_status', st.lessonStatus);
+      // Rules 2 and 25: exit goes with the status and is committed with it, long before the page goes away, so an
+      // LMSFinish that never arrives (a closed tab) still leaves a suspended, resumable attempt.
+      set('cmi.core.exit', st.finished ? '' : 'suspend');
+    },
     commit: commit,
     finish: function (opts) {
       if (!live) return false;
       // Rule 2: "suspend" while not finished, "" when done; never "logout".
       set('cmi.core.exit', opts.suspend ? 'suspend' : '');
       set('cmi.core.session_time', timespan(Date.now() - started));
-      var ok = commit();
-      ok = call('LMSFinish', '') && ok;
+      // Rule 25: no LMSCommit right before LMSFinish (it fails at page dismissal on LMSs that commit with a
+      // synchronous XHR); LMSFinish stores everything. Values refused earlier are written again first.
+      Object.keys(pending).forEach(function (k) { set(k, pending[k]); });
+      var ok = call('LMSFinish', '') && !unsaved();
       live = false;
       return ok;
     }

@@ -69,10 +69,13 @@
     return 'PT' + (h ? h + 'H' : '') + (m ? m + 'M' : '') + (Math.round(s * 100) / 100) + 'S';
   }
 
-  /* CMITime, local time without a zone designator (valid for every conformant LMS). */
+  /* CMITime (RTE 4.1.4.1: YYYY-MM-DDThh:mm:ss.s[TZD], the zone only after the fraction): the learner's local
+     time with its UTC offset, so an LMS in another zone records the right instant (issue 9 item 5). */
   function timestamp(t) {
+    var offset = -t.getTimezoneOffset(), a = Math.abs(offset);
+    var zone = offset === 0 ? 'Z' : (offset > 0 ? '+' : '-') + two(Math.floor(a / 60)) + ':' + two(a % 60);
     return t.getFullYear() + '-' + two(t.getMonth() + 1) + '-' + two(t.getDate()) + 'T' + two(t.getHours()) + ':' +
-      two(t.getMinutes()) + ':' + two(t.getSeconds());
+      two(t.getMinutes()) + ':' + two(t.getSeconds()) + '.' + two(Math.floor(t.getMilliseconds() / 10)) + zone;
   }
 
   function fmt(x) { return String(Math.round(x * 100) / 100); }
@@ -144,8 +147,9 @@
       if (a.description) set(p + 'description', text(a.description));
     },
     setScore: function (s) {
-      // Rule 5: score before success_status / completion_status.
-      set('cmi.score.scaled', s.scaled);
+      // Rule 5: score before success_status / completion_status. scaled only with a final verdict (rule 24).
+      if (s.scaled !== null) set('cmi.score.scaled', s.scaled);
+      if (s.raw === null) return;
       set('cmi.score.raw', fmt(s.raw));
       set('cmi.score.min', '0');
       set('cmi.score.max', '100');
@@ -164,6 +168,8 @@
     setStatus: function (st) {
       set('cmi.success_status', st.success);
       set('cmi.completion_status', st.completion);
+      // Rule 25's reasoning holds here too: exit is committed with the status, before the page goes away.
+      set('cmi.exit', st.finished ? 'normal' : 'suspend');
     },
     commit: commit,
     finish: function (opts) {

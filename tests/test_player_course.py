@@ -16,6 +16,7 @@ from scormkit.player.course import (
     build_course,
     plain_text,
     render_markdown,
+    state_key,
     worst_case_state,
     worst_case_state_length,
 )
@@ -226,3 +227,38 @@ def test_ui_strings_follow_the_module_language() -> None:
     assert build_course(make_module(), "scorm12", state_budget=4096)["strings"]["start"] == "Commencer"  # fr-FR
     assert strings_for("de-AT")["next"] == "Weiter"
     assert strings_for("EN-gb")["next"] == strings_for("pt-BR")["next"] == "Next"  # fallback: English
+
+
+def _edited(change) -> list[dict]:
+    items = json.loads(json.dumps(ITEMS))
+    change(items)
+    return items
+
+
+# Issue 9 item 8, LMS-PITFALLS rule 30: fixing a typo keeps learners' answers; a structural change resets the quiz.
+TEXT_FIXES = {
+    "prompt": lambda items: items[0].update(prompt="Pick *one* (fixed typo)"),
+    "choice text": lambda items: items[0]["choices"][1].update(text="B, reworded"),
+    "choice feedback": lambda items: items[0]["choices"][0].update(feedback="yes, and here is why"),
+    "item feedback": lambda items: items[2].update(feedback={"correct": "Well done", "incorrect": "See slide 3"}),
+    "matching text": lambda items: items[5]["pairs"][0].update(target="one"),
+    "weight": lambda items: items[1].update(weight=3),
+}
+STRUCTURE_CHANGES = {
+    "item id": lambda items: items[0].update(id="s1-renamed"),
+    "item type": lambda items: items[2].update(type="single", choices=[{"text": "Yes"}, {"text": "No", "correct": True}],
+                                               answer=None) or items[2].pop("answer"),
+    "choice added": lambda items: items[0]["choices"].append({"text": "C"}),
+    "pair added": lambda items: items[5]["pairs"].append({"source": "z", "target": "3"}),
+    "item removed": lambda items: items.pop(),
+}
+
+
+@pytest.mark.parametrize("name", TEXT_FIXES)
+def test_text_fixes_keep_the_resume_fingerprint(name) -> None:
+    assert state_key(make_module(items=_edited(TEXT_FIXES[name]))) == state_key(make_module())
+
+
+@pytest.mark.parametrize("name", STRUCTURE_CHANGES)
+def test_structural_changes_reset_the_quiz(name) -> None:
+    assert state_key(make_module(items=_edited(STRUCTURE_CHANGES[name]))) != state_key(make_module())

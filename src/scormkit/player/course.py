@@ -124,9 +124,24 @@ def _item(item: Any) -> dict[str, Any]:
 
 
 def state_key(module: Module) -> str:
-    """Fingerprint of the quiz items: resume answers saved against other items are dropped, not misapplied."""
-    items = [item.model_dump(mode="json") for item in module.items]
-    return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:8]
+    """Fingerprint of what gives saved answers their meaning: resume answers saved against other items are dropped,
+    not misapplied.
+
+    A saved answer names an item by its position in the quiz and a choice, pair or step by its response letter
+    (its position), so the fingerprint is each item's id, type and number of choices, pairs or steps. Text,
+    feedback, weights and correct answers are left out on purpose: fixing a typo in a course update must not reset
+    every learner in progress (LMS-PITFALLS rule 30); a structural change resets the quiz cleanly.
+    """
+    structure = [[item.id, item.type, len(_options(item))] for item in module.items]
+    return hashlib.sha256(json.dumps(structure).encode()).hexdigest()[:8]
+
+
+def _options(item: Any) -> list[Any]:
+    """The choices, pairs or steps a saved answer refers to by response letter (none for the other types)."""
+    for name in ("choices", "pairs", "steps"):
+        if hasattr(item, name):
+            return list(getattr(item, name))
+    return []
 
 
 def build_course(module: Module, runtime: str, *, state_budget: int) -> dict[str, Any]:

@@ -97,10 +97,15 @@ def test_edition_4th_writes_a_4th_edition_manifest(tmp_path):
     assert result.exit_code == 0, result.output
     from lxml import etree
 
-    with zipfile.ZipFile(tmp_path / "esmo-difficult-pain-problems-1.0.0-scorm2004.zip") as archive:
+    # Issue 9 item 7: an edition asked for is in the name, so packs of three editions do not overwrite each other.
+    assert sorted(p.name for p in tmp_path.glob("*.zip")) == ["esmo-difficult-pain-problems-1.0.0-scorm2004-4th.zip"]
+    with zipfile.ZipFile(tmp_path / "esmo-difficult-pain-problems-1.0.0-scorm2004-4th.zip") as archive:
         manifest = etree.fromstring(archive.read("imsmanifest.xml"))
     ns = {"cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
     assert manifest.xpath("string(cp:metadata/cp:schemaversion)", namespaces=ns) == "2004 4th Edition"
+    # The default edition keeps the plain name.
+    runner.invoke(app, ["pack", str(MODULE_SRC), "--target", "scorm2004", "--out", str(tmp_path)])
+    assert (tmp_path / "esmo-difficult-pain-problems-1.0.0-scorm2004.zip").exists()
 
 
 def test_python_dash_m_and_version():

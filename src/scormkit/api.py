@@ -57,7 +57,7 @@ def pack(
     date_time = entry_date(module.config.updated)
     results = []
     for target, files in built:
-        path = out / f"{module.zip_stem}-{target.name}.zip"
+        path = out / target.zip_name(module)
         write_package(files, path, date_time=date_time)
         warnings = tuple(target.package_warnings(files).diagnostics)
         results.append(

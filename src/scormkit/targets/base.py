@@ -114,6 +114,14 @@ class Target(abc.ABC):
                 f"unknown {self.name} edition {edition!r}; expected one of {', '.join(self.editions)}",
             )
         self.edition: str | None = edition or self.default_edition
+        #: An edition given on the command line goes into the zip name: packs of several editions must not
+        #: overwrite one another (issue 9 item 7); the default edition keeps the plain name.
+        self.edition_in_name = edition is not None
+
+    def zip_name(self, module: Module) -> str:
+        """dist/ file name: `<id>-<version>-<target>[-<edition>].zip`."""
+        edition = f"-{self.edition}" if self.edition_in_name and self.edition else ""
+        return f"{module.zip_stem}-{self.name}{edition}.zip"
 
     @property
     @abc.abstractmethod

@@ -147,12 +147,13 @@ def fake_player(monkeypatch):
 
 @pytest.mark.parametrize("name, edition", [("scorm12", None), ("scorm2004", "2nd"), ("scorm2004", "3rd")])
 def test_build_passes_runtime_and_budget_and_adds_manifest(fake_player, name, edition):
-    """LMS-PITFALLS rules 1 and 12: the player gets the target's budget; the manifest lists every other file."""
+    """LMS-PITFALLS rules 1 and 12: the player gets the target's budget; the manifest lists every other file but
+    the XSD control documents at the root, which no resource lists (rule 26)."""
     target = get_target(name, edition=edition)
     files = target.build(make_module())
     assert fake_player == [(target.runtime, target.suspend_data_limit)]
     assert list(files) == sorted(files)
-    others = sorted(set(files) - {"imsmanifest.xml"})
+    others = sorted(set(files) - {"imsmanifest.xml"} - set(target.control_documents()))
     root = parse(files["imsmanifest.xml"])
     listed = [unquote(h) for h in root.xpath("//*[local-name()='file']/@href")]
     assert listed == others
@@ -180,6 +181,6 @@ def test_build_with_real_player(name, edition):
     if target.manifest_name:
         root = parse(files["imsmanifest.xml"])
         listed = sorted(unquote(h) for h in root.xpath("//*[local-name()='file']/@href"))
-        assert listed == sorted(set(files) - {"imsmanifest.xml"})
+        assert listed == sorted(set(files) - {"imsmanifest.xml"} - set(target.control_documents()))
     else:
         assert "imsmanifest.xml" not in files

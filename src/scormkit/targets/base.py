@@ -16,7 +16,7 @@ from lxml import etree
 
 from scormkit.diagnostics import Report, ScormkitError
 from scormkit.model import Module
-from scormkit.schemas import validate_xml
+from scormkit.schemas import schema_dir, validate_xml
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -32,6 +32,41 @@ SIZE_WARNING_BYTES = 50 * 1024 * 1024
 
 # LMS-PITFALLS rule 12: Docebo refuses packages carrying server-side scripts or server configuration.
 FORBIDDEN_SUFFIXES = (".php", ".sh", ".py", ".htaccess")
+
+
+#: The licence notice of the shipped control documents (listed in the SCO resource like any package file).
+CONTROL_NOTICE = "schemas-NOTICE.txt"
+
+
+def scorm_control_documents(schema_set: str) -> dict[str, bytes]:
+    """Every file of a vendored XSD set, by its path inside the set: the control documents xsi:schemaLocation names
+    and all they include or import (LMS-PITFALLS rule 26). Our patched IMS MD copy (`*.scormkit.xsd`, for our own
+    validator only, schemas/PROVENANCE.md) stays out: a package carries the official documents."""
+    root = schema_dir() / schema_set
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not path.name.endswith(".scormkit.xsd")
+    }
+
+
+def control_notice(schema_set: str) -> bytes:
+    """Attribution and licence of the shipped control documents (schemas/PROVENANCE.md says where each comes from)."""
+    if schema_set == "scorm2004-4th":
+        licence = (schema_dir() / "LICENSES" / "Apache-2.0.txt").read_text(encoding="utf-8")
+        text = (
+            "The XSD and DTD files at the root of this package are the control documents of ADL's SCORM 2004 4th "
+            "Edition Conformance Test Suite, Copyright 2014 Advanced Distributed Learning (ADL), redistributed "
+            "unchanged under the Apache License, Version 2.0, whose text follows.\n\n" + licence
+        )
+    else:
+        text = (
+            "The XSD and DTD files at the root of this package are the SCORM control documents of Advanced "
+            "Distributed Learning (ADL), IMS Global Learning Consortium and IEEE LTSC, as redistributed by Rustici "
+            "Software LLC in its \"Golf Explained\" SCORM examples, shared unchanged under the Creative Commons "
+            "Attribution 3.0 licence (CC BY 3.0, https://creativecommons.org/licenses/by/3.0/).\n"
+        )
+    return text.encode("utf-8")
 
 
 class TargetError(ScormkitError):
@@ -144,11 +179,21 @@ class Target(abc.ABC):
         from scormkit.player import build_player  # written in parallel; imported when first needed
 
         files = dict(build_player(module, self.runtime, state_budget=self.suspend_data_limit))
+        documents = self.control_documents()
+        if documents:
+            files[CONTROL_NOTICE] = control_notice(self.schema_set or "")
         if self.manifest_name is not None:
             if self.manifest_name in files:
                 raise ManifestError(f"the player returned {self.manifest_name}; only the target writes it")
             files[self.manifest_name] = self.build_manifest(module, sorted(files))
+        # Added after the manifest is written: control documents are not content, so, as in real packages, no
+        # resource lists them (LMS-PITFALLS rule 26; validate does not count them as unlisted files).
+        files.update(documents)
         return {path: files[path] for path in sorted(files)}
+
+    def control_documents(self) -> dict[str, bytes]:
+        """The XSD control documents shipped at the zip root (SCORM targets override this)."""
+        return {}
 
     def build_manifest(self, module: Module, files: list[str]) -> bytes:
         """The manifest listing `files` (every package file but the manifest), validated against its XSD set."""

@@ -19,6 +19,7 @@ from scormkit.targets.base import (
     Target,
     add_sco_resource,
     mastery_percent,
+    scorm_control_documents,
     success_from_quiz,
     sub,
 )
@@ -61,6 +62,9 @@ class Scorm12Target(Target):
     @property
     def schema_set(self) -> str:
         return "scorm12"
+
+    def control_documents(self) -> dict[str, bytes]:
+        return scorm_control_documents("scorm12")
 
     def manifest_element(self, module: Module, files: list[str]) -> etree._Element:
         ids = Identifiers.of(module)

@@ -14,7 +14,15 @@ from lxml import etree
 from scormkit.model import Module
 from scormkit.targets import register
 from scormkit.targets._text import decimal, markdown_to_text, truncate, vcard
-from scormkit.targets.base import XSI, Identifiers, Target, add_sco_resource, success_from_quiz, sub
+from scormkit.targets.base import (
+    XSI,
+    Identifiers,
+    Target,
+    add_sco_resource,
+    scorm_control_documents,
+    success_from_quiz,
+    sub,
+)
 
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
@@ -72,6 +80,9 @@ class Scorm2004Target(Target):
     @property
     def schema_set(self) -> str:
         return f"scorm2004-{self.edition}"
+
+    def control_documents(self) -> dict[str, bytes]:
+        return scorm_control_documents(self.schema_set)
 
     def manifest_element(self, module: Module, files: list[str]) -> etree._Element:
         ids = Identifiers.of(module)

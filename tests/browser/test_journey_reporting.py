@@ -203,3 +203,40 @@ def test_scorm12_exit_suspend_is_committed_early_and_finish_is_not_preceded_by_c
     assert calls[finish - 1] != "LMSCommit", calls[finish - 4:finish + 1]
     assert stored(session, "scorm12")["exit"] == "suspend"
     session.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def ungraded(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    cache: dict[str, Path] = {}
+
+    def make(standard: str) -> Path:
+        if standard not in cache:
+            tmp = tmp_path_factory.mktemp(f"ungraded-{standard}")
+            src = variant(tmp, "src", *SMALL_QUIZ, (r"^  slides_required: 1.0$", "  slides_required: 1.0\n  success: none"))
+            cache[standard] = pack(src, standard, tmp / "dist")
+        return cache[standard]
+
+    return make
+
+
+@pytest.mark.parametrize("lms", LMSS)
+@pytest.mark.parametrize("standard", STANDARDS)
+def test_ungraded_quiz(launch, ungraded, standard, lms) -> None:
+    """Row "tracking.success: none": the score is reported, but nothing an LMS could turn into passed/failed (in 2004
+    Moodle hands this SCO a scaled passing score of 1.0 from the objectives without a measure, rule 23)."""
+    package = ungraded(standard)
+    config = lms_config(package, standard, lms)
+    if standard == "scorm2004" and lms == "moodle":
+        assert config["presets"]["cmi.scaled_passing_score"] == "1.0"
+    session, learner = start(launch, package, standard, lms)
+    learner.start()
+    learner.view_slides()
+    learner.to_quiz()
+    learner.answer_all(False, check=False)
+    exit_course(session, learner)
+    if standard == "scorm12":
+        assert stored(session, standard) == {"status": "completed", "raw": "0", "exit": ""}
+    else:
+        assert stored(session, standard) == {"completion": "completed", "success": "unknown", "scaled": "",
+                                             "raw": "0", "exit": "normal"}
+    session.assert_clean()

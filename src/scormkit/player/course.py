@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import math
 from typing import Any
 
 from markdown_it import MarkdownIt
+from PIL import Image
 
 from scormkit.model import (
     FillInItem,
@@ -144,9 +146,51 @@ def _options(item: Any) -> list[Any]:
     return []
 
 
+#: Thumbnails of the slide menu: this many CSS pixels wide, twice that in image pixels for sharp HiDPI screens.
+THUMB_WIDTH = 160
+THUMB_QUALITY = 70
+
+
+@functools.lru_cache(maxsize=4096)
+def _thumbnail(data: bytes) -> tuple[bytes, int, int] | None:
+    """A small WebP of one rendered slide (None when the image cannot be decoded). Cached: every target of a pack
+    shows the same thumbnails, so each is made once."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image = image.convert("RGB")
+            height = max(1, round(image.height * THUMB_WIDTH / image.width))
+            small = image.resize((THUMB_WIDTH, height), Image.Resampling.LANCZOS)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    out = io.BytesIO()
+    small.save(out, "WEBP", quality=THUMB_QUALITY, method=4)
+    return out.getvalue(), THUMB_WIDTH, height
+
+
+def slide_thumbnails(module: Module) -> dict[str, tuple[str, bytes, int, int]]:
+    """Slide image path -> (thumbnail path, bytes, width, height), for the slides whose image the module ships."""
+    thumbs = {}
+    for slide in module.slides:
+        data = module.assets.get(slide.image)
+        made = _thumbnail(data) if data else None
+        if made is not None:
+            stem = slide.image.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            thumbs[slide.image] = (f"slides/thumbs/{stem}.webp", *made)
+    return thumbs
+
+
+def _slide(slide: Any, thumb: tuple[str, bytes, int, int] | None) -> dict[str, Any]:
+    out = {"title": slide.title, "text": slide.text, "image": slide.image, "width": slide.width, "height": slide.height}
+    if thumb is not None:
+        # Shown at half its pixel size in the menu (HiDPI).
+        out.update(thumb=thumb[0], thumbWidth=thumb[2] // 2, thumbHeight=thumb[3] // 2)
+    return out
+
+
 def build_course(module: Module, runtime: str, *, state_budget: int) -> dict[str, Any]:
     """The course dictionary written as course.json (format 1)."""
     cfg = module.config
+    thumbs = slide_thumbnails(module)
     credit = None
     if cfg.credit is not None:
         credit = {
@@ -186,10 +230,7 @@ def build_course(module: Module, runtime: str, *, state_budget: int) -> dict[str
         "disclosures": [{"person": d.person, "statement": d.statement} for d in cfg.disclosures],
         "credit": credit,
         "objectives": [{"id": o.id, "text": o.text} for o in cfg.objectives],
-        "slides": [
-            {"title": s.title, "text": s.text, "image": s.image, "width": s.width, "height": s.height}
-            for s in module.slides
-        ],
+        "slides": [_slide(s, thumbs.get(s.image)) for s in module.slides],
         "pdf": pdf,
         "quiz": quiz,
         "tracking": {

@@ -294,7 +294,7 @@
   var rt = window.ScormkitRuntime;
   var env, S, passing, lastStatus = '', dirty = false, ended = false, shownAt = {}, everCompleted = false;
   var reporting = true, troubled = false, backoff = 1000, retryTimer = null, bannerEl = null, mirrorKey = null;
-  var menuOpen = false, menuQuery = '';
+  var menuOpen = false, menuQuery = '', textOpen = false;
 
   /* UI string from the catalogue (course.strings, chosen at build time from the module's language). */
   function t(key, vars) {
@@ -478,12 +478,13 @@
     }
     var resumable = S.viewed.some(Boolean) || S.answers.some(function (a) { return a !== null; }) || S.submitted;
     var label = resumable ? t('resume') : c.disclosures.length && !S.ack ? t('doiAck') : t('start');
-    app.insertBefore(el('p', { 'class': 'actions' }, [button(label, function () {
+    // Under the cover and the declaration (index.html.j2 #begin): Start is on the first screen, without scrolling.
+    (document.getElementById('begin') || app).insertBefore(el('p', { 'class': 'actions' }, [button(label, function () {
       if (c.disclosures.length && !S.ack) { S.ack = true; save(); commit(); } // acknowledged once per learner
       if (resumable && S.resumeScreen === 'q' && quiz) quizScreen();
       else if (resumable && S.resumeScreen === 'r' && quiz && S.submitted) resultsScreen();
       else viewer(S.slide);
-    }, 'btn primary')]), app.querySelector('noscript'));
+    }, 'btn primary')]), null);
     enter('start');
   }
 
@@ -491,7 +492,8 @@
 
   function fold(s) { return String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }
 
-  /* The slide menu: every slide by title (viewed ones marked), filtered by a search across titles and texts. */
+  /* The slide menu, a sidebar beside the slide: every slide with its thumbnail (rendered at build time), title and
+     viewed mark, filtered by a search across titles and texts. */
   function slideMenu(n) {
     var list = el('ol', { 'class': 'slide-list' }), count = el('p', { 'class': 'muted', 'aria-live': 'polite' });
     var box = el('input', { type: 'search', id: 'search', value: menuQuery, autocomplete: 'off' });
@@ -504,43 +506,82 @@
         found++;
         var go = button((i + 1) + '. ' + s.title, function () { menuOpen = false; viewer(i); }, 'btn-quiet');
         if (i === n) go.setAttribute('aria-current', 'true');
-        var kids = [go, S.viewed[i] ? el('span', { 'class': 'muted', text: ' ' + t('viewedMark') }) : null];
+        // The thumbnail is decorative: the button beside it names the slide.
+        var kids = [s.thumb ? el('img', { src: s.thumb, alt: '', width: s.thumbWidth, height: s.thumbHeight, 'class': 'thumb', loading: 'lazy' }) : null,
+          el('span', { 'class': 'entry' }, [go, S.viewed[i] ? el('span', { 'class': 'muted viewed', text: ' ' + t('viewedMark') }) : null])];
         if (q && s.text) {
           var raw = s.text.replace(/\s+/g, ' '), k = fold(raw).indexOf(q);
           if (k >= 0) kids.push(el('span', { 'class': 'snippet', text: (k > 40 ? '\u2026' : '') + raw.slice(Math.max(0, k - 40), k + q.length + 60) + '\u2026' }));
         }
-        list.appendChild(el('li', null, kids));
+        list.appendChild(el('li', { 'class': i === n ? 'current' : null }, kids));
       });
       count.textContent = q ? (found ? t('found', { n: found }) : t('noMatch')) : '';
     }
     box.addEventListener('input', function () { menuQuery = box.value; fill(); });
     fill();
-    return el('div', { id: 'menu', 'class': 'menu', hidden: !menuOpen }, [
+    return el('aside', { id: 'menu', 'class': 'sidebar', hidden: !menuOpen, 'aria-label': t('menu') }, [
       el('label', { 'for': 'search', text: t('search') }), box, count, list]);
   }
 
+  /* A toggle button for a panel beside the slide (menu, slide text): aria-expanded, the label for each state. */
+  function panelToggle(panel, labels, isOpen, onChange) {
+    var b = el('button', { type: 'button', 'class': 'tool', 'aria-expanded': String(isOpen), 'aria-controls': panel.id, text: labels[isOpen ? 1 : 0] });
+    b.addEventListener('click', function () {
+      var open = panel.hidden;
+      panel.hidden = !open;
+      b.setAttribute('aria-expanded', String(open));
+      b.textContent = labels[open ? 1 : 0];
+      onChange(open);
+    });
+    return b;
+  }
+
+  /* Full screen: the browser's own when the page may use it (an LMS frame needs allowfullscreen), else an
+     immersive layout that hides the header, so the button always does something. */
+  function fullscreenToggle() {
+    var on = document.fullscreenElement || document.body.classList.contains('immersive');
+    var b = el('button', { type: 'button', 'class': 'tool', 'aria-pressed': String(!!on), text: t('fullscreen') });
+    b.addEventListener('click', function () {
+      var now = !!(document.fullscreenElement || document.body.classList.contains('immersive'));
+      document.body.classList.toggle('immersive', !now);
+      if (!now && document.fullscreenEnabled && document.documentElement.requestFullscreen) {
+        document.documentElement.requestFullscreen().catch(function () { /* refused: the immersive layout stays */ });
+      } else if (now && document.fullscreenElement && document.exitFullscreen) {
+        document.exitFullscreen().catch(function () {});
+      }
+      b.setAttribute('aria-pressed', String(!now));
+    });
+    return b;
+  }
+
+  document.addEventListener('fullscreenchange', function () {
+    // Esc leaves the browser's full screen: leave the immersive layout with it.
+    if (!document.fullscreenElement) {
+      document.body.classList.remove('immersive');
+      var b = app.querySelector('[aria-pressed]');
+      if (b) b.setAttribute('aria-pressed', 'false');
+    }
+  });
+
+  /* The slide viewer: a stage that takes the room the screen has, the slide menu as a sidebar on its left and the
+     slide text as a panel on its right (below it on narrow screens), and one toolbar under it that stays on
+     screen: Previous / Next (or the quiz), the counter and progress, then the tools. */
   function viewer(n) {
     var slides = course.slides, total = slides.length;
     n = Math.max(0, Math.min(n, total - 1));
     S.screen = 'v'; S.slide = n; S.viewed[n] = true;
-    var s = slides[n], tid = 'transcript';
+    var s = slides[n];
     var img = el('img', { src: s.image, alt: s.title, width: s.width, height: s.height, 'class': 'slide' });
-    var transcript = el('div', { id: tid, 'class': 'transcript', hidden: true }, [el('p', { text: s.text || t('noText') })]);
-    var toggle = el('button', { type: 'button', 'class': 'btn-quiet', 'aria-expanded': 'false', 'aria-controls': tid, text: t('showText') });
-    toggle.addEventListener('click', function () {
-      var open = transcript.hidden;
-      transcript.hidden = !open;
-      toggle.setAttribute('aria-expanded', String(open));
-      toggle.textContent = open ? t('hideText') : t('showText');
-    });
+    // CSSOM, not a style attribute (the CSP allows no inline style): the stage sizes the slide by its ratio.
+    img.style.setProperty('--ratio', String(s.width / s.height));
+    var transcript = el('aside', { id: 'transcript', 'class': 'panel', hidden: !textOpen, 'aria-label': t('slideText') },
+      [el('p', { text: s.text || t('noText') })]);
     var menu = slideMenu(n);
-    var menuToggle = el('button', { type: 'button', 'class': 'btn-quiet', 'aria-expanded': String(menuOpen), 'aria-controls': 'menu', text: t('menu') });
-    menuToggle.addEventListener('click', function () {
-      menuOpen = !menuOpen;
-      menu.hidden = !menuOpen;
-      menuToggle.setAttribute('aria-expanded', String(menuOpen));
-      if (menuOpen) document.getElementById('search').focus();
+    var menuToggle = panelToggle(menu, [t('menu'), t('menu')], menuOpen, function (open) {
+      menuOpen = open;
+      if (open) document.getElementById('search').focus();
     });
+    var textToggle = panelToggle(transcript, [t('showText'), t('hideText')], textOpen, function (open) { textOpen = open; });
     var jump = el('select', { id: 'jump', onchange: function () { viewer(Number(jump.value)); } },
       slides.map(function (x, i) { return el('option', { value: String(i), selected: i === n, text: (i + 1) + '. ' + x.title }); }));
     var nav = el('nav', { 'class': 'actions', 'aria-label': t('slidesNav') }, [
@@ -550,17 +591,21 @@
       quiz && n < total - 1 ? button(t('quiz'), quizScreen, 'btn-quiet') : null
     ]);
     var viewedCount = S.viewed.filter(Boolean).length;
+    var where = t('slideOf', { n: n + 1, total: total });
     show([
-      el('h1', { text: s.title }),
-      el('p', { 'class': 'counter' }, [t('slideOf', { n: n + 1, total: total })]),
-      el('progress', { max: String(total), value: String(n + 1), 'aria-label': t('slideOf', { n: n + 1, total: total }) }),
-      el('figure', null, [img]),
-      nav,
-      el('div', { 'class': 'tools' }, [toggle, menuToggle,
-        el('label', { 'for': 'jump', 'class': 'jump' }, [t('goToSlide') + ' ', jump]),
-        course.pdf ? el('a', { href: course.pdf, download: '', 'class': 'download', text: t('download') }) : null]),
-      transcript, menu,
-      el('p', { 'class': 'muted', text: t('viewedOf', { n: viewedCount, total: total }) })
+      // The module title is in the header bar: the heading names the slide only, in one compact line.
+      el('div', { 'class': 'stagehead' }, [el('h1', { text: s.title }), el('p', { 'class': 'counter', text: where })]),
+      el('div', { 'class': 'viewer-body' + (menuOpen ? ' with-menu' : '') }, [menu, el('figure', { 'class': 'stage' }, [img]), transcript]),
+      el('div', { 'class': 'toolbar' }, [
+        nav,
+        el('div', { 'class': 'progress' }, [
+          el('progress', { max: String(total), value: String(n + 1), 'aria-label': where }),
+          el('span', { 'class': 'muted', text: t('viewedOf', { n: viewedCount, total: total }) })]),
+        el('div', { 'class': 'tools' }, [menuToggle, textToggle,
+          el('label', { 'for': 'jump', 'class': 'jump' }, [t('goToSlide') + ' ', jump]),
+          course.pdf ? el('a', { href: course.pdf, download: '', 'class': 'download', text: t('download') }) : null,
+          fullscreenToggle()])
+      ])
     ], 'viewer');
     [n - 1, n + 1].forEach(function (i) { if (i >= 0 && i < total) { var p = new Image(); p.src = slides[i].image; } });
     report();

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, ClassVar, Literal, Union
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -98,6 +99,26 @@ class Tracking(Strict):
     success: Literal["quiz", "none"] | None = None
 
 
+class XapiOptions(Strict):
+    """The xapi and cmi5 targets' options (docs/xapi-cmi5.md, "Identifiers")."""
+
+    # The base of every activity IRI, on a domain the publisher controls: the default merges the modules of
+    # every publisher that keeps it in a shared LRS. Set it before the first release (changing it later splits
+    # learner records, like changing the module id).
+    iri_base: str | None = None
+
+    @field_validator("iri_base")
+    @classmethod
+    def _absolute_http_iri(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in value:
+            raise ValueError("iri_base must be an absolute http(s) IRI without query or fragment, "
+                             "e.g. https://learning.example.org/xapi")
+        return value.rstrip("/")
+
+
 class ModuleConfig(Strict):
     """module.yaml."""
 
@@ -117,6 +138,7 @@ class ModuleConfig(Strict):
     slides: SlidesOptions = SlidesOptions()
     quiz: QuizOptions | None = None
     tracking: Tracking = Tracking()
+    xapi: XapiOptions = XapiOptions()
 
     @model_validator(mode="after")
     def _unique_objectives(self) -> ModuleConfig:

@@ -1,10 +1,12 @@
 """Fixtures of the xAPI / cmi5 tests: the test LRS (Ralph + front server) and the statement validators.
 
     lrs                 session-scoped LrsFront (tests/xapi/lrs.py) over a Ralph process, both on 127.0.0.1;
-                        `lrs.outage` is reset after each test
+                        `lrs.outage` and `lrs.outages` are reset after each test
     check_statements    check_statements(statements) -> problems: Learning Locker's xapi-validation (node)
                         and the `tincan` package's parser, for every statement
     chromium            Debian's Chromium (Playwright): the session browser of tests/conftest.py
+    packages            the example module packed for xapi and cmi5 (+ "-1": a one-attempt copy, failure is final)
+    web                 the browser harness's server (tests/browser/conftest.py, LmsServer) serving the packages
 Ralph runs from its own virtualenv: run scripts/lrs-setup.sh first (docs/xapi-cmi5.md, "The test LRS").
 """
 
@@ -56,8 +58,10 @@ def lrs_front(ralph: Ralph) -> Any:
 @pytest.fixture
 def lrs(lrs_front: LrsFront) -> Any:
     lrs_front.outage = False
+    lrs_front.outages.clear()
     yield lrs_front
     lrs_front.outage = False
+    lrs_front.outages.clear()
 
 
 def xapi_validation(statements: list[dict[str, Any]]) -> list[list[str]]:
@@ -107,3 +111,25 @@ def check_statements() -> Callable[[list[dict[str, Any]]], dict[str, list[str]]]
 def chromium(browser: Any) -> Any:
     """Debian's Chromium: the session browser of tests/conftest.py, shared with the SCORM journeys."""
     return browser
+
+@pytest.fixture(scope="session")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example module packed for xapi and cmi5, plus a one-attempt copy (so a failed quiz is final)."""
+    from browser.test_journey_helpers import MODULE_SRC, one_attempt_copy
+    from scormkit.api import pack
+
+    out = tmp_path_factory.mktemp("dist")
+    built = {r.target: r.path for r in pack(MODULE_SRC, targets=["xapi", "cmi5"], out=out)}
+    one = one_attempt_copy(tmp_path_factory.mktemp("one-attempt"))
+    for result in pack(one, targets=["xapi", "cmi5"], out=tmp_path_factory.mktemp("dist1")):
+        built[result.target + "-1"] = result.path
+    return built
+
+
+@pytest.fixture(scope="session")
+def web() -> Any:
+    from browser.conftest import LmsServer
+
+    server = LmsServer()
+    yield server
+    server.close()

@@ -6,8 +6,11 @@ Why a front server (docs/xapi-cmi5.md, "The test LRS"):
   serves those from memory, like an LRS would, with Basic auth, and forwards /xAPI/statements to Ralph.
 - The player runs on another 127.0.0.1 port, so every answer needs CORS (LMS-PITFALLS rule 17). Ralph's own CORS
   middleware wants each allowed origin listed in advance; the front answers preflights and adds the headers.
-- Tests switch an outage on and off (`outage = True`: every xAPI request answers 503) and read every request.
-- The test plays the cmi5 LMS: `fetch_url()` gives a URL that hands out the auth token once (cmi5 8.2).
+- Tests switch outages on and off and read every request: `outage = True` makes every xAPI request and fetch URL
+  answer 503; `outages` names single endpoints ("statements", "state", "state:<stateId>", "profile", "fetch").
+- It plays the LMS side of cmi5: `fetch_url()` gives a URL that hands out the auth token once (cmi5 8.2),
+  `cmi5_launch()` writes LMS.LaunchData (cmi5 10.0) with a new session id, and statements of a session that
+  already sent `terminated` are refused with 403 (cmi5 9.3.8: the LMS rejects them; `rejected` keeps them).
 Standard library only.
 """
 
@@ -34,6 +37,8 @@ REPO_ROOT = HERE.parents[1]
 XAPI_VERSION = "1.0.3"
 USER, PASSWORD = "scormkit-tests", "not-a-secret"
 LRS_AGENT_MBOX = "mailto:lrs@scormkit.example"
+SESSION_EXT = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+TERMINATED = "http://adlnet.gov/expapi/verbs/terminated"
 
 
 def ralph_python() -> Path:
@@ -192,18 +197,27 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, front: "LrsFront", path: str, params: dict[str, str], body: bytes) -> int:
         if path.startswith("/cmi5/fetch/"):
+            if front.down("fetch"):
+                self._answer(503, b'{"error":"LMS outage (test)"}')
+                return 503
             return self._fetch(front, path.rsplit("/", 1)[-1])
         if not path.startswith("/xAPI/"):
             self._answer(404, b'{"error":"not found"}')
             return 404
-        if front.outage:
+        route = path[len("/xAPI"):].rstrip("/")
+        endpoint = {"/statements": "statements", "/activities/state": "state", "/agents/profile": "profile"}.get(route, "")
+        if front.down(endpoint) or (endpoint == "state" and front.down("state:" + params.get("stateId", ""))):
             self._answer(503, b'{"error":"LRS outage (test)"}')
             return 503
         if self.headers.get("Authorization") not in front.accepted_auth:
             self._answer(401, b'{"error":"bad credentials"}')
             return 401
-        route = path[len("/xAPI"):].rstrip("/")
         if route == "/statements":
+            if self.command in ("POST", "PUT") and body:
+                late = front.after_terminated(body)
+                if late:
+                    self._json(403, {"error": "statements after terminated for session(s) " + ", ".join(sorted(late))})
+                    return 403
             return self._forward(front, body)
         if route == "/activities/state":
             return self._document(front.states, ("activityId", "agent", "registration"), "stateId", params, body)
@@ -227,7 +241,9 @@ class _Handler(BaseHTTPRequestHandler):
         except urllib.error.HTTPError as error:
             status, data, kind = error.code, error.read(), error.headers.get("Content-Type", "application/json")
         if self.command in ("POST", "PUT") and body:
-            front.statement_posts.append({"status": status, "body": json.loads(body)})
+            front.statement_posts.append({"status": status, "body": json.loads(body), "method": self.command})
+            if 200 <= status < 300:
+                front.note_terminated(body)
         self._answer(status, data, kind)
         return status
 
@@ -303,6 +319,9 @@ class LrsFront:
         self.ralph = ralph
         self.lock = threading.Lock()
         self.outage = False
+        self.outages: set[str] = set()
+        self.terminated_sessions: set[str] = set()
+        self.rejected: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []
         self.statement_posts: list[dict[str, Any]] = []
         self.states: dict[tuple[str, ...], dict[str, Any]] = {}
@@ -323,7 +342,60 @@ class LrsFront:
         self._httpd.shutdown()
         self._httpd.server_close()
 
+    def down(self, endpoint: str) -> bool:
+        """True when the test switched this endpoint (or everything) off."""
+        return self.outage or endpoint in self.outages
+
     # -- playing the cmi5 LMS ------------------------------------------------------------------------
+    @staticmethod
+    def _batch(body: bytes) -> list[dict[str, Any]]:
+        data = json.loads(body)
+        return data if isinstance(data, list) else [data]
+
+    @staticmethod
+    def _session(statement: dict[str, Any]) -> str | None:
+        return ((statement.get("context") or {}).get("extensions") or {}).get(SESSION_EXT)
+
+    def after_terminated(self, body: bytes) -> set[str]:
+        """Sessions of this request that already ended with `terminated` (cmi5 9.3.8: the LMS rejects them),
+        or that the request itself sends after its `terminated`."""
+        late: set[str] = set()
+        ended = set(self.terminated_sessions)
+        for statement in self._batch(body):
+            session = self._session(statement)
+            if session in ended:
+                late.add(session)
+            if session and statement.get("verb", {}).get("id") == TERMINATED:
+                ended.add(session)
+        if late:
+            self.rejected.append({"sessions": sorted(late), "statements": self._batch(body)})
+        return late
+
+    def note_terminated(self, body: bytes) -> None:
+        for statement in self._batch(body):
+            session = self._session(statement)
+            if session and statement.get("verb", {}).get("id") == TERMINATED:
+                self.terminated_sessions.add(session)
+
+    def cmi5_launch(self, activity_id: str, actor: dict, registration: str, publisher_id: str, *,
+                    move_on: str, mode: str = "Normal", mastery: float | None = None,
+                    return_url: str | None = None) -> dict[str, Any]:
+        """What a cmi5 LMS does before it launches an AU (cmi5 8.1, 10.0): a new session id, LMS.LaunchData in the
+        State API, a one-time fetch URL. Returns {session, fetch, launch_data}."""
+        session = str(uuid.uuid4())
+        launch_data: dict[str, Any] = {
+            "contextTemplate": {"contextActivities": {"grouping": [{"objectType": "Activity", "id": publisher_id}]},
+                                "extensions": {SESSION_EXT: session}},
+            "launchMode": mode,
+            "moveOn": move_on,
+        }
+        if mastery is not None:
+            launch_data["masteryScore"] = mastery
+        if return_url:
+            launch_data["returnURL"] = return_url
+        self.put_state(activity_id, actor, registration, "LMS.LaunchData", launch_data)
+        return {"session": session, "fetch": self.fetch_url(), "launch_data": launch_data}
+
     def fetch_url(self) -> str:
         """A cmi5 fetch URL whose first POST returns the auth token (base64 of the LRS credentials)."""
         key = uuid.uuid4().hex

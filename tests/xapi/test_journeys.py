@@ -51,26 +51,6 @@ def test_player_ships_the_adapters_and_lets_them_reach_the_lrs():
         assert "connect-src 'self' https: http:;" in html  # the LRS origin is only known at launch
 
 
-@pytest.fixture(scope="session")
-def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The example module packed for xapi and cmi5, plus a one-attempt copy (so a failed quiz is final)."""
-    from scormkit.api import pack
-
-    out = tmp_path_factory.mktemp("dist")
-    built = {r.target: r.path for r in pack(MODULE_SRC, targets=["xapi", "cmi5"], out=out)}
-    one = one_attempt_copy(tmp_path_factory.mktemp("one-attempt"))
-    for result in pack(one, targets=["xapi", "cmi5"], out=tmp_path_factory.mktemp("dist1")):
-        built[result.target + "-1"] = result.path
-    return built
-
-
-@pytest.fixture(scope="session")
-def web() -> Any:
-    server = LmsServer()
-    yield server
-    server.close()
-
-
 # ---- a launched player ---------------------------------------------------------------------------------
 
 
@@ -84,6 +64,8 @@ class Session:
         self.console: list[str] = []
         self.errors: list[str] = []
         self.bad_responses: list[str] = []
+        self.urls: list[str] = []
+        self.page.on("request", lambda request: self.urls.append(request.url))
         self.page.on("response", self._response)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -100,6 +82,21 @@ class Session:
         expected = response.status == 404 and ("/activities/state?" in response.url or "/agents/profile?" in response.url)
         if response.status >= 400 and not expected:
             self.bad_responses.append(f"{response.status} {response.request.method} {response.url}")
+
+    def off_loopback(self) -> list[str]:
+        """Requests to any host but 127.0.0.1 (the player talks to the LMS/LRS that launched it only)."""
+        return [u for u in self.urls if urllib.parse.urlsplit(u).hostname != "127.0.0.1" and not u.startswith(("about:", "data:"))]
+
+    def assert_clean(self, *, expected: tuple[int, ...] = (), left_to: str | None = None) -> None:
+        """No page error, no console error, no request off loopback; failed responses only with `expected`
+        statuses (an injected outage). `left_to`: the returnURL, a page the test LMS does not serve."""
+        bad = [b for b in self.bad_responses if int(b.split(" ", 1)[0]) not in expected
+               and not (left_to and b.endswith(" " + left_to))]
+        assert (self.errors, self.console, bad, self.off_loopback()) == ([], [], [], [])
+
+    def banner(self) -> str:
+        banner = self.page.locator("#banner")
+        return banner.inner_text() if banner.count() and banner.is_visible() else ""
 
     def outbox(self) -> int:
         return self.page.evaluate("window.ScormkitRuntime.outboxSize()")
@@ -131,32 +128,25 @@ def xapi_url(package: Path, web: LmsServer, lrs: Any, who: dict, registration: s
 
 
 def cmi5_launch(package: Path, web: LmsServer, lrs: Any, who: dict, *, mode: str = "Normal",
-                mastery: float | None = None, return_url: str | None = None) -> tuple[str, dict[str, Any]]:
-    """Act as the cmi5 LMS (cmi5 8.1, 10.0): LMS.LaunchData in the State API, a one-time fetch URL, the URL."""
+                mastery: float | None = None, return_url: str | None = None,
+                again: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    """Act as the cmi5 LMS (cmi5 8.1, 10.0): LMS.LaunchData in the State API, a one-time fetch URL, the URL.
+    `again`: the info of an earlier launch, for a new session in the same registration."""
     pkg = web.register(package)
     with zipfile.ZipFile(package) as z:
         from lxml import etree
 
         au = etree.fromstring(z.read("cmi5.xml")).find("{*}au")
-    registration, session_id = str(uuid.uuid4()), str(uuid.uuid4())
-    activity_id = f"https://lms.scormkit.example/activities/{uuid.uuid4()}"  # LMS-generated (cmi5 8.1.5)
-    launch_data = {
-        "contextTemplate": {"contextActivities": {"grouping": [{"objectType": "Activity", "id": au.get("id")}]},
-                            "extensions": {SESSION_EXT: session_id}},
-        "launchMode": mode,
-        "moveOn": au.get("moveOn"),
-    }
+    registration = again["registration"] if again else str(uuid.uuid4())
+    # LMS-generated, the same for every launch of the registration (cmi5 8.1).
+    activity_id = again["activity"] if again else f"https://lms.scormkit.example/activities/{uuid.uuid4()}"
     score = mastery if mastery is not None else (float(au.get("masteryScore")) if au.get("masteryScore") else None)
-    if score is not None:
-        launch_data["masteryScore"] = score
-    if return_url:
-        launch_data["returnURL"] = return_url
-    lrs.put_state(activity_id, who, registration, "LMS.LaunchData", launch_data)
-    fetch = lrs.fetch_url()
-    query = {"endpoint": lrs.endpoint, "fetch": fetch, "actor": json.dumps(who), "registration": registration,
+    launch = lrs.cmi5_launch(activity_id, who, registration, au.get("id"), move_on=au.get("moveOn"), mode=mode,
+                             mastery=score, return_url=return_url)
+    query = {"endpoint": lrs.endpoint, "fetch": launch["fetch"], "actor": json.dumps(who), "registration": registration,
              "activityId": activity_id}
-    info = {"registration": registration, "session": session_id, "activity": activity_id, "fetch": fetch,
-            "publisher": au.get("id"), "launch_data": launch_data}
+    info = {"registration": registration, "session": launch["session"], "activity": activity_id,
+            "fetch": launch["fetch"], "publisher": au.get("id"), "launch_data": launch["launch_data"]}
     return pkg.base_url + "index.html?" + urllib.parse.urlencode(query), info
 
 
@@ -236,7 +226,7 @@ def test_xapi_pass(chromium, web, lrs, packages, check_statements):
     assert "completion" not in passed["result"]
     assert DURATION.match(terminated["result"]["duration"])
     # Resume document in the State API: the player's state string, unchanged.
-    doc = lrs.get_state(course_id, who, registration, "scormkit.resume")
+    doc = lrs.get_state(course_id, who, registration, "suspendData")
     assert doc["completed"] and doc["passed"] and json.loads(doc["state"])["d"] == 1
     assert (s.errors, s.console, s.bad_responses) == ([], [], [])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 import uuid
 
@@ -88,3 +89,41 @@ def test_fetch_url_gives_the_token_once(lrs):
     second = json.load(urllib.request.urlopen(urllib.request.Request(url, method="POST")))
     assert "Basic " + first["auth-token"] == lrs.auth
     assert second["error-code"] == "1" and "auth-token" not in second
+
+
+def test_statements_after_terminated_are_refused_per_session(lrs):
+    # cmi5 9.3.8: after `terminated` the LMS rejects the session's statements; other sessions go on.
+    from .lrs import SESSION_EXT, TERMINATED
+
+    registration, ended, other = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+
+    def of(session: str, verb: str = "http://adlnet.gov/expapi/verbs/experienced") -> dict:
+        return statement(registration, verb={"id": verb, "display": {"en": verb.rsplit("/", 1)[-1]}},
+                         context={"registration": registration, "extensions": {SESSION_EXT: session}})
+
+    assert post(lrs, [of(ended), of(ended, TERMINATED)]) == 200
+    late = of(ended)
+    assert post(lrs, late) == 403
+    assert post(lrs, [of(other, TERMINATED), of(other)]) == 403  # after terminated in the same batch
+    assert post(lrs, of(other)) == 200
+    assert late["id"] not in {st["id"] for st in lrs.statements(registration=registration)}
+    assert any(late in r["statements"] for r in lrs.rejected)
+
+
+def test_outages_switch_single_endpoints(lrs):
+    agent = {"objectType": "Agent", "mbox": "mailto:learner@scormkit.example"}
+    registration = str(uuid.uuid4())
+    lrs.put_state("https://scormkit.example/xapi/test", agent, registration, "LMS.LaunchData", {"v": 1})
+    lrs.outages.add("state:suspendData")
+    params = {"activityId": "https://scormkit.example/xapi/test", "agent": json.dumps(agent), "registration": registration}
+    assert lrs._call("GET", "activities/state", {**params, "stateId": "suspendData"})[0] == 503
+    assert lrs._call("GET", "activities/state", {**params, "stateId": "LMS.LaunchData"})[0] == 200
+    assert post(lrs, statement(registration)) == 200
+    lrs.outages = {"fetch"}
+    try:
+        urllib.request.urlopen(urllib.request.Request(lrs.fetch_url(), method="POST"))
+        raise AssertionError("the fetch URL answered during its outage")
+    except urllib.error.HTTPError as error:
+        assert error.code == 503
+    lrs.outages = {"statements"}
+    assert post(lrs, statement(registration)) == 503

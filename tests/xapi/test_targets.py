@@ -123,7 +123,7 @@ def test_interaction_definitions_per_item_type():
     got = {key: value["definition"] for key, value in defs["items"].items()}
     for key, definition in got.items():
         assert definition["type"] == "http://adlnet.gov/expapi/activities/cmi.interaction"
-        assert definition["name"]["en"].endswith(key)
+        assert definition["name"]["en"] == definition["description"]["en"]  # the prompt's plain text
         Activity.from_json(json.dumps(defs["items"][key]))  # tincan parses every definition back
     assert got["q1"]["interactionType"] == "choice"
     assert got["q1"]["correctResponsesPattern"] == ["b"]
@@ -232,3 +232,65 @@ def test_fault_checker_accepts_the_catapult_valid_examples():
         root = etree.parse(str(folder / "cmi5.xml")).getroot()
         files = (folder / "files.txt").read_text().split()
         assert course_structure_faults(root, files) == [], folder.name
+
+
+# ---- module.yaml `xapi.iri_base` and the default-base warning (issue 9 item 14) ----------------------------
+
+
+def module_copy(tmp_path: Path, extra: str = "") -> Path:
+    """module_src with `extra` appended to module.yaml (a new top-level key)."""
+    import shutil
+
+    src = tmp_path / "module_src"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "module_src", src)
+    if extra:
+        with open(src / "module.yaml", "a") as f:
+            f.write("\n" + extra + "\n")
+    return src
+
+
+def test_module_yaml_sets_the_iri_base_and_pack_warns_on_the_default(tmp_path):
+    import zipfile
+
+    from scormkit.api import pack
+
+    def built(src: Path, out: str) -> dict:
+        return {r.target: r for r in pack(src, targets=["xapi", "cmi5", "scorm12"], out=tmp_path / out)}
+
+    default = built(module_copy(tmp_path / "a"), "dist-a")
+    for name in ("xapi", "cmi5"):
+        (warning,) = [w for w in default[name].warnings if w.code == "xapi.default-iri-base"]
+        assert warning.file == "module.yaml" and DEFAULT_IRI_BASE in warning.message and "xapi: {iri_base:" in warning.message
+    assert [w for w in default["scorm12"].warnings if w.code == "xapi.default-iri-base"] == []
+
+    own = built(module_copy(tmp_path / "b", "xapi:\n  iri_base: https://learning.example.org/xapi/"), "dist-b")
+    assert [w.code for r in own.values() for w in r.warnings if w.code == "xapi.default-iri-base"] == []
+    course = "https://learning.example.org/xapi/esmo-difficult-pain-problems"
+    defs = json.loads(zipfile.ZipFile(own["xapi"].path).read("xapi.json"))
+    assert defs["course"]["id"] == course and all(d["id"].startswith(course + "/items/") for d in defs["items"].values())
+    tincan = etree.fromstring(zipfile.ZipFile(own["xapi"].path).read("tincan.xml"))
+    assert one(tincan, "/tc:tincan/tc:activities/tc:activity").get("id") == course
+    structure = etree.fromstring(zipfile.ZipFile(own["cmi5"].path).read("cmi5.xml"))
+    assert one(structure, "/c5:courseStructure/c5:course").get("id") == course
+    assert one(structure, "/c5:courseStructure/c5:au").get("id") == course + "/au"
+
+
+def test_module_yaml_iri_base_must_be_an_absolute_http_iri(tmp_path):
+    from scormkit.api import pack
+    from scormkit.diagnostics import ScormkitError
+
+    src = module_copy(tmp_path, "xapi:\n  iri_base: learning.example.org/xapi")
+    line = next(n for n, text in enumerate((src / "module.yaml").read_text().splitlines(), 1) if "iri_base:" in text)
+    with pytest.raises(ScormkitError) as raised:
+        pack(src, targets=["xapi"], out=tmp_path / "dist")
+    (problem,) = raised.value.report.errors
+    assert (Path(problem.file).name, problem.line, problem.code) == ("module.yaml", line, "schema.invalid")
+    assert "absolute http(s) IRI" in problem.message
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").glob("*.zip"))
+
+
+def test_question_names_are_the_prompt_text():
+    module = quiz_module()
+    defs = activities(module, Iris.of(module))
+    assert defs["items"]["q1"]["definition"]["name"] == {"en": "Pick one"}
+    assert defs["items"]["q8"]["definition"]["name"] == {"en": "Order"}

@@ -104,6 +104,14 @@ EN: dict[str, str] = {
     "saveFailed": "Your progress could not be saved to the learning platform. It is kept in this window and saving "
                   "is retried automatically; please keep this window open.",
     "saveOk": "Your progress has been saved.",
+    "lrsRetry": "Connecting to the learning platform: it is not answering. Next try in {s} s; nothing is lost, "
+                "please keep this window open.",
+    "lmsRefused": "The learning platform refused this launch ({why}): nothing is recorded. Please open the course "
+                  "again from the learning platform.",
+    "launchUsed": "This launch link has been used already: nothing is recorded. Please open the course again from "
+                  "the learning platform.",
+    "sessionEnded": "This session has ended and your progress is recorded. To go on, open the course again from the "
+                    "learning platform.",
 }
 
 FR: dict[str, str] = {
@@ -205,6 +213,14 @@ FR: dict[str, str] = {
     "saveFailed": "Votre progression n'a pas pu être enregistrée sur la plateforme de formation. Elle est conservée "
                   "dans cette fenêtre et l'enregistrement est relancé automatiquement ; gardez cette fenêtre ouverte.",
     "saveOk": "Votre progression a été enregistrée.",
+    "lrsRetry": "Connexion \u00e0 la plateforme de formation : elle ne r\u00e9pond pas. Nouvel essai dans {s} s ; rien "
+                "n'est perdu, gardez cette fen\u00eatre ouverte.",
+    "lmsRefused": "La plateforme de formation a refus\u00e9 ce lancement ({why}) : rien n'est enregistr\u00e9. Rouvrez le "
+                  "cours depuis la plateforme de formation.",
+    "launchUsed": "Ce lien de lancement a d\u00e9j\u00e0 servi : rien n'est enregistr\u00e9. Rouvrez le cours depuis la "
+                  "plateforme de formation.",
+    "sessionEnded": "Cette session est termin\u00e9e et votre progression est enregistr\u00e9e. Pour continuer, rouvrez le "
+                    "cours depuis la plateforme de formation.",
 }
 
 DE: dict[str, str] = {
@@ -307,6 +323,14 @@ DE: dict[str, str] = {
     "saveFailed": "Ihr Fortschritt konnte nicht auf der Lernplattform gespeichert werden. Er bleibt in diesem Fenster "
                   "erhalten und das Speichern wird automatisch wiederholt; bitte lassen Sie dieses Fenster geöffnet.",
     "saveOk": "Ihr Fortschritt wurde gespeichert.",
+    "lrsRetry": "Verbindung zur Lernplattform: Sie antwortet nicht. N\u00e4chster Versuch in {s} s; nichts geht "
+                "verloren, bitte lassen Sie dieses Fenster offen.",
+    "lmsRefused": "Die Lernplattform hat diesen Start abgelehnt ({why}): Es wird nichts erfasst. Bitte \u00f6ffnen Sie "
+                  "den Kurs erneut \u00fcber die Lernplattform.",
+    "launchUsed": "Dieser Startlink wurde bereits verwendet: Es wird nichts erfasst. Bitte \u00f6ffnen Sie den Kurs "
+                  "erneut \u00fcber die Lernplattform.",
+    "sessionEnded": "Diese Sitzung ist beendet, Ihr Fortschritt ist erfasst. Um fortzufahren, \u00f6ffnen Sie den Kurs "
+                    "erneut \u00fcber die Lernplattform.",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "fr": FR, "de": DE}

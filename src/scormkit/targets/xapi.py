@@ -8,13 +8,16 @@ Launch parameters, statements and resume: docs/xapi-cmi5.md and player/static/ad
 
 from __future__ import annotations
 
+import json
+
 from lxml import etree
 
+from scormkit.diagnostics import Report
 from scormkit.model import Module
 from scormkit.targets import register
 from scormkit.targets._text import href
 from scormkit.targets.base import LAUNCH_FILE, ManifestError, Target, parse_own, serialize, sub
-from scormkit.xapi import DEFINITIONS_FILE, Iris, activities_json, check_iri_base, course_definition, resolve_iri_base
+from scormkit.xapi import DEFAULT_IRI_BASE, DEFINITIONS_FILE, Iris, activities_json, check_iri_base, course_definition, resolve_iri_base
 
 TINCAN = "http://projecttincan.com/tincan.xsd"
 
@@ -34,14 +37,33 @@ class XapiTargetBase(Target):
     def __init__(self, *, edition: str | None = None, iri_base: str | None = None):
         super().__init__(edition=edition)
         # Checked here, so a bad base is reported before anything is built.
-        self.iri_base = check_iri_base(iri_base) if iri_base else resolve_iri_base()
+        self._explicit_base = check_iri_base(iri_base) if iri_base else None
+        self.iri_base = self._explicit_base or resolve_iri_base()
 
     @property
     def suspend_data_limit(self) -> int:
         return STATE_BUDGET
 
     def iris(self, module: Module) -> Iris:
-        return Iris(self.iri_base, module.config.id)
+        """The module's IRIs: base from the `iri_base=` option, else module.yaml `xapi.iri_base`, else
+        $SCORMKIT_XAPI_IRI_BASE, else DEFAULT_IRI_BASE."""
+        base = self._explicit_base or module.config.xapi.iri_base or self.iri_base
+        return Iris(check_iri_base(base), module.config.id)
+
+    def package_warnings(self, files: dict[str, bytes]) -> Report:
+        """The base warnings, and the default IRI base: it merges every publisher's modules in a shared LRS."""
+        report = super().package_warnings(files)
+        course_id = json.loads(files[DEFINITIONS_FILE])["course"]["id"] if DEFINITIONS_FILE in files else ""
+        if course_id.startswith(DEFAULT_IRI_BASE + "/"):
+            report.warning(
+                "module.yaml",
+                None,
+                "xapi.default-iri-base",
+                f"the {self.name} activity ids use the default base {DEFAULT_IRI_BASE}, which merges the modules of "
+                "every publisher that keeps it in a shared LRS; set `xapi: {iri_base: https://<your domain>/xapi}` "
+                "in module.yaml before the first release (changing it later splits learner records)",
+            )
+        return report
 
     def build(self, module: Module) -> dict[str, bytes]:
         """The player's files, xapi.json and the validated manifest."""

@@ -2,8 +2,8 @@
 
 Every IRI is absolute (LMS-PITFALLS rule 17; cmi5 3.0.0.0-1) and derived from the module id only, never from the
 version, so statements of every release of a module land on the same activities (rule 13). The base is
-configurable (docs/xapi-cmi5.md, "Identifiers"): `iri_base=` on the target, else the SCORMKIT_XAPI_IRI_BASE
-environment variable, else DEFAULT_IRI_BASE.
+configurable (docs/xapi-cmi5.md, "Identifiers"): `iri_base=` on the target, else module.yaml `xapi.iri_base`,
+else the SCORMKIT_XAPI_IRI_BASE environment variable, else DEFAULT_IRI_BASE.
 
 Activity definitions are built with the `tincan` package, so their JSON shape (interactionType,
 correctResponsesPattern, choices/source/target) is the one the xAPI 1.0.3 spec and its reference library use.
@@ -160,7 +160,8 @@ def interaction_definition(item: Any, number: int, lang: str) -> ActivityDefinit
     """The cmi.interaction definition of one quiz item (xAPI 1.0.3 Data 2.4.4.1, interaction activities)."""
     fields: dict[str, Any] = {
         "type": ACTIVITY_TYPES["interaction"],
-        "name": {lang: f"Question {number}: {item.id}"},
+        # The prompt is what a report reader recognises the question by (the id is in the activity IRI).
+        "name": {lang: _text(_plain(item.prompt), _NAME_MAX)},
         "description": {lang: _text(_plain(item.prompt), _DESCRIPTION_MAX)},
         "interaction_type": item.interaction_type,
     }

@@ -692,7 +692,7 @@
     rt.recordAnswer({
       id: item.id, type: item.interactionType, kind: item.type, response: responseOf(item, a),
       correct: correctOf(item), result: isCorrect(item, a), weight: item.weight, objective: item.objective,
-      timestamp: now, latency: shownAt[i] ? now - shownAt[i] : 0, description: item.promptText
+      timestamp: now, latency: shownAt[i] ? now - shownAt[i] : 0, description: item.promptText, attempt: S.attempt
     });
   }
 
@@ -919,7 +919,15 @@
   }
 
   function boot() {
-    env = rt && rt.start ? rt.start() : { mode: 'normal', connected: false };
+    // An adapter whose launch needs the network first (xAPI, cmi5: token, launch data, saved state) returns a
+    // Promise and may tell the learner through the banner while it retries; the start screen waits for it.
+    var launched = rt && rt.start ? rt.start({ banner: banner }) : { mode: 'normal', connected: false };
+    if (launched && typeof launched.then === 'function') launched.then(begin);
+    else begin(launched);
+  }
+
+  function begin(launched) {
+    env = launched;
     if (env.connected === false && /^scorm/.test(course.runtime)) {
       rt = localRuntime(); env = rt.start();
     }

@@ -23,6 +23,9 @@ class PackResult:
     slides: int
     items: int
     warnings: tuple[Diagnostic, ...] = ()
+    # Worst-case resume state of the module in characters, and the target's budget for it (LMS-PITFALLS rule 1).
+    state: int = 0
+    state_budget: int = 0
 
 
 def pack(
@@ -42,7 +45,8 @@ def pack(
 
     chosen = _resolve_targets(targets, edition)
     # Rendered slides are cached beside the output (never in the source folder): a warm pack renders nothing.
-    module = read_module(src, cache_dir=out / ".cache", on_slide=on_slide)
+    source_warnings = Report()
+    module = read_module(src, cache_dir=out / ".cache", on_slide=on_slide, warnings=source_warnings)
 
     built = []
     report = Report()
@@ -54,14 +58,18 @@ def pack(
     if not report.ok:
         raise ScormkitError(report)
 
+    from scormkit.player import worst_case_state_length
+
     date_time = entry_date(module.config.updated)
+    state = worst_case_state_length(module)
     results = []
     for target, files in built:
         path = out / f"{module.zip_stem}-{target.name}.zip"
         write_package(files, path, date_time=date_time)
-        warnings = tuple(target.package_warnings(files).diagnostics)
+        warnings = tuple(source_warnings.diagnostics) + tuple(target.package_warnings(files).diagnostics)
         results.append(
-            PackResult(target.name, path, path.stat().st_size, len(files), len(module.slides), len(module.items), warnings)
+            PackResult(target.name, path, path.stat().st_size, len(files), len(module.slides), len(module.items), warnings,
+                       state=state, state_budget=target.suspend_data_limit)
         )
     return results
 

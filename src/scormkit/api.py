@@ -89,3 +89,65 @@ def _resolve_targets(names: Sequence[str], edition: str | None):
     if not report.ok:
         raise ScormkitError(report)
     return chosen
+
+
+# ---- the authoring loop (issue 12): init, schema, check, quiz convert; the modules live in scormkit.authoring ----
+
+def init(folder: Path, *, example: bool = False) -> list[Path]:
+    """Write a new module source into `folder` (the commented template, or the shipped example); never overwrites."""
+    from scormkit.authoring.init import init_module
+
+    return init_module(folder, example=example)
+
+
+def schema(kind: str) -> str:
+    """The JSON Schema of module.yaml (`module`) or quiz.yaml (`quiz`), generated from the model."""
+    from scormkit.authoring.schema import schema_text
+
+    return schema_text(kind)
+
+
+def check(src: Path, *, targets: Sequence[str] = DEFAULT_TARGETS, edition: str | None = None):
+    """Everything `pack` would report for `src`, plus designer warnings; writes nothing (a CheckResult)."""
+    from scormkit.authoring.check import check_module
+
+    return check_module(src, targets=targets, edition=edition)
+
+
+def convert_quiz(path: Path) -> str:
+    """A GIFT, Aiken or YAML quiz file as quiz.yaml text."""
+    from scormkit.authoring.convert import convert_quiz as convert
+
+    return convert(path)
+
+
+def pack_report(results: Sequence[PackResult]) -> dict:
+    """The machine-readable report of `pack --format json` (docs/source-format.md, "Build report")."""
+    return {
+        "ok": True,
+        "targets": [
+            {
+                "target": r.target, "zip": str(r.path), "size": r.size, "files": r.files, "slides": r.slides,
+                "items": r.items, "state": {"worst_case": r.state, "budget": r.state_budget},
+                "warnings": [w.to_dict() for w in r.warnings],
+            }
+            for r in results
+        ],
+    }
+
+
+def is_web_package(path: Path) -> bool:
+    """A `--target web` package: the player at the root and no LMS manifest, so it is not an LMS package at all."""
+    import zipfile
+
+    names: set[str] = set()
+    if path.is_dir():
+        names = {p.name for p in path.iterdir()}
+    elif path.is_file() and zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (OSError, zipfile.BadZipFile):
+            return False
+    manifests = {"imsmanifest.xml", "cmi5.xml", "tincan.xml"}
+    return {"index.html", "course.json"} <= names and not names & manifests

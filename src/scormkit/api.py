@@ -122,7 +122,7 @@ def convert_quiz(path: Path) -> str:
 
 
 def pack_report(results: Sequence[PackResult]) -> dict:
-    """The machine-readable report of `pack --format json` (docs/source-format.md, "Build report")."""
+    """The machine-readable report of `pack --format json` (README, "Pack a module")."""
     return {
         "ok": True,
         "targets": [

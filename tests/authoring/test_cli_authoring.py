@@ -295,3 +295,13 @@ def test_shell_completion_script_is_offered(tmp_path):
     result = scormkit("--show-completion", "bash", cwd=tmp_path, env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
     assert result.returncode == 0, result.stderr
     assert "complete" in result.stdout and "scormkit" in result.stdout.lower()
+
+
+def test_schema_hover_texts_name_real_keys():
+    from scormkit.authoring.schema import DESCRIPTIONS
+
+    module_schema, quiz_schema = _schema("module"), _schema("quiz")
+    for (definition, prop), text in DESCRIPTIONS.items():
+        node = (module_schema if prop != "items" else quiz_schema) if not definition else module_schema["$defs"][definition]
+        assert node["properties"][prop]["description"] == text
+    assert "interaction id" in quiz_schema["$defs"]["NumericItem"]["properties"]["id"]["description"]

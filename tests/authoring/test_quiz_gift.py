@@ -144,6 +144,20 @@ def test_titles_make_unique_ids_and_non_ascii_titles_fall_back(tmp_path):
     assert [i["id"] for i in doc.data["items"]] == ["Dose", "Dose-2", "Dosis-f-r-Kinder", "q12-mg"]
 
 
+def test_weights_decide_single_or_multiple_as_moodle_does(tmp_path):
+    doc, messages = read("::a:: One weighted {~%100%right ~wrong}\n\n"
+                         "::b:: Mixed {=right ~%50%half-right ~%-50%wrong}\n", tmp_path)
+    assert messages == []
+    first, second = doc.data["items"]
+    assert first["type"] == "single" and first["choices"] == [{"text": "right", "correct": True}, {"text": "wrong"}]
+    assert second["type"] == "multiple"
+    assert [c.get("correct", False) for c in second["choices"]] == [True, True, False]
+    doc, messages = read("::c:: Half {~%50%half ~wrong}\n", tmp_path)
+    assert messages == [
+        "quiz.gift:1: error[gift.unsupported] question 'c' gives partial credit (50%) to its only right answer "
+        "'half'; scormkit scores a choice right or wrong: write it as =answer"]
+
+
 def test_multiline_choices_with_escaped_specials(tmp_path):
     doc, messages = read("::sym:: Which sign means equal?{\n=\\= (equals)\n~\\~ (tilde)#Not this\\#one\n}\n", tmp_path)
     assert messages == []

@@ -93,10 +93,16 @@ def init_module(folder: Path, *, example: bool = False, today: dt.date | None = 
                      f"{shown(folder)} {what}; init never overwrites anything: choose a new folder name, "
                      "e.g. scormkit init my-module")
         raise ScormkitError(report)
+    source = None
+    if example:
+        try:
+            source = example_folder()
+        except FileNotFoundError as missing:
+            report.error("--example", None, "init.no-example", str(missing))
+            raise ScormkitError(report) from None
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    if example:
-        source = example_folder()
+    if source is not None:
         for name in EXAMPLE_FILES:
             data = (source / name).read_bytes()
             if name.endswith(".yaml"):

@@ -299,23 +299,30 @@ def _split_answers(content: str, block: _Block, start: int, label: str) -> list[
 
 
 def _choice(answers: list[_Answer], data: dict, label: str, text_format: str) -> None:
-    right = [a for a in answers if a.marker == "="]
-    weighted = [a for a in answers if a.marker == "~" and a.weight is not None and a.weight > 0]
-    if weighted or any(a.weight is not None and 0 < a.weight < 100 for a in right):
-        data["type"] = "multiple"
-    else:
-        if len(right) != 1:
-            where = right[1].line if len(right) > 1 else answers[0].line
-            raise GiftError(where, "gift.choice-correct",
-                            f"{label} has {len(right) or 'no'} right answer{'s' if len(right) > 1 else ''} (=); "
-                            "mark one with = for a single choice, or give every right answer a weight such as "
-                            "~%50% for a multiple-response question")
+    """One answer with credit: single choice. Several, each with a weight (~%50%): multiple response, like
+    Moodle, which makes a question multiple-answer when more than one answer earns credit."""
+    credited = [a for a in answers if a.marker == "=" or (a.weight is not None and a.weight > 0)]
+    unweighted_right = [a for a in answers if a.marker == "=" and a.weight is None]
+    if not credited or (len(credited) > 1 and len(unweighted_right) > 1):
+        where = unweighted_right[1].line if len(unweighted_right) > 1 else answers[0].line
+        count = f"{len(unweighted_right)} right answers" if credited else "no right answer"
+        raise GiftError(where, "gift.choice-correct",
+                        f"{label} has {count} (=); mark one with = for a single choice, or give every right answer "
+                        "a weight such as ~%50% for a multiple-response question")
+    if len(credited) == 1:
+        weight = credited[0].weight
+        if weight is not None and weight != 100:
+            raise GiftError(credited[0].line, "gift.unsupported",
+                            f"{label} gives partial credit ({weight:g}%) to its only right answer "
+                            f"{_restore(credited[0].text)!r}; scormkit scores a choice right or wrong: write it as "
+                            "=answer")
         data["type"] = "single"
+    else:
+        data["type"] = "multiple"
     data["choices"] = []
     for answer in answers:
-        correct = answer.marker == "=" or (answer.weight is not None and answer.weight > 0)
         choice: dict = {"text": _plain(answer.text, text_format)}
-        if correct:
+        if answer in credited:
             choice["correct"] = True
         if answer.feedback:
             choice["feedback"] = _plain(answer.feedback, text_format)

@@ -137,17 +137,26 @@ def pack_report(results: Sequence[PackResult]) -> dict:
 
 
 def is_web_package(path: Path) -> bool:
-    """A `--target web` package: the player at the root and no LMS manifest, so it is not an LMS package at all."""
+    """A `--target web` package: no LMS manifest by design, and the player's course.json says runtime "web".
+
+    Only that exact shape is recognised, so one of our SCORM packages that lost its manifest is still invalid.
+    """
+    import json
     import zipfile
 
-    names: set[str] = set()
-    if path.is_dir():
-        names = {p.name for p in path.iterdir()}
-    elif path.is_file() and zipfile.is_zipfile(path):
-        try:
+    manifests = {"imsmanifest.xml", "cmi5.xml", "tincan.xml"}
+    try:
+        if path.is_dir():
+            names = {p.name for p in path.iterdir()}
+            course = (path / "course.json").read_bytes() if "course.json" in names else b""
+        elif path.is_file() and zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
-        except (OSError, zipfile.BadZipFile):
+                course = archive.read("course.json") if "course.json" in names else b""
+        else:
             return False
-    manifests = {"imsmanifest.xml", "cmi5.xml", "tincan.xml"}
-    return {"index.html", "course.json"} <= names and not names & manifests
+        if "index.html" not in names or names & manifests or len(course) > 10_000_000:
+            return False
+        return json.loads(course).get("runtime") == "web"
+    except (OSError, ValueError, zipfile.BadZipFile, AttributeError):
+        return False

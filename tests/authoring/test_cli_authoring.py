@@ -305,3 +305,19 @@ def test_schema_hover_texts_name_real_keys():
         node = (module_schema if prop != "items" else quiz_schema) if not definition else module_schema["$defs"][definition]
         assert node["properties"][prop]["description"] == text
     assert "interaction id" in quiz_schema["$defs"]["NumericItem"]["properties"]["id"]["description"]
+
+
+def test_a_scorm_zip_that_lost_its_manifest_is_still_invalid(tmp_path):
+    import zipfile
+
+    runner.invoke(app, ["init", str(tmp_path / "m")])
+    assert runner.invoke(app, ["pack", str(tmp_path / "m"), "-t", "scorm12", "--out", str(tmp_path / "d")]).exit_code == 0
+    (packed,) = (tmp_path / "d").glob("*.zip")
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(packed) as source, zipfile.ZipFile(broken, "w") as target:
+        for name in source.namelist():
+            if name != "imsmanifest.xml":
+                target.writestr(name, source.read(name))
+    result = scormkit("validate", str(broken), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "pkg.no-manifest" in result.stdout and "skipped" not in result.stderr

@@ -23,6 +23,9 @@ class PackResult:
     slides: int
     items: int
     warnings: tuple[Diagnostic, ...] = ()
+    # Worst-case resume state of the module in characters, and the target's budget for it (LMS-PITFALLS rule 1).
+    state: int = 0
+    state_budget: int = 0
 
 
 def pack(
@@ -42,7 +45,8 @@ def pack(
 
     chosen = _resolve_targets(targets, edition)
     # Rendered slides are cached beside the output (never in the source folder): a warm pack renders nothing.
-    module = read_module(src, cache_dir=out / ".cache", on_slide=on_slide)
+    source_warnings = Report()
+    module = read_module(src, cache_dir=out / ".cache", on_slide=on_slide, warnings=source_warnings)
 
     built = []
     report = Report()
@@ -54,14 +58,18 @@ def pack(
     if not report.ok:
         raise ScormkitError(report)
 
+    from scormkit.player import worst_case_state_length
+
     date_time = entry_date(module.config.updated)
+    state = worst_case_state_length(module)
     results = []
     for target, files in built:
         path = out / target.zip_name(module)
         write_package(files, path, date_time=date_time)
-        warnings = tuple(target.package_warnings(files).diagnostics)
+        warnings = tuple(source_warnings.diagnostics) + tuple(target.package_warnings(files).diagnostics)
         results.append(
-            PackResult(target.name, path, path.stat().st_size, len(files), len(module.slides), len(module.items), warnings)
+            PackResult(target.name, path, path.stat().st_size, len(files), len(module.slides), len(module.items), warnings,
+                       state=state, state_budget=target.suspend_data_limit)
         )
     return results
 
@@ -81,3 +89,74 @@ def _resolve_targets(names: Sequence[str], edition: str | None):
     if not report.ok:
         raise ScormkitError(report)
     return chosen
+
+
+# ---- the authoring loop (issue 12): init, schema, check, quiz convert; the modules live in scormkit.authoring ----
+
+def init(folder: Path, *, example: bool = False) -> list[Path]:
+    """Write a new module source into `folder` (the commented template, or the shipped example); never overwrites."""
+    from scormkit.authoring.init import init_module
+
+    return init_module(folder, example=example)
+
+
+def schema(kind: str) -> str:
+    """The JSON Schema of module.yaml (`module`) or quiz.yaml (`quiz`), generated from the model."""
+    from scormkit.authoring.schema import schema_text
+
+    return schema_text(kind)
+
+
+def check(src: Path, *, targets: Sequence[str] = DEFAULT_TARGETS, edition: str | None = None):
+    """Everything `pack` would report for `src`, plus designer warnings; writes nothing (a CheckResult)."""
+    from scormkit.authoring.check import check_module
+
+    return check_module(src, targets=targets, edition=edition)
+
+
+def convert_quiz(path: Path) -> str:
+    """A GIFT, Aiken or YAML quiz file as quiz.yaml text."""
+    from scormkit.authoring.convert import convert_quiz as convert
+
+    return convert(path)
+
+
+def pack_report(results: Sequence[PackResult]) -> dict:
+    """The machine-readable report of `pack --format json` (README, "Pack a module")."""
+    return {
+        "ok": True,
+        "targets": [
+            {
+                "target": r.target, "zip": str(r.path), "size": r.size, "files": r.files, "slides": r.slides,
+                "items": r.items, "state": {"worst_case": r.state, "budget": r.state_budget},
+                "warnings": [w.to_dict() for w in r.warnings],
+            }
+            for r in results
+        ],
+    }
+
+
+def is_web_package(path: Path) -> bool:
+    """A `--target web` package: no LMS manifest by design, and the player's course.json says runtime "web".
+
+    Only that exact shape is recognised, so one of our SCORM packages that lost its manifest is still invalid.
+    """
+    import json
+    import zipfile
+
+    manifests = {"imsmanifest.xml", "cmi5.xml", "tincan.xml"}
+    try:
+        if path.is_dir():
+            names = {p.name for p in path.iterdir()}
+            course = (path / "course.json").read_bytes() if "course.json" in names else b""
+        elif path.is_file() and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                course = archive.read("course.json") if "course.json" in names else b""
+        else:
+            return False
+        if "index.html" not in names or names & manifests or len(course) > 10_000_000:
+            return False
+        return json.loads(course).get("runtime") == "web"
+    except (OSError, ValueError, zipfile.BadZipFile, AttributeError):
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -17,10 +18,21 @@ from scormkit.diagnostics import ScormkitError
 app = typer.Typer(
     help="Turn a slides PDF, learning objectives and a quiz into LMS packages, and check any package.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
 )
-out = Console()
-err = Console(stderr=True)
+quiz_app = typer.Typer(help="Quiz files: convert a Moodle GIFT or Aiken file to quiz.yaml.", no_args_is_help=True)
+app.add_typer(quiz_app, name="quiz")
+# rich styles only a terminal (or FORCE_COLOR); NO_COLOR (no-color.org) turns every style off, bold included.
+_STYLES = None if os.environ.get("NO_COLOR") else "auto"
+out = Console(color_system=_STYLES)
+err = Console(stderr=True, color_system=_STYLES)
+#: --quiet prints errors only; --verbose adds detail (set by the main callback).
+verbosity = {"quiet": False, "verbose": False}
+
+
+def examples(*lines: str) -> str:
+    """The epilog of a verb's --help: examples, one per line (keep them under 76 characters: help wraps at 80)."""
+    return "Examples:\n\n" + "\n".join(f"  {line}" for line in lines)
 
 
 class Edition(str, Enum):
@@ -38,20 +50,35 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail (resume state vs budget, files written).")] = False,
 ) -> None:
     """scormkit: e-learning packages that import first time."""
+    verbosity["quiet"], verbosity["verbose"] = quiet, verbose and not quiet
 
 
-def _fail(problem: ScormkitError) -> None:
+def _fail(problem: ScormkitError, *, wrote: bool = True) -> None:
     """Print every diagnostic, one per line, then exit 1 (no traceback: the messages say what to do)."""
     report = problem.report
     for diagnostic in report.sorted():
         err.print(str(diagnostic), markup=False, highlight=False, soft_wrap=True)
-    err.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s); nothing was written.", markup=False)
+    if not verbosity["quiet"]:
+        tail = "; nothing was written." if wrote else "."
+        err.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s){tail}", markup=False)
     raise typer.Exit(1)
 
 
-@app.command()
+class PackFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command(epilog=examples(
+    "scormkit pack module_src                  # dist/*-scorm12.zip, *-scorm2004.zip",
+    "scormkit pack module_src --target scorm2004 --edition 4th",
+    "scormkit pack module_src -t xapi -t cmi5 -t web",
+    "scormkit pack module_src --format json    # the build report, for scripts",
+))
 def pack(
     src: Annotated[Path, typer.Argument(help="The module folder (module.yaml, slides PDF, quiz.yaml).")] = Path("module_src"),
     target: Annotated[
@@ -60,8 +87,12 @@ def pack(
     ] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where the zips go.")] = Path("dist"),
     edition: Annotated[Optional[Edition], typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
+    output: Annotated[PackFormat, typer.Option("--format", "-f", help="text (a table) or json (the build report, on stdout).")] = PackFormat.text,
 ) -> None:
     """Build dist/<id>-<version>-<target>.zip for each target."""
+    if output is PackFormat.json:
+        _pack_json(src, target, out_dir, edition)
+        return
     with Progress(
         TextColumn("Rendering slides"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not err.is_terminal,
@@ -83,17 +114,35 @@ def pack(
             progress.stop()
             _fail(problem)
 
-    for result in results:
-        for warning in result.warnings:
-            err.print(str(warning), markup=False, highlight=False, soft_wrap=True)
+    if verbosity["quiet"]:
+        return
+    # Source warnings are the same for every target: each is printed once.
+    for warning in dict.fromkeys(w for result in results for w in result.warnings):
+        err.print(str(warning), markup=False, highlight=False, soft_wrap=True)
     table = Table(title=f"Packed {src} into {out_dir}", title_justify="left")
-    for column in ("target", "file", "size", "slides", "items"):
-        table.add_column(column, justify="right" if column in ("size", "slides", "items") else "left", no_wrap=True)
+    columns = ("target", "file", "size", "slides", "items") + (("resume state",) if verbosity["verbose"] else ())
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("target", "file") else "right", no_wrap=True)
     for result in results:
-        table.add_row(result.target, result.path.name, _human_size(result.size), str(result.slides), str(result.items))
+        state = (f"{result.state} / {result.state_budget}",) if verbosity["verbose"] else ()
+        table.add_row(result.target, result.path.name, _human_size(result.size), str(result.slides), str(result.items),
+                      *state)
     if not out.is_terminal:  # piped or in CI: rich would assume 80 columns and cut the file names
-        out.width = max(out.width, max(len(r.path.name) for r in results) + 50)
+        out.width = max(out.width, max(len(r.path.name) for r in results) + (66 if verbosity["verbose"] else 50))
     out.print(table)
+
+
+def _pack_json(src: Path, target: Optional[list[str]], out_dir: Path, edition: Optional[Edition]) -> None:
+    """`pack --format json`: the build report, or every diagnostic, as JSON on stdout (exit 1 on errors)."""
+    import json
+
+    try:
+        results = api.pack(src, targets=target or api.DEFAULT_TARGETS, out=out_dir,
+                           edition=edition.value if edition else None)
+    except ScormkitError as problem:
+        print(json.dumps({"ok": False, "diagnostics": [d.to_dict() for d in problem.report.sorted()]}, indent=2))
+        raise typer.Exit(1)
+    print(json.dumps(api.pack_report(results), indent=2))
 
 
 def _human_size(size: int) -> str:
@@ -131,7 +180,11 @@ def _expand(patterns: list[str]) -> list[Path]:
     return paths
 
 
-@app.command()
+@app.command(epilog=examples(
+    "scormkit validate dist/*.zip",
+    "scormkit validate 'dist/*.zip' --lms moodle --strict --format junit",
+    "scormkit validate course-folder/ imsmanifest.xml --format github",
+))
 def validate(
     paths: Annotated[list[str], typer.Argument(help="Zips, folders, manifests or globs such as 'dist/*.zip'.")],
     lms: Annotated[Optional[LmsProfile], typer.Option(help="Add one LMS's known limits.")] = None,
@@ -141,9 +194,19 @@ def validate(
     """Check packages the way an LMS would: exit 0 valid, 1 invalid, 2 usage error."""
     from scormkit import validate as v
 
-    results = [v.validate_path(path, lms=lms.value if lms else None) for path in _expand(paths)]
+    expanded = _expand(paths)
+    # A `pack --target web` zip has no LMS manifest by design: say so and leave it out, rather than call it invalid.
+    for path in (p for p in expanded if api.is_web_package(p)):
+        if not verbosity["quiet"]:
+            err.print(f"{path}: a scormkit web package (standalone player, no LMS manifest): not an LMS package, "
+                      "skipped; upload a scorm12, scorm2004, xapi or cmi5 zip to an LMS", markup=False, highlight=False,
+                      soft_wrap=True)
+    expanded = [p for p in expanded if not api.is_web_package(p)]
+    if not expanded:
+        raise typer.Exit(0)
+    results = [v.validate_path(path, lms=lms.value if lms else None) for path in expanded]
     if output is OutputFormat.text:
-        v.render_text(results, out, strict=strict)
+        v.render_text(results, out, strict=strict, show_info=not verbosity["quiet"])
     elif output is OutputFormat.json:
         print(v.render_json(results))
     elif output is OutputFormat.junit:
@@ -153,7 +216,10 @@ def validate(
     raise typer.Exit(v.exit_code(results, strict))
 
 
-@app.command()
+@app.command(epilog=examples(
+    "scormkit info dist/esmo-difficult-pain-problems-1.0.0-scorm2004.zip",
+    "scormkit info course-folder/ --format json",
+))
 def info(
     package: Annotated[Path, typer.Argument(help="A zip, a folder or a manifest.")],
     output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
@@ -176,3 +242,109 @@ def info(
             table.add_row(key, str(value))
         out.print(table)
     raise typer.Exit(0 if facts.get("valid", True) else 1)
+
+
+# ---- the authoring loop (issue 12) ---------------------------------------------------------------------------
+
+@app.command(epilog=examples(
+    "scormkit init my-module              # commented template, packs as it is",
+    "scormkit init esmo-copy --example    # a copy of the README's example module",
+    "scormkit check my-module && scormkit pack my-module",
+))
+def init(
+    folder: Annotated[Path, typer.Argument(help="New module folder; it must not exist yet, or be empty.")],
+    example: Annotated[bool, typer.Option("--example", help="Copy the shipped example module instead of the template.")] = False,
+) -> None:
+    """Start a module: a source folder that packs as it is, with a comment on each field."""
+    try:
+        written = api.init(folder, example=example)
+    except ScormkitError as problem:
+        _fail(problem, wrote=False)
+    if not verbosity["quiet"]:
+        for path in written if verbosity["verbose"] else []:
+            out.print(f"  wrote {path}", markup=False, highlight=False)
+        out.print(f"Created {folder} ({len(written)} files). Next: edit {folder}/module.yaml, then "
+                  f"scormkit check {folder} and scormkit pack {folder}", markup=False, highlight=False, soft_wrap=True)
+
+
+class SchemaKind(str, Enum):
+    module = "module"
+    quiz = "quiz"
+
+
+@app.command(epilog=examples(
+    "scormkit schema module > module.schema.json",
+    "scormkit schema --out my-module/.schema   # refresh init's schemas",
+))
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="module (module.yaml) or quiz (quiz.yaml).")] = SchemaKind.module,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write module.schema.json and quiz.schema.json into this folder instead.")] = None,
+) -> None:
+    """Print the JSON Schema of module.yaml or quiz.yaml, for editors that complete and check YAML keys."""
+    if out_dir is not None:
+        from scormkit.authoring.schema import write_schemas
+
+        for path in write_schemas(out_dir):
+            if not verbosity["quiet"]:
+                out.print(f"wrote {path}", markup=False, highlight=False)
+        return
+    print(api.schema(kind.value), end="")
+
+
+@app.command(epilog=examples(
+    "scormkit check module_src",
+    "scormkit check module_src -t scorm12 --strict   # warnings fail too",
+    "scormkit check module_src --format json",
+))
+def check(
+    src: Annotated[Path, typer.Argument(help="The module folder.")] = Path("module_src"),
+    target: Annotated[Optional[list[str]], typer.Option("--target", "-t", help="Targets to build in memory; default: scorm12 and scorm2004.")] = None,
+    edition: Annotated[Optional[Edition], typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
+    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    output: Annotated[PackFormat, typer.Option("--format", "-f", help="text or json.")] = PackFormat.text,
+) -> None:
+    """Report everything pack would, plus designer warnings; write nothing.
+
+    Designer warnings: items without feedback, objectives assessed by fewer than two items, slides without text,
+    a resume state near a target's budget. Exit 0 ready, 1 errors (or warnings with --strict).
+    """
+    import json
+
+    try:
+        result = api.check(src, targets=target or api.DEFAULT_TARGETS, edition=edition.value if edition else None)
+    except ScormkitError as problem:  # an unknown target or edition
+        _fail(problem, wrote=False)
+    report = result.report
+    failed = not report.ok or (strict and bool(report.warnings))
+    if output is PackFormat.json:
+        print(json.dumps({"ok": not failed, "targets": result.targets, "slides": result.slides, "items": result.items,
+                          "state": {"worst_case": result.state, "budgets": result.budgets},
+                          "diagnostics": [d.to_dict() for d in report.sorted()]}, indent=2))
+        raise typer.Exit(1 if failed else 0)
+    for diagnostic in report.sorted():
+        if diagnostic in report.errors or not verbosity["quiet"]:
+            err.print(str(diagnostic), markup=False, highlight=False, soft_wrap=True)
+    if not verbosity["quiet"]:
+        verdict = "has errors" if not report.ok else "is ready to pack"
+        extra = f"; {result.slides} slides, {result.items} items, built {', '.join(result.targets)} in memory" if report.ok else ""
+        state = (f"; resume state {result.state} of " + ", ".join(f"{n} {b}" for n, b in result.budgets.items())
+                 if verbosity["verbose"] and result.state else "")
+        err.print(f"{src} {verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s){extra}{state}; "
+                  "nothing was written." + (" (--strict: warnings fail)" if strict and report.warnings else ""),
+                  markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+@quiz_app.command("convert", epilog=examples(
+    "scormkit quiz convert bank.gift > module_src/quiz.yaml",
+    "scormkit quiz convert questions.txt      # an Aiken file",
+))
+def quiz_convert(
+    file: Annotated[Path, typer.Argument(help="A Moodle GIFT (.gift) or Aiken (.txt) file, or a quiz.yaml.")],
+) -> None:
+    """Print the quiz.yaml equivalent of a GIFT or Aiken quiz file (file:line errors, exit 1, if it does not read)."""
+    try:
+        text = api.convert_quiz(file)
+    except ScormkitError as problem:
+        _fail(problem, wrote=False)
+    print(text, end="")

@@ -19,10 +19,12 @@ def read_module(
     *,
     cache_dir: Path | None = None,
     on_slide: Callable[[int, int], None] | None = None,
+    warnings: Report | None = None,
 ) -> Module:
     """Read and check a module folder; raise ScormkitError with every problem found in any of its files.
 
-    Nothing is written except rendered slides under `cache_dir`.
+    Nothing is written except rendered slides under `cache_dir`. The warnings of a source that reads are added to
+    `warnings` when given.
     """
     src = Path(src)
     report = Report()
@@ -45,4 +47,6 @@ def read_module(
         raise ScormkitError(report)
     slides, assets = render_deck(deck, sources.config.slides, cache_dir=cache_dir, on_slide=on_slide)
     assets.update({name: path.read_bytes() for name, path in sorted(sources.images.items())})
+    if warnings is not None:
+        warnings.extend(report)
     return Module(config=sources.config, items=sources.items or [], slides=slides, assets=assets)

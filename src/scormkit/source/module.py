@@ -13,7 +13,9 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from scormkit.diagnostics import Report
 from scormkit.model import ModuleConfig, QuizFile, QuizItem
 from scormkit.source.markdown import images, raw_html
+from scormkit.source.itemrules import report_hidden_item_rules
 from scormkit.source.paths import inside, shown
+from scormkit.source.quizdoc import QUIZ_SUFFIXES, load_quiz_doc
 from scormkit.source.yamlfile import YamlDoc, load_yaml, validation_diagnostics
 
 
@@ -119,9 +121,10 @@ def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> Non
                      f"quiz.file {name!r} is outside the module folder; "
                      f"put it in {shown(src)} and give a relative path such as quiz.yaml")
         return
-    if path.suffix.lower() not in (".yaml", ".yml"):
+    if path.suffix.lower() not in QUIZ_SUFFIXES:
         report.error(doc.name, line, "quiz.format",
-                     f"quiz.file {name!r} is not a YAML file; write the items in quiz.yaml (see docs/source-format.md)")
+                     f"quiz.file {name!r} is not a quiz file scormkit reads; write the items in quiz.yaml, a Moodle "
+                     "GIFT file (.gift) or an Aiken file (.txt) (see docs/source-format.md)")
         return
     if not path.is_file():
         report.error(doc.name, line, "quiz.missing",
@@ -131,7 +134,7 @@ def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> Non
 
 
 def _load_quiz(src: Path, path: Path, sources: Sources, report: Report) -> None:
-    quiz_doc = load_yaml(path, shown(path), report)
+    quiz_doc = load_quiz_doc(path, shown(path), report)  # quiz.yaml, GIFT or Aiken
     sources.quiz_doc = quiz_doc
     if quiz_doc is None:
         return
@@ -144,6 +147,7 @@ def _load_quiz(src: Path, path: Path, sources: Sources, report: Report) -> None:
         sources.items = list(QuizFile.model_validate(quiz_doc.data).items)
     except ValidationError as exc:
         validation_diagnostics(quiz_doc, QuizFile, exc, report, _quiz_value_error)
+        report_hidden_item_rules(quiz_doc, exc, report)  # e.g. "no correct choice" beside a typo, in one run
     for index in range(len(_raw_items(quiz_doc))):
         _check_markdown(src, quiz_doc, ("items", index, "prompt"), sources, report)
 
@@ -266,9 +270,10 @@ def check_references(sources: Sources, report: Report) -> None:
     judged = any(item for item in items)
     for oid, line in objectives.items():
         if judged and oid not in used:
-            report.error(doc.name, line, "quiz.unused-objective",
-                         f"objective {oid!r} is not assessed by any quiz item; "
-                         f"tag an item with objective: {oid} or remove the objective")
+            # A warning: a module may teach what its quiz does not test (issue 12).
+            report.warning(doc.name, line, "quiz.unused-objective",
+                           f"objective {oid!r} is not assessed by any quiz item; "
+                           f"tag an item with objective: {oid} if the quiz should test it")
     draw = doc.get("quiz", "draw")
     if isinstance(draw, int) and not isinstance(draw, bool) and items and draw > len(items):
         report.error(doc.name, doc.line_of("quiz", "draw"), "quiz.draw-too-large",

@@ -27,6 +27,7 @@ from pypdf import PdfReader
 
 from scormkit.diagnostics import Report
 from scormkit.model import Slide, SlidesOptions
+from scormkit.source.hints import not_a_pdf
 
 # WebP `method` (0 fast .. 6 slowest/smallest). Measured on module_src (18 slides, 1280 px, quality 82):
 # method 6 takes 2.3 s serial and gives 812 kB, method 4 takes 1.2 s and gives 826 kB (+1.8 %). Halving
@@ -60,6 +61,10 @@ def open_deck(path: Path | None, name: str, *, file: str, folder: str, where: st
                      f"slides file {file!r} not found in {folder}; export your deck to PDF there or set slides.file")
         return None
     data = path.read_bytes()
+    presentation = not_a_pdf(data, file)  # a .pptx renamed or picked by mistake: say how to export the PDF
+    if presentation is not None:
+        report.error(name, None, "slides.not-pdf", presentation)
+        return None
     try:
         reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted

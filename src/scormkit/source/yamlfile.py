@@ -23,6 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from scormkit.diagnostics import Report
 from scormkit.model import ITEM_ID, ITEM_TYPES, LANGUAGE, MODULE_ID, OBJECTIVE_ID
+from scormkit.source.hints import date_hint, yaml_problem
 
 Loc = tuple[str | int, ...]
 
@@ -100,6 +101,10 @@ def load_yaml(path: Path, name: str, report: Report) -> YamlDoc | None:
             what = f"key {key.group(1)!r}" if key else "a key"
             report.error(name, line, "yaml.duplicate-key",
                          f"{what} appears twice in the mapping that starts at line {context_line}; keep one")
+            return None
+        plain = yaml_problem(exc, text)  # the usual mistakes, in the designer's words (source/hints.py)
+        if plain is not None:
+            report.error(name, plain[0], "yaml.syntax", plain[1])
             return None
         problem = exc.problem or "invalid YAML"
         if exc.context and context_line is not None and context_line != line:
@@ -297,13 +302,14 @@ def validation_diagnostics(
                 report.error(doc.name, line, "schema.invalid", f"{where}: {_readable(error)}")
                 continue
             reasons = []
-            for member in group:
+            hint = date_hint(group)  # 22/09/2010 -> "write 2010-09-22" (source/hints.py)
+            for member in group if hint is None else []:
                 reason = _readable(member)
                 if len(group) > 1:
                     reason = reason.split(",")[0]
                 if reason not in reasons:
                     reasons.append(reason)
-            reason = " or ".join([reasons[0]] + [r.removeprefix("it must be ") for r in reasons[1:]])
+            reason = hint or " or ".join([reasons[0]] + [r.removeprefix("it must be ") for r in reasons[1:]])
             if kind == "literal_error":
                 expected = re.findall(r"'([^']*)'", (error.get("ctx") or {}).get("expected", ""))
                 close = difflib.get_close_matches(str(error.get("input")), expected, n=1, cutoff=0.6)

@@ -7,6 +7,8 @@ shows it (an outline or a box-shadow), including the focused heading.
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +145,7 @@ class KeyboardLearner:
         return self.ui.get_by_label(label, exact=True).evaluate("s => s.options[s.selectedIndex].text")
 
     def order(self) -> list[str]:
-        return self.ui.locator("ol.steps li > span:first-child").all_inner_texts()
+        return [re.sub(r"^\d+\. ", "", t) for t in self.ui.locator("ol.steps .step-text").all_inner_texts()]
 
 
 @pytest.mark.parametrize("standard", ["scorm12", "scorm2004"])

@@ -128,7 +128,7 @@ class Learner:
     def order_steps(self, wanted: list[str]) -> None:
         for position, text in enumerate(wanted):
             while True:
-                current = self.ui.locator("ol.steps li > span:first-child").all_inner_texts()
+                current = [re.sub(r"^\d+\. ", "", t) for t in self.ui.locator("ol.steps .step-text").all_inner_texts()]
                 index = current.index(text)
                 if index == position:
                     break

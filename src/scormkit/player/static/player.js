@@ -711,6 +711,33 @@
     return parts;
   }
 
+  function choiceIsCorrect(item, id) {
+    if (item.type === 'truefalse') return (id === 't') === !!item.answer;
+    for (var k = 0; k < item.choices.length; k++) if (item.choices[k].id === id) return !!item.choices[k].correct;
+    return false;
+  }
+
+  /* After Check, the options themselves say what happened: the learner's choice marked correct or incorrect, and
+     (with review) the correct ones they missed; colour, an icon and words, never colour alone. */
+  function markChoice(node, chosen, correct) {
+    var mark = null;
+    if (chosen) mark = correct ? ['mark-ok', '\u2713 ' + t('yourAnswerRight')] : ['mark-bad', '\u2717 ' + t('yourAnswerWrong')];
+    else if (correct && quiz.review) mark = ['mark-correct', '\u2713 ' + t('theCorrectAnswer')];
+    if (!mark) return;
+    node.classList.add(mark[0]);
+    node.appendChild(el('span', { 'class': 'mark', text: mark[1] }));
+  }
+
+  /* Matching: a target chosen for one source is not offered again for another (one answer, once). */
+  function exclusive(body) {
+    var sels = body.querySelectorAll('select');
+    var taken = {};
+    sels.forEach(function (x) { if (x.value !== '-') taken[x.value] = x; });
+    sels.forEach(function (x) {
+      x.querySelectorAll('option').forEach(function (o) { o.disabled = o.value !== '-' && !!taken[o.value] && taken[o.value] !== x; });
+    });
+  }
+
   function quizScreen() {
     if (!quiz) return;
     if (S.submitted) return resultsScreen();
@@ -742,7 +769,9 @@
             chosen.sort();
             setAnswer(chosen.length ? chosen.join('') : null);
           });
-          return el('label', { 'class': 'choice' }, [input, el('span', { text: c.text })]);
+          var label = el('label', { 'class': 'choice' }, [input, el('span', { text: c.text })]);
+          if (locked) markChoice(label, current.indexOf(c.id) >= 0, choiceIsCorrect(item, c.id));
+          return label;
         })));
     } else if (item.type === 'fillin' || item.type === 'numeric') {
       var num = item.type === 'numeric';
@@ -767,9 +796,17 @@
           sel.addEventListener('change', function () {
             var a = item.sources.map(function (x) { return document.getElementById('m-' + item.id + '-' + x.id).value; }).join('');
             setAnswer(/^-+$/.test(a) ? null : a);
+            exclusive(body);
           });
-          return el('div', { 'class': 'match' }, [el('label', { 'for': id, text: s.text }), sel]);
+          var row = el('div', { 'class': 'match' }, [el('label', { 'for': id, text: s.text }), sel]);
+          if (locked) {
+            var right = item.correct[n][1], chosen = cur.charAt(n);
+            markChoice(row, true, chosen === right);
+            if (chosen !== right && quiz.review) row.appendChild(el('span', { 'class': 'mark-correct', text: '\u2713 ' + t('correctIs', { a: letterText(item.targets, right) }) }));
+          }
+          return row;
         })));
+      exclusive(body);
     } else if (item.type === 'sequencing') {
       var order = S.answers[i];
       if (!order) {
@@ -786,7 +823,8 @@
           var down = button(t('moveDown'), function () { move(n, 1, id); }, 'btn-small');
           up.setAttribute('aria-label', t('moveUpX', { x: text })); down.setAttribute('aria-label', t('moveDownX', { x: text }));
           up.disabled = locked || n === 0; down.disabled = locked || n === order.length - 1;
-          ol.appendChild(el('li', null, [el('span', { text: text }), el('span', { 'class': 'moves' }, [up, down])]));
+          ol.appendChild(el('li', null, [el('span', { 'class': 'step-text' }, [el('span', { 'class': 'step-n', text: (n + 1) + '. ' }), text]),
+            el('span', { 'class': 'moves' }, [up, down])]));
           if (id === focusId) { var f = dir < 0 ? (up.disabled ? down : up) : (down.disabled ? up : down); setTimeout(function () { f.focus(); }, 0); }
         });
       };
@@ -871,24 +909,77 @@
     if (st.completion !== 'completed' && course.tracking.completion !== 'quiz') {
       nodes.push(el('p', { text: t('viewRemaining', { n: S.viewed.filter(Boolean).length, total: course.slides.length }) }));
     }
+    nodes.push(objectiveTable(list));
     var actions = el('div', { 'class': 'actions' });
     if (!passed && attemptsRemain()) actions.appendChild(button(t('retake'), retake, 'btn primary'));
+    if (passed) actions.appendChild(button(t('certificate'), certificateScreen, 'btn primary'));
     actions.appendChild(button(t('backToSlides'), function () { viewer(S.slide); }));
     actions.appendChild(button(t('exit'), finish));
     nodes.push(actions);
     // Review (answers, correct answers) only when quiz.review; per-item feedback unless feedback is "none".
     var fb = quiz.feedback !== 'none';
     if (quiz.review || quiz.feedback === 'end') {
-      nodes.push(el('h2', { text: quiz.review ? t('yourAnswers') : t('feedbackTitle') }));
-      nodes.push(el('ol', { 'class': 'review' }, list.map(function (e) {
-        var a = S.answers[e.index], li = el('li', null, [el('div', { 'class': 'prose', html: e.item.promptHtml })]);
+      // A collapsible review (open by default), with a filter that keeps only the questions answered wrongly.
+      var review = el('ol', { 'class': 'review' }, list.map(function (e) {
+        var a = S.answers[e.index], li = el('li', { 'data-correct': String(isCorrect(e.item, a)) }, [el('div', { 'class': 'prose', html: e.item.promptHtml })]);
         if (quiz.review) li.appendChild(el('p', { text: t('yourAnswerIs', { a: answerText(e.item, a) }) }));
         if (fb) itemFeedback(e.item, a).forEach(function (p) { li.appendChild(p); });
         return li;
-      })));
+      }));
+      var wrongOnly = el('input', { type: 'checkbox', id: 'wrong-only' });
+      wrongOnly.addEventListener('change', function () {
+        review.querySelectorAll('li').forEach(function (li) { li.hidden = wrongOnly.checked && li.getAttribute('data-correct') === 'true'; });
+      });
+      var details = el('details', { 'class': 'review-box', open: true }, [
+        el('summary', null, [el('h2', { text: quiz.review ? t('yourAnswers') : t('feedbackTitle') })]),
+        fb ? el('p', { 'class': 'filter' }, [wrongOnly, el('label', { 'for': 'wrong-only', text: ' ' + t('wrongOnly') })]) : null,
+        review]);
+      nodes.push(details);
     }
     show(nodes, 'results');
     save();
+  }
+
+  /* Results by objective: the weighted score of this attempt's items on each objective, and its verdict. */
+  function objectiveTable(list) {
+    var results = objectiveResults(course.objectives, list, S.answers, passing, attemptsRemain());
+    if (!results.length) return null;
+    var text = {};
+    course.objectives.forEach(function (o) { text[o.id] = o.text; });
+    return el('section', { 'aria-labelledby': 'by-objective' }, [
+      el('h2', { id: 'by-objective', text: t('byObjective') }),
+      el('table', { 'class': 'objectives' }, [
+        el('thead', null, [el('tr', null, [el('th', { scope: 'col', text: t('objective') }), el('th', { scope: 'col', text: t('score') }),
+          el('th', { scope: 'col', text: t('result') })])]),
+        el('tbody', null, results.map(function (r) {
+          var ok = r.success === 'passed';
+          return el('tr', null, [el('th', { scope: 'row', text: text[r.id] || r.id }), el('td', { text: pct(r.scaled) }),
+            el('td', { 'class': ok ? 'ok' : 'bad', text: (ok ? '\u2713 ' : '\u2717 ') + (ok ? t('objMet') : t('objNotMet')) })]);
+        }))])]);
+  }
+
+  /* The learner's name as an LMS gives it: SCORM 1.2 and many LMSs send "Last, First". */
+  function displayName(name) {
+    var n = String(name || '').trim(), parts = n.split(',');
+    return parts.length === 2 && parts[0].trim() && parts[1].trim() ? parts[1].trim() + ' ' + parts[0].trim() : n;
+  }
+
+  /* A printable certificate of completion (print stylesheet: only the certificate is printed). CME credit is
+     named only while the accreditation runs (credit set and not expired). */
+  function certificateScreen() {
+    var cr = course.credit, name = displayName(env.learnerName);
+    var nodes = [el('div', { 'class': 'certificate' }, [
+      el('p', { 'class': 'cert-kicker', text: t('certificate') }),
+      el('h1', { text: course.title }),
+      el('p', { text: name ? t('certifiesName', { name: name }) : t('certifies') }),
+      el('p', { 'class': 'cert-name', text: name || '' }),
+      el('p', { text: t('certScore', { pct: pct(S.score || 0), date: today() }) }),
+      cr && !creditExpired ? el('p', { text: t('certCredit', { provider: cr.provider, kind: cr.kind }) + (cr.credits ? ' ' + t('creditCount', { credits: cr.credits }) : '') }) : null,
+      el('p', { 'class': 'muted', text: course.publisher })
+    ]), el('div', { 'class': 'actions' }, [
+      button(t('print'), function () { window.print(); }, 'btn primary'),
+      button(t('backToResults'), resultsScreen)])];
+    show(nodes, 'certificate');
   }
 
   function retake() {

@@ -137,11 +137,12 @@ def validate(
     lms: Annotated[Optional[LmsProfile], typer.Option(help="Add one LMS's known limits.")] = None,
     output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text, json, junit or github annotations.")] = OutputFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to use (default: every core).")] = None,
 ) -> None:
     """Check packages the way an LMS would: exit 0 valid, 1 invalid, 2 usage error."""
     from scormkit import validate as v
 
-    results = [v.validate_path(path, lms=lms.value if lms else None) for path in _expand(paths)]
+    results = v.validate_paths(_expand(paths), lms=lms.value if lms else None, jobs=jobs)
     if output is OutputFormat.text:
         v.render_text(results, out, strict=strict)
     elif output is OutputFormat.json:

@@ -181,20 +181,23 @@ def test_moodle_passing_score_consistent(tmp_path, objectives):
     assert "lms.passing-score" not in r.codes(), [str(f) for f in r.findings]
 
 
-def test_moodle_passing_score_without_satisfied_by_measure(tmp_path):
-    """The spec sets no passing score when the primary objective is not satisfied by measure; Moodle sets 1.0."""
-    objectives = ('<imsss:objectives><imsss:primaryObjective objectiveID="P"/>'
-                  '<imsss:objective objectiveID="O"/></imsss:objectives>')
-    r = check(tmp_path, _with_objectives(objectives), lms="moodle")
-    f = next(f for f in r.warnings if f.code == "lms.passing-score")
-    assert "SCORM 2004 sets none" in f.message
+def test_moodle_passing_score_primary_not_by_measure(tmp_path):
+    """satisfiedByMeasure is not read at launch: the rows alone decide what Moodle hands the SCO."""
+    objectives = ('<imsss:objectives><imsss:primaryObjective objectiveID="P"><imsss:minNormalizedMeasure>0.6'
+                  '</imsss:minNormalizedMeasure></imsss:primaryObjective><imsss:objective objectiveID="O"/>'
+                  '</imsss:objectives>')
+    f = next(f for f in check(tmp_path, _with_objectives(objectives), lms="moodle").warnings
+             if f.code == "lms.passing-score")
+    assert "1.0 (100 %) from objective 'O'" in f.message and "0.6 (60 %)" in f.message
+    only_primary = '<imsss:objectives><imsss:primaryObjective objectiveID="P"/></imsss:objectives>'
+    assert "lms.passing-score" not in check(tmp_path, _with_objectives(only_primary), lms="moodle").codes()
 
 
 def test_moodle_loop_model():
     """The loop's rule, row by row: the last row with a non-empty stored value wins; absent = 1.0; 0 is empty."""
     from lxml import etree
 
-    from scormkit.validate.moodle import moodle_passing_score, objective_rows, spec_passing_score
+    from scormkit.validate.moodle import moodle_passing_score, objective_rows, primary_passing_score
     ns = 'xmlns:imsss="http://www.imsglobal.org/xsd/imsss"'
 
     def rows(body):
@@ -205,9 +208,9 @@ def test_moodle_loop_model():
     r = rows(f'<imsss:primaryObjective satisfiedByMeasure="true">{mnm.format("0.6")}</imsss:primaryObjective>'
              f'<imsss:objective objectiveID="a">{mnm.format("0.7")}</imsss:objective>'
              f'<imsss:objective objectiveID="b">{mnm.format("0")}</imsss:objective>')
-    assert moodle_passing_score(r)[0] == "0.7" and spec_passing_score(r) == "0.6"
+    assert moodle_passing_score(r)[0] == "0.7" and primary_passing_score(r) == "0.6"
     r = rows('<imsss:primaryObjective satisfiedByMeasure="true"/><imsss:objective objectiveID="a"/>')
-    assert moodle_passing_score(r)[0] == "1.0" and spec_passing_score(r) == "1.0"
+    assert moodle_passing_score(r)[0] == "1.0" and primary_passing_score(r) == "1.0"
 
 
 # --- profiles know editions; new profiles ----------------------------------------------------------------------

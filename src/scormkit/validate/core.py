@@ -12,7 +12,7 @@ from . import cmi5 as cmi5_rules
 from . import content, scorm
 from .findings import Finding, PackageResult, finding
 from .package import DEFAULT_LIMITS, Limits, Package, ReadError, locate_manifest, open_package
-from .profiles import PROFILES, SERVER_EXT, check_profile, ext_of
+from .profiles import PROFILES, SERVER_EXT, check_profile
 from .xmlsafe import parse
 
 _PLACEHOLDER = re.compile(rb"@@[A-Za-z_]")
@@ -74,7 +74,7 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
     if any(f.code in ("pkg.not-found", "zip.corrupt") for f in pkg.findings) and not pkg.sizes:
         return
     # server-side files and size, independent of the standard
-    scripts = [n for n in pkg.names if ext_of(n) in SERVER_EXT]
+    scripts = [n for n in pkg.names if n.lower().endswith(SERVER_EXT)]  # same as ext_of(n) in SERVER_EXT
     if scripts:
         shown = ", ".join(scripts[:3]) + (f" and {len(scripts) - 3} more" if len(scripts) > 3 else "")
         out.append(finding("pkg.server-script", scripts[0], None, f"server-side files in the package: {shown}"))

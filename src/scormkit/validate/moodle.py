@@ -1,21 +1,23 @@
 """What Moodle 4.5 hands a SCORM 2004 SCO as `cmi.scaled_passing_score`, modelled from its public (GPL) code.
 
-No Moodle code is copied here; this is a description of its behaviour, checked against these places
-(moodle/moodle, mod/scorm/datamodels/, as stored at the commits named):
+No Moodle code is copied here; this describes its behaviour, read in moodle/moodle, mod/scorm/datamodels/ as
+stored at the commits named (line numbers could not be read from the stored copies: the places are given by
+function and by the statement to search for):
 
-- scormlib.php, `scorm_get_manifest()`, the `IMSSS:OBJECTIVES` branch (commit f44e7d0a, lines LINE?): every
+- scormlib.php (commit f44e7d0a), `scorm_get_manifest()`, the `IMSSS:OBJECTIVES` case: every
   `imsss:primaryObjective` and `imsss:objective` of an item becomes one row, in document order, with
-  `minnormalizedmeasure` preset to 1.0 and replaced only by an `imsss:minNormalizedMeasure` child's text;
-  `satisfiedbymeasure` is stored but never read at launch. `scorm_parse_scorm()` inserts the rows into
-  `scorm_seq_objective` in that order (lines LINE?).
-- scorm_13lib.php, `get_scorm_default()` (commit c5d4633f, lines LINE?): at each launch it walks the SCO's
-  `scorm_seq_objective` rows and, for every row whose `minnormalizedmeasure` is not PHP-`empty()`, assigns it to
-  `cmi.scaled_passing_score`. The last such row wins.
+  `minnormalizedmeasure` preset to 1.0 (`$objectivedata->minnormalizedmeasure = 1.0;`) and replaced only by an
+  `imsss:minNormalizedMeasure` child's text; `satisfiedbymeasure` is stored but not read at launch.
+  `scorm_parse_scorm()` inserts the rows into `scorm_seq_objective` in that order
+  (`$DB->insert_record('scorm_seq_objective', $obj)`).
+- scorm_13lib.php (commit c5d4633f), `get_scorm_default()`, the loop
+  `foreach ($objectives as $objective)` after `$DB->get_records('scorm_seq_objective', ...)`: for every row whose
+  `minnormalizedmeasure` is not PHP-`empty()` it assigns `cmi.scaled_passing_score`. The last such row wins.
 
 So an item whose primary objective has `minNormalizedMeasure` 0.8 and whose other objectives have none gets
 1.0: learners who score 80-99 % are judged "failed" (LMS-PITFALLS 23). SCORM 2004 RTE (cmi.scaled_passing_score)
-says the value comes from the primary objective's minNormalizedMeasure, and only when its satisfiedByMeasure is
-true.
+says the value comes from the primary objective's minNormalizedMeasure (CAM default 1.0). The rule compares
+the two and warns when they differ.
 """
 
 from __future__ import annotations
@@ -90,12 +92,10 @@ def moodle_passing_score(rows: list[ObjectiveRow]) -> tuple[str | None, Objectiv
     return value, source
 
 
-def spec_passing_score(rows: list[ObjectiveRow]) -> str | None:
-    """What SCORM 2004 gives: the primary objective's minNormalizedMeasure (default 1.0) if satisfiedByMeasure."""
+def primary_passing_score(rows: list[ObjectiveRow]) -> str | None:
+    """The primary objective's minNormalizedMeasure (CAM default 1.0): what the SCO should be handed."""
     primary = next((r for r in rows if r.primary), None)
-    if primary is None or not primary.satisfied_by_measure:
-        return None
-    return primary.stored.strip()
+    return primary.stored.strip() if primary is not None else None
 
 
 def _percent(value: str) -> str:
@@ -116,23 +116,20 @@ def check_passing_score(m: Manifest, file: str, lms_name: str) -> list[Finding]:
         if not rows:
             continue
         got, source = moodle_passing_score(rows)
-        want = spec_passing_score(rows)
-        if got is None and want is None:
+        want = primary_passing_score(rows)
+        if want is None or (got is not None and _decimal(got) == _decimal(want)):
             continue
-        if got is not None and want is not None and _decimal(got) == _decimal(want):
-            continue
+        if got is None and _decimal(want) == 0:
+            continue  # a pass mark of 0 and none fail nobody
         ident = (item.get("identifier") or "").strip()
         if got is None:
-            what = "no cmi.scaled_passing_score"
+            what = "no cmi.scaled_passing_score (PHP's empty() drops a stored 0)"
         else:
             origin = "its default 1.0 (no minNormalizedMeasure)" if source and source.measure_text is None else got
             name = f"objective {source.objective_id!r}" if source and source.objective_id else "an objective"
             kind = "primary objective" if source and source.primary else name
             what = f"cmi.scaled_passing_score {got} ({_percent(got)}) from {kind}, which stores {origin}"
-        if want is None:
-            intended = "SCORM 2004 sets none (the primary objective's satisfiedByMeasure is not true)"
-        else:
-            intended = f"the primary objective's minNormalizedMeasure is {want} ({_percent(want)})"
+        intended = f"the primary objective's minNormalizedMeasure is {want} ({_percent(want)})"
         out.append(finding("lms.passing-score", file, item.sourceline,
                            f"[{lms_name}] item {ident!r}: Moodle 4.5's launch loop (scorm_13lib.php, "
                            f"get_scorm_default) hands the SCO {what}, but {intended}; learners are judged against "

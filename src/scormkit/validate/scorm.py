@@ -33,7 +33,7 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
     ns = etree.QName(root).namespace
     if ns is None and etree.QName(root).localname == "manifest":
         return _detect_no_namespace(root, file)
-    used = {n for el in root.iter() if isinstance(el.tag, str) for n in el.nsmap.values()} | {ns}
+    used = _namespaces_in_use(root) | {ns}
     by_ns: tuple[str, str | None] | None = None
     if ns == CP12 or (ADLCP12 in used and ADLCP2004 not in used):
         by_ns = ("scorm12", None)
@@ -77,6 +77,21 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
         std = by_ns[0]
         return std, (by_ns[1] or "4th") if std == "scorm2004" else None, out
     return by_sv[0], by_sv[1], out
+
+
+def _namespaces_in_use(root: etree._Element) -> set[str]:
+    """Namespaces declared on the root or used by an element or attribute name (cheaper than every nsmap)."""
+    used = set(root.nsmap.values())
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag[0] == "{":
+            used.add(tag[1:tag.index("}")])
+        for key in el.keys():
+            if key[0] == "{":
+                used.add(key[1:key.index("}")])
+    return used
 
 
 def _detect_no_namespace(root: etree._Element, file: str) -> tuple[str | None, str | None, list[Finding]]:
@@ -211,12 +226,19 @@ class Manifest:
     resources: dict[str, Resource] = field(default_factory=dict)
     resource_order: list[str] = field(default_factory=list)
     base_levels: set[str] = field(default_factory=set)  # "manifest", "resources", "resource"
+    _shared: frozenset[str] | None = None  # cache of shared_identifiers()
 
     def q(self, local: str) -> str:
         return f"{{{self.ns}}}{local}"
 
     def items(self) -> list[etree._Element]:
         return [i for org in self.organizations for i in org.iter(self.q("item"))]
+
+    def identified(self) -> list[tuple[etree._Element, str]]:
+        """(element, local name) of the manifest, organizations, items and resources, in document order."""
+        names = ("manifest", "organization", "item", "resource")
+        tags = {self.q(n): n for n in names} | {n: n for n in names}  # "{}item" is iterated as "item"
+        return [(el, tags[el.tag]) for el in self.root.iter(*(self.q(n) for n in names))]
 
     def leaf_items(self) -> list[etree._Element]:
         return [i for i in self.items() if i.get("identifierref")]
@@ -308,16 +330,15 @@ def shared_identifiers(m: Manifest) -> frozenset[str]:
     LMSs key items and resources in separate tables, so such a clash imports everywhere; only xs:ID (one ID
     space per document) forbids it. Any other repeat stays `cp.identifier-duplicate`.
     """
+    if m._shared is not None:
+        return m._shared
     kinds: dict[str, list[str]] = {}
-    for el in m.root.iter():
-        if not isinstance(el.tag, str) or (etree.QName(el).namespace or "") != m.ns:
-            continue
-        local = etree.QName(el).localname
-        if local in ("manifest", "organization", "item", "resource"):
-            ident = (el.get("identifier") or "").strip()
-            if ident:
-                kinds.setdefault(ident, []).append(local)
-    return frozenset(i for i, k in kinds.items() if sorted(k) == ["item", "resource"])
+    for el, local in m.identified():
+        ident = (el.get("identifier") or "").strip()
+        if ident:
+            kinds.setdefault(ident, []).append(local)
+    m._shared = frozenset(i for i, k in kinds.items() if sorted(k) == ["item", "resource"])
+    return m._shared
 
 
 def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[Finding], set[str]]:
@@ -328,11 +349,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
     # identifiers unique after trimming (ADL pads them; xs:ID collapses whitespace)
     shared = shared_identifiers(m)
     seen: dict[str, int | None] = {}
-    for el in root.iter():
-        if not isinstance(el.tag, str) or (etree.QName(el).namespace or "") != m.ns:
-            continue
-        if etree.QName(el).localname not in ("manifest", "organization", "item", "resource"):
-            continue
+    for el, _local in m.identified():
         ident = (el.get("identifier") or "").strip()
         if not ident:
             continue

@@ -81,3 +81,13 @@ def _resolve_targets(names: Sequence[str], edition: str | None):
     if not report.ok:
         raise ScormkitError(report)
     return chosen
+
+
+def diff(old: Path, new: Path):
+    """Compare two packages (any standard): what an update changes for learners in progress and LMS records.
+
+    Returns scormkit.diff.DiffResult; raises ScormkitError when a package cannot be read.
+    """
+    from scormkit.diff import diff_packages
+
+    return diff_packages(old, new)

@@ -177,3 +177,32 @@ def info(
             table.add_row(key, str(value))
         out.print(table)
     raise typer.Exit(0 if facts.get("valid", True) else 1)
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The package learners have now (zip or folder).")],
+    new: Annotated[Path, typer.Argument(help="The updated package.")],
+    output: Annotated[DiffFormat, typer.Option("--format", "-f", help="text or json.")] = DiffFormat.text,
+) -> None:
+    """What an update changes for learners in progress and LMS records: exit 0 nothing breaks, 1 something does."""
+    import json
+
+    from scormkit.diff import render_text
+
+    try:
+        result = api.diff(old, new)
+    except ScormkitError as problem:
+        for diagnostic in problem.report.sorted():
+            err.print(str(diagnostic), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    if output is DiffFormat.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        out.print(render_text(result), markup=False, highlight=False, soft_wrap=True, end="")
+    raise typer.Exit(result.exit_code)

@@ -60,6 +60,7 @@ def pack(
     ] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where the zips go.")] = Path("dist"),
     edition: Annotated[Optional[Edition], typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
+    handoff: Annotated[bool, typer.Option("--handoff", help="Also write <id>-<version>-handoff.md for the LMS administrator.")] = False,
 ) -> None:
     """Build dist/<id>-<version>-<target>.zip for each target."""
     with Progress(
@@ -78,6 +79,7 @@ def pack(
                 out=out_dir,
                 edition=edition.value if edition else None,
                 on_slide=on_slide,
+                handoff=handoff,
             )
         except ScormkitError as problem:
             progress.stop()
@@ -206,3 +208,33 @@ def diff_command(
     else:
         out.print(render_text(result), markup=False, highlight=False, soft_wrap=True, end="")
     raise typer.Exit(result.exit_code)
+
+
+class HandoffFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command("handoff")
+def handoff_command(
+    paths: Annotated[list[str], typer.Argument(help="Zips, folders or globs such as 'dist/*.zip'.")],
+    lms: Annotated[Optional[LmsProfile], typer.Option(help="The LMS the packages go to: list its known limits.")] = None,
+    output: Annotated[HandoffFormat, typer.Option("--format", "-f", help="markdown or html.")] = HandoffFormat.markdown,
+    out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the sheet to this file instead of printing it.")] = None,
+) -> None:
+    """A one-page sheet for the LMS administrator: which zip for which LMS, launch, passing score, what is reported."""
+    paths_found = _expand(paths)
+    missing = [p for p in paths_found if not p.exists()]
+    if missing:
+        for p in missing:
+            err.print(f"{p}: error[handoff.not-found] no such package; pass .zip files or unzipped package folders",
+                      markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    text = api.handoff(paths_found, lms=lms.value if lms else None, fmt=output.value)
+    if out_file is None:
+        print(text, end="")
+        return
+    tmp = out_file.with_name(f".{out_file.name}.tmp")  # nothing half-written
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out_file)
+    out.print(f"wrote {out_file}", markup=False, highlight=False)

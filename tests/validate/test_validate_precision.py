@@ -351,3 +351,21 @@ def test_openedx_cmi5_xblock_note(tmp_path):
     assert "0.1.3" in f.message and "'en'" in f.message and "suspendData" in f.message
     assert "lms.cmi5-tracking" not in check(tmp_path, CMI5_FILES, lms="moodle").codes()
     assert "lms.cmi5-tracking" not in check(tmp_path, CMI5_FILES).codes()
+
+
+def test_launch_page_that_is_a_fifo_is_not_opened(tmp_path):
+    """An unzipped folder whose launch page is a named pipe: the crawl must not block on it."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "course"
+    for name, data in scorm12().items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        if name != "index.html":
+            (folder / name).write_bytes(data)
+    os.mkfifo(folder / "index.html")
+    code = ("import sys; from scormkit.validate import validate_path; "
+            f"r = validate_path(__import__('pathlib').Path({str(folder)!r})); print(r.standard)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "scorm12", out.stderr

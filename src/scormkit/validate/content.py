@@ -26,6 +26,7 @@ XSI_SCHEMA_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation
 MAX_PAGES = 40
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 MAX_MISSING = 20
+MAX_LINKS = 5000  # references looked up in all (each lookup is a dictionary probe, bounded for hostile pages)
 
 
 def check_compression(pkg: Package) -> list[Finding]:
@@ -196,19 +197,23 @@ def check_launch_references(pkg: Package, prefix: str, files: FileIndex, launch_
     queue = [p for p in dict.fromkeys(launch_pages) if p.lower().endswith(_FOLLOW) and files.lookup(p)[0] == "ok"]
     seen = set(queue)
     reported: set[str] = set()
-    read = 0
+    read = looked = 0
     while queue and read < MAX_PAGES:
         page = queue.pop(0)
         full = prefix + page
         if pkg.sizes.get(full, 0) > MAX_PAGE_BYTES:
             continue
+        if pkg.kind == "dir" and not (pkg.path / full).is_file():
+            continue  # never open a FIFO or device that sits under a page's name
         try:
             data = pkg.read(full, MAX_PAGE_BYTES)
         except (ReadError, OSError):
             continue
         read += 1
         links, base = _links_of(page, data)
-        for url, line in links:
+        budget = MAX_LINKS - looked
+        looked += min(len(links), max(budget, 0))
+        for url, line in links[:max(budget, 0)]:
             target = _local_target(page, url, base)
             if target is None:
                 continue

@@ -90,13 +90,15 @@ PROFILES: dict[str, Profile] = {
                         editions=frozenset({"2nd", "3rd"}),
                         source="Latitude Learning help (SCORM): SCORM 1.2 and 2004 up to 3rd Edition, 500 MB"),
     "lms365": Profile("LMS365", frozenset({S12, S04}), **_COMMON,
-                      source="LMS365 help (SCORM courses): SCORM 1.2 and 2004"),
+                      source="issue 13 names LMS365 without limits; SCORM 1.2 and 2004 from its public product description "
+                      "(not checked against a help page here)"),
     "fuse": Profile("Fuse", frozenset({S12}), **_COMMON, source="Fuse help (SCORM content): SCORM 1.2 only"),
     "ilias": Profile("ILIAS", frozenset({S12, S04, C5, XA}), **_COMMON,
-                     source="ILIAS documentation (learning modules SCORM 2004 and SCORM 1.2; xAPI/cmi5 object)"),
+                     source="issue 13 names ILIAS without limits; SCORM 1.2/2004 learning modules and the xAPI/cmi5 object "
+                     "from its public documentation (not checked against a page here)"),
     "chamilo": Profile("Chamilo", frozenset({S12, S04}), **{**_COMMON, "sequencing": False},
-                       source="Chamilo documentation (learning paths): SCORM 1.2, SCORM 2004 partially (no "
-                       "sequencing)"),
+                       source="issue 13 names Chamilo without limits; SCORM 1.2 and a partial 2004 (no sequencing) from "
+                       "its public documentation (not checked against a page here)"),
     "totara": Profile("Totara", frozenset({S12, S04}), sequencing=False, mapinfo=True, xml_base="resource",
                       first_resource_launch=False, needs_item_titles=False, item_parameters=True, max_size=None,
                       forbidden_ext=(), moodle_launch=True,

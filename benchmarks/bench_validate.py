@@ -86,6 +86,18 @@ def pool_rate(paths: list[Path], rounds: int) -> tuple[float, int]:
     return best, jobs
 
 
+def one_worker_rate(paths: list[Path]) -> float:
+    """The pool's own cost (fork, pickling, chunking), measured with a single worker."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from scormkit.validate.batch import _one
+
+    t = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        list(pool.map(_one, [(p, None) for p in paths], chunksize=64))
+    return len(paths) / (time.perf_counter() - t)
+
+
 def xmllint_driver(tmp: Path, set_name: str) -> Path:
     """Copy the vendored set to tmp, point remote/ims_xml.xsd imports at the local xml.xsd, write a driver."""
     src = schema_dir()
@@ -182,8 +194,13 @@ def main() -> None:
                   f"500/s target); floor (zip + parse + XSD) {floor:.0f}/s, validate = {floor / rate:.2f}x the floor")
         typical = [by_name[n] for n in TYPICAL.values()] * 1000
         rate, jobs = pool_rate(typical, args.rounds)
+        serial = throughput(typical, 1)
+        one = one_worker_rate(typical)
         print(f"scale: validate_paths over {len(typical)} typical packages with {jobs} worker(s): {rate:.0f} "
-              f"packages/s, {rate / jobs:.0f} per core")
+              f"packages/s, {rate / jobs:.0f} per core; in-process {serial:.0f}/s (speed-up {rate / serial:.2f}x; "
+              f"on a machine others load, {jobs} workers cannot beat one core: see `uptime`)")
+        print(f"pool overhead: a one-worker pool does {one:.0f}/s against {serial:.0f}/s in-process "
+              f"({one / serial:.2f}x)")
         print()
         print("XSD step vs xmllint --noout --schema (same manifest, same vendored set)")
         print(f"{'manifest':45} {'scormkit':>10} {'xmllint':>10} {'ratio':>7}   {'sk cold':>9} {'xmllint 1 proc':>14} {'ratio':>7}")

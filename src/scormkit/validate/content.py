@@ -67,13 +67,9 @@ def check_names(pkg: Package) -> list[Finding]:
 def schema_locations(root: etree._Element) -> list[tuple[str, str, int | None]]:
     """(namespace, location, line) pairs of every xsi:schemaLocation in the manifest."""
     out = []
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        value = el.get(XSI_SCHEMA_LOCATION)
-        if not value:
-            continue
-        parts = value.split()
+    for el in root.xpath("descendant-or-self::*[@xsi:schemaLocation]",
+                         namespaces={"xsi": "http://www.w3.org/2001/XMLSchema-instance"}):
+        parts = (el.get(XSI_SCHEMA_LOCATION) or "").split()
         out.extend((parts[i], parts[i + 1], el.sourceline) for i in range(0, len(parts) - 1, 2))
     return out
 

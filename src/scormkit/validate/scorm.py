@@ -40,8 +40,7 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
     elif ns == CP2004:
         if {ADLCP2004, IMSSS, ADLSEQ, ADLNAV} & used:
             # 4th-Ed-only constructs decide between editions when schemaversion does not
-            fourth = any(etree.QName(el).namespace == ADLCP2004 and etree.QName(el).localname in ("data", "map")
-                         for el in root.iter() if isinstance(el.tag, str))
+            fourth = next(root.iter(f"{{{ADLCP2004}}}data", f"{{{ADLCP2004}}}map"), None) is not None
             by_ns = ("scorm2004", "4th" if fourth else None)
         else:
             by_ns = ("scorm2004", None)

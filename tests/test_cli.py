@@ -124,7 +124,12 @@ def test_validate_our_packages_exits_0_and_json_is_machine_readable(packed):
     import json
 
     report = json.loads(result.stdout)
-    assert report["summary"] == {"packages": 2, "valid": 2, "invalid": 0, "errors": 0, "warnings": 0, "infos": 0}
+    summary = {k: v for k, v in report["summary"].items() if k != "warnings"}
+    assert summary == {"packages": 2, "valid": 2, "invalid": 0, "errors": 0, "infos": 0}
+    # issue 9 items 1 and 6 are being fixed in the targets; until then these two warnings are expected, and
+    # tests/validate/test_validate_own_packages.py checks each appears exactly when the package has the gap
+    warned = {f["code"] for r in report["results"] for f in r["findings"]}
+    assert warned <= {"pkg.control-documents", "lms.passing-score"}, warned
     assert {(r["standard"], r["edition"]) for r in report["results"]} == {("scorm12", None), ("scorm2004", "3rd")}
 
 

@@ -35,10 +35,12 @@ def pack(
     out: Path = Path("dist"),
     edition: str | None = None,
     on_slide: Callable[[int, int], None] | None = None,
+    handoff: bool = False,
 ) -> list[PackResult]:
     """Read `src`, build every target in memory, then write `out/<id>-<version>-<target>.zip` for each.
 
-    All targets are built before the first zip is written, so a failure leaves `out` as it was.
+    All targets are built before the first zip is written, so a failure leaves `out` as it was. With `handoff`,
+    `out/<id>-<version>-handoff.md` (the administrator's sheet, see `handoff`) is written beside the zips.
     """
     from scormkit.player import UnsupportedModule
     from scormkit.source import read_module
@@ -71,7 +73,26 @@ def pack(
             PackResult(target.name, path, path.stat().st_size, len(files), len(module.slides), len(module.items), warnings,
                        state=state, state_budget=target.suspend_data_limit)
         )
+    if handoff:
+        write_handoff([r.path for r in results], out / f"{module.zip_stem}-handoff.md")
     return results
+
+
+def handoff(paths: Sequence[Path], *, lms: str | None = None, fmt: str = "markdown") -> str:
+    """The LMS administrator's sheet for these packages (Markdown, or HTML with fmt="html")."""
+    from scormkit.handoff import build_sheets, render_html, render_markdown
+
+    sheets = build_sheets(list(paths), lms)
+    return render_html(sheets, lms) if fmt == "html" else render_markdown(sheets, lms)
+
+
+def write_handoff(paths: Sequence[Path], target: Path, *, lms: str | None = None) -> Path:
+    """Write the sheet atomically (a temporary file beside it, then a rename)."""
+    text = handoff(paths, lms=lms, fmt="html" if target.suffix.lower() in (".html", ".htm") else "markdown")
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+    return target
 
 
 def _resolve_targets(names: Sequence[str], edition: str | None):
@@ -160,3 +181,12 @@ def is_web_package(path: Path) -> bool:
         return json.loads(course).get("runtime") == "web"
     except (OSError, ValueError, zipfile.BadZipFile, AttributeError):
         return False
+
+def diff(old: Path, new: Path):
+    """Compare two packages (any standard): what an update changes for learners in progress and LMS records.
+
+    Returns scormkit.diff.DiffResult; raises ScormkitError when a package cannot be read.
+    """
+    from scormkit.diff import diff_packages
+
+    return diff_packages(old, new)

@@ -88,10 +88,11 @@ def pack(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where the zips go.")] = Path("dist"),
     edition: Annotated[Optional[Edition], typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
     output: Annotated[PackFormat, typer.Option("--format", "-f", help="text (a table) or json (the build report, on stdout).")] = PackFormat.text,
+    handoff: Annotated[bool, typer.Option("--handoff", help="Also write <id>-<version>-handoff.md for the LMS administrator.")] = False,
 ) -> None:
     """Build dist/<id>-<version>-<target>.zip for each target."""
     if output is PackFormat.json:
-        _pack_json(src, target, out_dir, edition)
+        _pack_json(src, target, out_dir, edition, handoff)
         return
     with Progress(
         TextColumn("Rendering slides"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -109,6 +110,7 @@ def pack(
                 out=out_dir,
                 edition=edition.value if edition else None,
                 on_slide=on_slide,
+                handoff=handoff,
             )
         except ScormkitError as problem:
             progress.stop()
@@ -132,13 +134,14 @@ def pack(
     out.print(table)
 
 
-def _pack_json(src: Path, target: Optional[list[str]], out_dir: Path, edition: Optional[Edition]) -> None:
+def _pack_json(src: Path, target: Optional[list[str]], out_dir: Path, edition: Optional[Edition],
+               handoff: bool = False) -> None:
     """`pack --format json`: the build report, or every diagnostic, as JSON on stdout (exit 1 on errors)."""
     import json
 
     try:
         results = api.pack(src, targets=target or api.DEFAULT_TARGETS, out=out_dir,
-                           edition=edition.value if edition else None)
+                           edition=edition.value if edition else None, handoff=handoff)
     except ScormkitError as problem:
         print(json.dumps({"ok": False, "diagnostics": [d.to_dict() for d in problem.report.sorted()]}, indent=2))
         raise typer.Exit(1)
@@ -190,6 +193,7 @@ def validate(
     lms: Annotated[Optional[LmsProfile], typer.Option(help="Add one LMS's known limits.")] = None,
     output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text, json, junit or github annotations.")] = OutputFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to use (default: every core).")] = None,
 ) -> None:
     """Check packages the way an LMS would: exit 0 valid, 1 invalid, 2 usage error."""
     from scormkit import validate as v
@@ -204,7 +208,7 @@ def validate(
     expanded = [p for p in expanded if not api.is_web_package(p)]
     if not expanded:
         raise typer.Exit(0)
-    results = [v.validate_path(path, lms=lms.value if lms else None) for path in expanded]
+    results = v.validate_paths(expanded, lms=lms.value if lms else None, jobs=jobs)
     if output is OutputFormat.text:
         v.render_text(results, out, strict=strict, show_info=not verbosity["quiet"])
     elif output is OutputFormat.json:
@@ -348,3 +352,61 @@ def quiz_convert(
     except ScormkitError as problem:
         _fail(problem, wrote=False)
     print(text, end="")
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The package learners have now (zip or folder).")],
+    new: Annotated[Path, typer.Argument(help="The updated package.")],
+    output: Annotated[DiffFormat, typer.Option("--format", "-f", help="text or json.")] = DiffFormat.text,
+) -> None:
+    """What an update changes for learners in progress and LMS records: exit 0 nothing breaks, 1 something does."""
+    import json
+
+    from scormkit.diff import render_text
+
+    try:
+        result = api.diff(old, new)
+    except ScormkitError as problem:
+        for diagnostic in problem.report.sorted():
+            err.print(str(diagnostic), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    if output is DiffFormat.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        out.print(render_text(result), markup=False, highlight=False, soft_wrap=True, end="")
+    raise typer.Exit(result.exit_code)
+
+
+class HandoffFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command("handoff")
+def handoff_command(
+    paths: Annotated[list[str], typer.Argument(help="Zips, folders or globs such as 'dist/*.zip'.")],
+    lms: Annotated[Optional[LmsProfile], typer.Option(help="The LMS the packages go to: list its known limits.")] = None,
+    output: Annotated[HandoffFormat, typer.Option("--format", "-f", help="markdown or html.")] = HandoffFormat.markdown,
+    out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the sheet to this file instead of printing it.")] = None,
+) -> None:
+    """A one-page sheet for the LMS administrator: which zip for which LMS, launch, passing score, what is reported."""
+    paths_found = _expand(paths)
+    missing = [p for p in paths_found if not p.exists()]
+    if missing:
+        for p in missing:
+            err.print(f"{p}: error[handoff.not-found] no such package; pass .zip files or unzipped package folders",
+                      markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    text = api.handoff(paths_found, lms=lms.value if lms else None, fmt=output.value)
+    if out_file is None:
+        print(text, end="")
+        return
+    tmp = out_file.with_name(f".{out_file.name}.tmp")  # nothing half-written
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out_file)
+    out.print(f"wrote {out_file}", markup=False, highlight=False)

@@ -117,3 +117,29 @@ def test_corpus_sample_under_profiles(lms, tmp_path):
         profiled = validate_path(path, lms=lms)
         added = set(profiled.findings) - set(plain.findings)
         assert all(f.code.startswith("lms.") for f in added), added
+
+
+def _corpus_result(name, tmp_path, **kw):
+    row = next(r for r in ROWS if r["name"] == name)
+    return validate_path(vcorpus.materialize(vcorpus.synthesize(row), tmp_path), **kw)
+
+
+def test_new_rules_on_real_packages(tmp_path):
+    """Issue 13's rules and issue 9 item 1 on real packages: each fires where the real package has the problem."""
+    vcorpus.require_corpus()
+    # Storyline 360's SCORM 2004 publish still ships its Flash fallback (story.swf and 25 more)
+    r = _corpus_result("articulate-storyline360_SL360_LMS_SCORM_2004", tmp_path)
+    f = next(f for f in r.warnings if f.code == "pkg.flash")
+    assert r.valid and f.message.startswith("26 Flash file(s) (story.swf")
+    # Rustici's golf example: primary objective at 0.8, then objectives without a measure (LMS-PITFALLS 23)
+    r = _corpus_result("rustici-golf_RunTimeAdvancedCalls_SCORM20043rdEdition", tmp_path, lms="moodle")
+    f = next(f for f in r.warnings if f.code == "lms.passing-score")
+    assert r.valid and "1.0 (100 %)" in f.message and "0.8 (80 %)" in f.message
+    # golf sequencing examples use mapInfo: a warning naming Moodle by default, an error under --lms moodle
+    name = "rustici-golf_SequencingSimpleRemediation_SCORM20043rdEdition"
+    r = _corpus_result(name, tmp_path)
+    assert r.valid and any(f.code == "seq.mapinfo" and "Moodle" in f.message for f in r.warnings)
+    assert "lms.mapinfo" in {f.code for f in _corpus_result(name, tmp_path, lms="moodle").errors}
+    # every real package that names its XSDs in xsi:schemaLocation ships them
+    assert not any("pkg.control-documents" in _corpus_result(r["name"], tmp_path).codes()
+                   for r in ROWS if r["standard"].startswith("scorm") and r["expected_import"] == "valid")

@@ -233,10 +233,12 @@ def test_sequencing_unsupported(tmp_path):
 
 
 def test_openedx(tmp_path, monkeypatch):
+    # Open edX launches the first resource *with an href* and reads the titles of items marked isvisible="true"
+    # (test_validate_precision.py has the harmless variants)
     m = manifest12().replace(b"<resources>", b'<resources><resource identifier="aux" type="webcontent" '
-                             b'adlcp:scormtype="asset"><file href="app.js"/></resource>')
+                             b'adlcp:scormtype="asset" href="app.js"><file href="app.js"/></resource>')
     m = m.replace(b"<title>Lesson</title>", b"").replace(b'identifierref="res1"', b'identifierref="res1" '
-                                                         b'parameters="?a=1"')
+                                                         b'isvisible="true" parameters="?a=1"')
     files = dict(files12(), **{"imsmanifest.xml": m})
     r = check(tmp_path, files, lms="openedx")
     assert {"lms.first-resource", "lms.item-title"} <= errs(r)

@@ -3,6 +3,7 @@
 Public API (what `scormkit validate` / `scormkit info` call):
 
 - `validate_path(path, *, lms=None) -> PackageResult` for a .zip, a folder or a bare manifest file
+- `validate_paths(paths, *, lms=None, jobs=None) -> list[PackageResult]`: many, on every core (a process pool)
 - `package_info(path) -> dict`
 - `render_text(results, console, *, strict=False)`, `render_json(results) -> str`,
   `render_junit(results, *, strict=False) -> str`, `render_github(results) -> str`
@@ -14,6 +15,7 @@ See docs/validate.md for the rule table and the JSON schema.
 
 from __future__ import annotations
 
+from .batch import validate_paths
 from .core import package_info, validate_path
 from .findings import RULES, Finding, PackageResult, Rule
 from .package import Limits
@@ -37,4 +39,5 @@ __all__ = [
     "render_junit",
     "render_text",
     "validate_path",
+    "validate_paths",
 ]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
 from . import cmi5 as cmi5_rules
-from . import scorm
+from . import content, scorm
 from .findings import Finding, PackageResult, finding
 from .package import DEFAULT_LIMITS, Limits, Package, ReadError, locate_manifest, open_package
-from .profiles import PROFILES, SERVER_EXT, check_profile, ext_of
+from .profiles import PROFILES, SERVER_EXT, check_profile
 from .xmlsafe import parse
 
 _PLACEHOLDER = re.compile(rb"@@[A-Za-z_]")
@@ -73,7 +74,7 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
     if any(f.code in ("pkg.not-found", "zip.corrupt") for f in pkg.findings) and not pkg.sizes:
         return
     # server-side files and size, independent of the standard
-    scripts = [n for n in pkg.names if ext_of(n) in SERVER_EXT]
+    scripts = [n for n in pkg.names if n.lower().endswith(SERVER_EXT)]  # same as ext_of(n) in SERVER_EXT
     if scripts:
         shown = ", ".join(scripts[:3]) + (f" and {len(scripts) - 3} more" if len(scripts) > 3 else "")
         out.append(finding("pkg.server-script", scripts[0], None, f"server-side files in the package: {shown}"))
@@ -81,6 +82,8 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
     if pkg.kind != "file" and upload > OPENEDX_WARN_SIZE:
         out.append(finding("pkg.size", pkg.path.name, None,
                            f"the package is {upload / 1024 / 1024:.1f} MB to upload"))
+    out.extend(content.check_compression(pkg))
+    out.extend(content.check_names(pkg))
     name, prefix, found = locate_manifest(pkg)
     out.extend(found)
     if name is None:
@@ -97,6 +100,7 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
     local = etree.QName(root).localname
     manifest = None
     referenced: set[str] = set()
+    launch_pages: list[str] = []
     if base.lower() == "imsmanifest.xml" or local == "manifest":
         std, ed, det = scorm.detect(root, name)
         out.extend(det)
@@ -104,10 +108,14 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
             return
         result.standard, result.edition = std, ed
         result.schema_set = scorm.schema_set_name(std, ed)
-        out.extend(scorm.check_xsd(root, result.schema_set, name))
         manifest = scorm.load(root, std)
+        if scorm.has_namespace(root):  # no XSD declares elements in no namespace (detect.no-namespace says so)
+            out.extend(scorm.check_xsd(root, result.schema_set, name, shared_ids=scorm.shared_identifiers(manifest)))
         rules, referenced = scorm.check_rules(manifest, name, files)
         out.extend(rules)
+        if files is not None:
+            out.extend(content.check_control_documents(root, name, posixpath.dirname(manifest_rel), files))
+        launch_pages = scorm.launch_paths(manifest)
     elif local == "courseStructure" or base == "cmi5.xml":
         if etree.QName(root).namespace != cmi5_rules.CMI5:
             out.append(finding("detect.unknown-root", name, root.sourceline,
@@ -117,11 +125,13 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
         out.extend(scorm.check_xsd(root, "cmi5", name))
         rules, referenced = cmi5_rules.check_cmi5(root, name, files, bare=pkg.kind == "file")
         out.extend(rules)
+        launch_pages = sorted(referenced)  # cmi5: the relative AU urls
     elif local == "tincan" or base == "tincan.xml":
         result.standard = "xapi"
         out.append(finding("xsd.not-checked", name, None, "no official tincan.xml XSD exists; checked by rules only"))
         rules, referenced = cmi5_rules.check_tincan(root, name, files)
         out.extend(rules)
+        launch_pages = sorted(referenced)  # tincan.xml: the <launch> files
     else:
         out.append(finding("detect.unknown-root", name, root.sourceline, f"unknown manifest root {root.tag!r}"))
         return
@@ -131,8 +141,10 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
             shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
             out.append(finding("cp.file-unlisted", prefix + extra[0], None,
                                f"{len(extra)} package file(s) not listed in any resource: {shown}"))
+    if files is not None:
+        out.extend(content.check_launch_references(pkg, prefix, files, launch_pages))
     if lms is not None:
-        out.extend(check_profile(lms, result.standard, manifest, pkg.names, upload, name, pkg.path.name))
+        out.extend(check_profile(lms, result, manifest, pkg.names, upload, name, pkg.path.name))
 
 
 def package_info(path: Path) -> dict:

@@ -42,6 +42,9 @@ _RULES: list[Rule] = [
          "split the package or remove unused media"),
     Rule("zip.junk", W, "OS junk entries (__MACOSX/, .DS_Store, Thumbs.db, desktop.ini)",
          "zip without OS metadata (macOS: `zip -r -X pkg.zip . -x '.*' -x '__MACOSX'`)"),
+    Rule("zip.compression", E, "an entry is compressed with a method other than stored or deflate (Deflate64, bzip2, "
+         "LZMA, ...); LMS extractors cannot read it", "re-create the zip with plain deflate (e.g. `zip -r`, or "
+         "7-Zip with -mm=Deflate)"),
     Rule("pkg.no-manifest", E, "no imsmanifest.xml, cmi5.xml or tincan.xml found", "add the manifest at the package root"),
     Rule("pkg.manifest-not-at-root", E, "the manifest is inside a folder, not at the package root",
          "zip the contents of the folder that holds the manifest, not the folder itself"),
@@ -59,6 +62,14 @@ _RULES: list[Rule] = [
     Rule("pkg.size", W, "the package is larger than 50 MB (Open edX rejects larger; uploads time out elsewhere)",
          "compress media or host large video outside the package"),
     # -- XML --
+    Rule("pkg.non-ascii-name", W, "file names with non-ASCII characters (accents, ...); some LMSs and web servers "
+         "mangle them and the links 404", "rename the files with ASCII letters, digits, '-', '_' and '.'"),
+    Rule("pkg.flash", W, "Flash (.swf) content; no browser has run it since 2021", "replace the Flash content with HTML5"),
+    Rule("pkg.control-documents", W, "a SCORM package lacks XSD control documents its xsi:schemaLocation names; "
+         "ADL's conformance test suite requires them at the root (LMS-PITFALLS 26)",
+         "ship the named .xsd files at the package root (scormkit pack does)"),
+    Rule("html.missing-file", W, "the launch page (or a page or stylesheet it loads) references a file that is not "
+         "in the package; the browser gets a 404", "add the file or fix the reference"),
     Rule("xml.not-well-formed", E, "the manifest is not well-formed XML", "fix the XML syntax at the given line"),
     Rule("xml.entity-declaration", E, "the DOCTYPE declares entities (XXE / billion laughs); never resolved",
          "remove the DOCTYPE: manifests need no entities"),
@@ -67,6 +78,9 @@ _RULES: list[Rule] = [
     # -- detection / XSD --
     Rule("detect.unknown-root", E, "the manifest root element or namespace is not a known standard",
          "use the root element and namespace of SCORM 1.2, SCORM 2004, cmi5 or tincan.xml"),
+    Rule("detect.no-namespace", W, "the <manifest> has no XML namespace; Moodle and Open edX import it as SCORM 1.2 "
+         "(or the edition its schemaversion names), ADL-conformant LMSs reject it; the XSD is not checked",
+         'declare xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" (SCORM 1.2) on <manifest>'),
     Rule("detect.schemaversion", W, "schemaversion missing or unknown; the edition was guessed from namespaces",
          "set <schemaversion> to 1.2, CAM 1.3, 2004 3rd Edition or 2004 4th Edition"),
     Rule("detect.version-mismatch", W, "schemaversion disagrees with the manifest namespaces",
@@ -76,6 +90,14 @@ _RULES: list[Rule] = [
     Rule("xsd.id-syntax", W, "an identifier is not a valid xs:ID/NCName (e.g. starts with a digit or has spaces); "
          "most LMSs import it, ADL's conformance suite rejects it",
          "start identifiers with a letter or '_' and use only letters, digits, '-', '_' and '.'"),
+    Rule("xsd.length", W, "adlcp:datafromlms is longer than the SCORM 1.2 XSD's 255 characters but within the "
+         "4,096 the 1.2 run-time gives cmi.launch_data; LMSs store it", "keep launch data under 255 characters for "
+         "ADL's conformance suite"),
+    Rule("xsd.empty-boolean", W, "a boolean attribute is empty (attr=\"\"); LMSs read it as its default",
+         "write true or false, or drop the attribute"),
+    Rule("xsd.imsss-order", W, "children of imsss:sequencing are not in the order IMS SS fixes; LMSs read them by "
+         "name", "order them controlMode, sequencingRules, limitConditions, auxiliaryResources, rollupRules, "
+         "objectives, randomizationControls, deliveryControls"),
     Rule("xsd.metadata", W, "inline SCORM 1.2 IMS MD metadata does not validate (against scormkit's patched copy "
          "of imsmd_rootv1p2p1.xsd); LMSs ignore inline metadata", "fix or remove the <lom> element named"),
     Rule("xsd.not-checked", I, "the manifest has no official XSD (tincan.xml)",
@@ -83,6 +105,8 @@ _RULES: list[Rule] = [
     # -- content packaging (SCORM 1.2 / 2004) --
     Rule("cp.identifier-duplicate", E, "two identifiers are equal after trimming whitespace",
          "give every organization, item and resource a unique identifier"),
+    Rule("cp.identifier-shared", W, "an item and a resource share one identifier; LMSs key them apart and import "
+         "it, xs:ID (ADL's conformance suite) forbids it", "give the item and the resource different identifiers"),
     Rule("cp.identifierref-unresolved", E, "an item or dependency identifierref matches no resource",
          "point identifierref at an existing resource identifier"),
     Rule("cp.default-organization-missing", W, "organizations/@default matches no organization; Moodle imports it "
@@ -103,13 +127,19 @@ _RULES: list[Rule] = [
     Rule("cp.case-mismatch", E, "a referenced path differs from the package file only in letter case; it works on "
          "Windows and fails on Linux/S3-hosted LMSs", "make the href's case match the file name exactly"),
     Rule("cp.file-unlisted", W, "package files not listed in any resource", "list every file in a <file href> of its resource"),
+    Rule("cp.external-launch", W, "a SCO launches an absolute URL (another host, or plain http:); a cross-origin SCO "
+         "cannot reach the LMS API and an https LMS blocks http: as mixed content", "ship the SCO inside the package "
+         "and launch it with a relative href"),
+    Rule("cp.title-missing", W, "an organization, or an item Open edX reads (isvisible=\"true\"), has no title or an "
+         "empty one; Open edX's SCORM xblock crashes on upload (LMS-PITFALLS 21)", "give it a non-empty <title>"),
     Rule("cp.masteryscore-range", E, "adlcp:masteryscore is not a number between 0 and 100", "use a value 0-100"),
     Rule("cp.measure-range", E, "imsss:minNormalizedMeasure is not a number between -1 and 1", "use a value -1..1"),
     Rule("seq.delivery-controls", W, "a SCORM 2004 SCO item has no imsss:deliveryControls completionSetByContent/"
          "objectiveSetByContent=true; SuccessFactors then marks it complete on exit (LMS-PITFALLS 11)",
          '<imsss:sequencing><imsss:deliveryControls completionSetByContent="true" objectiveSetByContent="true"/>'
          "</imsss:sequencing>"),
-    Rule("seq.mapinfo", I, "imsss:mapInfo (global objectives) is used; Moodle's importer aborts on it (LMS-PITFALLS 20)",
+    Rule("seq.mapinfo", W, "imsss:mapInfo (global objectives) is used; Moodle 4.5's importer aborts on it "
+         "(LMS-PITFALLS 20)",
          "drop mapInfo unless global objectives are needed"),
     Rule("lom.too-long", W, "a SCORM 1.2 metadata/title value exceeds the length LMSs keep (description 1000, "
          "title 200 characters; LMS-PITFALLS 12)", "shorten the text"),
@@ -139,7 +169,24 @@ _RULES: list[Rule] = [
          "write full relative hrefs (Open edX) or resource-level xml:base only (Moodle)"),
     Rule("lms.first-resource", E, "Open edX launches the first <resource>, which is not the default organization's "
          "first SCO (LMS-PITFALLS 21)", "list the launch SCO's resource first"),
-    Rule("lms.item-title", E, "an item has no title; Open edX's SCORM xblock crashes (LMS-PITFALLS 21)", "give every item a <title>"),
+    Rule("lms.item-title", E, "an organization, or an item the xblock reads (isvisible=\"true\"), has no title or an "
+         "empty one; Open edX's SCORM xblock crashes (LMS-PITFALLS 21)", "give it a non-empty <title>"),
+    Rule("lms.unsupported-edition", W, "the chosen LMS imports this standard, but not this edition",
+         "publish the edition the LMS takes (scormkit pack --target scorm2004 --edition ...)"),
+    Rule("lms.multi-sco", E, "the package has more than one SCO and the chosen LMS takes one SCO per package",
+         "publish one SCO per package"),
+    Rule("lms.file-name", E, "the chosen LMS refuses file names with accents or other non-ASCII characters",
+         "rename the files with ASCII characters"),
+    Rule("lms.external-launch", E, "the chosen LMS does not launch content from another host (no external launch, "
+         "no dispatch packages)", "upload the content itself, not a launcher for a remote copy"),
+    Rule("lms.passing-score", W, "Moodle's launch loop would hand the SCO another cmi.scaled_passing_score than its "
+         "primary objective's (the last objective row wins; an objective without minNormalizedMeasure stores 1.0; "
+         "LMS-PITFALLS 23)", "give every imsss:objective of the item the primary objective's minNormalizedMeasure, "
+         "or list no other objectives"),
+    Rule("lms.cmi5-tracking", W, "Open edX's cmi5 xblock (0.1.3) records no grade, completion or resume from "
+         "standard cmi5 statements: it grades only a single PUT whose verb display has an 'en' key and stores only "
+         "a state document named 'suspendData' (LMS-PITFALLS 29)",
+         "check the grade in the Open edX gradebook after a test launch; use the SCORM 1.2 package for graded units"),
     Rule("lms.item-parameters", W, "item parameters are ignored by the chosen LMS", "put the query in the resource href"),
     Rule("lms.package-size", E, "the package exceeds the chosen LMS's upload limit", "compress media or host it outside the package"),
     Rule("lms.forbidden-file", E, "the chosen LMS rejects packages containing this file type", "remove the file"),

@@ -31,15 +31,16 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
     """(standard, edition, findings) from <schemaversion> and the namespaces in use."""
     out: list[Finding] = []
     ns = etree.QName(root).namespace
-    used = {n for el in root.iter() if isinstance(el.tag, str) for n in el.nsmap.values()} | {ns}
+    if ns is None and etree.QName(root).localname == "manifest":
+        return _detect_no_namespace(root, file)
+    used = _namespaces_in_use(root) | {ns}
     by_ns: tuple[str, str | None] | None = None
     if ns == CP12 or (ADLCP12 in used and ADLCP2004 not in used):
         by_ns = ("scorm12", None)
     elif ns == CP2004:
         if {ADLCP2004, IMSSS, ADLSEQ, ADLNAV} & used:
             # 4th-Ed-only constructs decide between editions when schemaversion does not
-            fourth = any(etree.QName(el).namespace == ADLCP2004 and etree.QName(el).localname in ("data", "map")
-                         for el in root.iter() if isinstance(el.tag, str))
+            fourth = next(root.iter(f"{{{ADLCP2004}}}data", f"{{{ADLCP2004}}}map"), None) is not None
             by_ns = ("scorm2004", "4th" if fourth else None)
         else:
             by_ns = ("scorm2004", None)
@@ -77,6 +78,44 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
     return by_sv[0], by_sv[1], out
 
 
+def _namespaces_in_use(root: etree._Element) -> set[str]:
+    """Namespaces declared on the root or used by an element or attribute name (cheaper than every nsmap)."""
+    used = set(root.nsmap.values())
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag[0] == "{":
+            used.add(tag[1:tag.index("}")])
+        for key in el.keys():
+            if key[0] == "{":
+                used.add(key[1:key.index("}")])
+    return used
+
+
+def _detect_no_namespace(root: etree._Element, file: str) -> tuple[str | None, str | None, list[Finding]]:
+    """A <manifest> in no namespace: Moodle (namespace-blind parser) and Open edX (empty prefix) import it.
+
+    It is read as SCORM 1.2 unless its schemaversion names a 2004 edition; no XSD applies to elements in no
+    namespace, so the XSD step is skipped and the warning says so.
+    """
+    sv_el = root.find("metadata/schemaversion")
+    sv_text = " ".join((sv_el.text or "").split()).lower() if sv_el is not None else ""
+    std, ed = "scorm12", None
+    for key, edition in (("cam 1.3", "2nd"), ("2nd", "2nd"), ("3rd", "3rd"), ("4th", "4th")):
+        if key in sv_text:
+            std, ed = "scorm2004", edition
+            break
+    label = "SCORM 1.2" if std == "scorm12" else f"SCORM 2004 {ed} Edition"
+    return std, ed, [finding("detect.no-namespace", file, root.sourceline,
+                             f"<manifest> has no XML namespace; read as {label} the way Moodle and Open edX import "
+                             "it (ADL-conformant LMSs reject it); the XSD was not checked")]
+
+
+def has_namespace(root: etree._Element) -> bool:
+    return etree.QName(root).namespace is not None
+
+
 def schema_set_name(standard: str | None, edition: str | None) -> str | None:
     if standard == "scorm12":
         return "scorm12"
@@ -88,22 +127,50 @@ def schema_set_name(standard: str | None, edition: str | None) -> str | None:
 
 
 _ID_QUIRK = re.compile(r"atomic type 'xs:(ID|IDREF|NCName)'")
+_ID_VALUE = re.compile(r"attribute 'identifier': '([^']*)' is not a valid value of the atomic type 'xs:ID'")
+# XSD error classes that no LMS enforces (docs/validate.md, "XSD policy"): each is a warning with its own code.
+# adlcp:datafromlms: the 1.2 CAM schema caps it at 255 characters, the 1.2 run-time's cmi.launch_data at 4,096,
+# and LMSs store what the run-time allows.
+_LENIENT_LENGTH = re.compile(r"\{http://www\.adlnet\.org/xsd/adlcp_rootv1p2\}datafromlms': \[facet 'maxLength'\] "
+                             r"The value has a length of '(\d+)'")
+_EMPTY_BOOLEAN = re.compile(r"attribute '[^']+': '' is not a valid value of the atomic type 'xs:boolean'")
+# a child of imsss:sequencing the schema knows, only at another position (IMS SS fixes their order; LMSs read
+# them by name)
+_IMSSS_ORDER = re.compile(r"^Element '\{http://www\.imsglobal\.org/xsd/imsss\}(controlMode|sequencingRules|"
+                          r"limitConditions|auxiliaryResources|rollupRules|objectives|randomizationControls|"
+                          r"deliveryControls)': This element is not expected\.")
 
 
-def check_xsd(root: etree._Element, set_name: str, file: str) -> list[Finding]:
+def _xsd_class(msg: str, set_name: str) -> str:
+    """The rule code of one XSD error message: a warning class (no LMS enforces it) or xsd.invalid."""
+    if IMSMD12 in msg and set_name == "scorm12":
+        return "xsd.metadata"
+    if _ID_QUIRK.search(msg) and "@@" not in msg:
+        return "xsd.id-syntax"
+    m = _LENIENT_LENGTH.search(msg)
+    if m and int(m.group(1)) <= 4096:
+        return "xsd.length"
+    if _EMPTY_BOOLEAN.search(msg):
+        return "xsd.empty-boolean"
+    if _IMSSS_ORDER.search(msg):
+        return "xsd.imsss-order"
+    return "xsd.invalid"
+
+
+def check_xsd(root: etree._Element, set_name: str, file: str, *, shared_ids: frozenset[str] = frozenset()
+              ) -> list[Finding]:
+    """XSD errors, each classified by `_xsd_class`. An identifier an item and a resource share is reported by
+    `cp.identifier-shared` once, so its xs:ID error is dropped here."""
     schema = schema_for(set_name)
     if schema.validate(root.getroottree()):
         return []
     out: list[Finding] = []
-    errors = list(schema.error_log)
+    errors = [e for e in schema.error_log
+              if not ((m := _ID_VALUE.search(e.message)) and m.group(1).strip() in shared_ids)]
     for e in errors[:MAX_XSD_FINDINGS]:
         msg = e.message
-        if IMSMD12 in msg and set_name == "scorm12":
-            out.append(finding("xsd.metadata", file, e.line, f"XSD ({set_name}, IMS MD 1.2): {msg}"))
-        elif _ID_QUIRK.search(msg) and "@@" not in msg:
-            out.append(finding("xsd.id-syntax", file, e.line, f"XSD ({set_name}): {msg}"))
-        else:
-            out.append(finding("xsd.invalid", file, e.line, f"XSD ({set_name}): {msg}"))
+        label = f"{set_name}, IMS MD 1.2" if IMSMD12 in msg and set_name == "scorm12" else set_name
+        out.append(finding(_xsd_class(msg, set_name), file, e.line, f"XSD ({label}): {msg}"))
     if len(errors) > MAX_XSD_FINDINGS:
         out.append(finding("xsd.invalid", file, None, f"... and {len(errors) - MAX_XSD_FINDINGS} more XSD errors"))
     return out
@@ -158,12 +225,19 @@ class Manifest:
     resources: dict[str, Resource] = field(default_factory=dict)
     resource_order: list[str] = field(default_factory=list)
     base_levels: set[str] = field(default_factory=set)  # "manifest", "resources", "resource"
+    _shared: frozenset[str] | None = None  # cache of shared_identifiers()
 
     def q(self, local: str) -> str:
         return f"{{{self.ns}}}{local}"
 
     def items(self) -> list[etree._Element]:
         return [i for org in self.organizations for i in org.iter(self.q("item"))]
+
+    def identified(self) -> list[tuple[etree._Element, str]]:
+        """(element, local name) of the manifest, organizations, items and resources, in document order."""
+        names = ("manifest", "organization", "item", "resource")
+        tags = {self.q(n): n for n in names} | {n: n for n in names}  # "{}item" is iterated as "item"
+        return [(el, tags[el.tag]) for el in self.root.iter(*(self.q(n) for n in names))]
 
     def leaf_items(self) -> list[etree._Element]:
         return [i for i in self.items() if i.get("identifierref")]
@@ -249,26 +323,47 @@ class FileIndex:
         return "missing", None
 
 
+def shared_identifiers(m: Manifest) -> frozenset[str]:
+    """Identifiers used exactly once by an item and once by a resource (and by nothing else).
+
+    LMSs key items and resources in separate tables, so such a clash imports everywhere; only xs:ID (one ID
+    space per document) forbids it. Any other repeat stays `cp.identifier-duplicate`.
+    """
+    if m._shared is not None:
+        return m._shared
+    kinds: dict[str, list[str]] = {}
+    for el, local in m.identified():
+        ident = (el.get("identifier") or "").strip()
+        if ident:
+            kinds.setdefault(ident, []).append(local)
+    m._shared = frozenset(i for i, k in kinds.items() if sorted(k) == ["item", "resource"])
+    return m._shared
+
+
 def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[Finding], set[str]]:
     """Content-packaging rules. Returns (findings, package paths referenced by the manifest)."""
     out: list[Finding] = []
     referenced: set[str] = set()
     root = m.root
     # identifiers unique after trimming (ADL pads them; xs:ID collapses whitespace)
+    shared = shared_identifiers(m)
     seen: dict[str, int | None] = {}
-    for el in root.iter():
-        if not isinstance(el.tag, str) or etree.QName(el).namespace != m.ns:
-            continue
-        if etree.QName(el).localname not in ("manifest", "organization", "item", "resource"):
-            continue
+    for el, _local in m.identified():
         ident = (el.get("identifier") or "").strip()
         if not ident:
             continue
         if ident in seen:
+            if ident in shared:
+                continue  # reported once below
             out.append(finding("cp.identifier-duplicate", file, el.sourceline,
                                f"identifier {ident!r} is also used at line {seen[ident]}"))
         else:
             seen[ident] = el.sourceline
+    for ident in sorted(shared):
+        out.append(finding("cp.identifier-shared", file, seen.get(ident),
+                           f"item and resource share the identifier {ident!r}; Moodle, Open edX and SCORM engines "
+                           "import it (Docebo's own diagnostics package does this), ADL's conformance suite rejects "
+                           "it"))
     # organizations
     orgs_el = root.find(m.q("organizations"))
     org_ids = [(o.get("identifier") or "").strip() for o in m.organizations]
@@ -314,6 +409,8 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
             out.append(finding("cp.href-absolute", file, line, f"href {href!r} is not relative to the package"))
             return
         if path is None:
+            if launch and kind == "external":
+                out.append(finding("cp.external-launch", file, line, external_launch_message(res.identifier, href)))
             return
         if path.startswith("../") or path == "..":
             out.append(finding("cp.href-absolute", file, line, f"href {href!r} points outside the package"))
@@ -356,11 +453,77 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
                     out.append(finding("cp.file-missing", file, loc.sourceline,
                                        f"metadata file {path!r} (adlcp:location) is not in the package"))
     out.extend(_check_scores(m, file))
+    out.extend(_check_titles(m, file))
     if m.standard == "scorm2004":
         out.extend(_check_sequencing(m, file))
     else:
         out.extend(_check_lom12(m, file))
     return out, referenced
+
+
+def launch_paths(m: Manifest) -> list[str]:
+    """Package paths of the files items launch (resolved href, query and fragment dropped), in item order."""
+    out: list[str] = []
+    for item in m.leaf_items():
+        res = m.resources.get((item.get("identifierref") or "").strip())
+        if res is None or not (res.href or "").strip():
+            continue
+        path, kind = resolve(res.base, res.href)
+        if kind == "ok" and path and path not in out:
+            out.append(path)
+    return out
+
+
+def external_launch_message(ident: str, href: str) -> str:
+    scheme = urlsplit(href.strip()).scheme.lower()
+    if scheme == "http":
+        return (f"resource {ident!r} launches {href.strip()!r} over plain http: an https LMS blocks it as mixed "
+                "content, and from another host the SCO cannot reach the LMS API")
+    return (f"resource {ident!r} launches {href.strip()!r} from another host: a cross-origin SCO cannot reach the "
+            "LMS API, so nothing is recorded")
+
+
+def external_launches(m: Manifest) -> list[tuple[Resource, str]]:
+    """Resources launched by an item whose href is an absolute URL (after xml:base)."""
+    out = []
+    for item in m.leaf_items():
+        res = m.resources.get((item.get("identifierref") or "").strip())
+        if res is not None and res.href and resolve(res.base, res.href)[1] == "external":
+            out.append((res, join_base(res.base, res.href.strip())))
+    return list({id(r): (r, h) for r, h in out}.values())
+
+
+def openedx_untitled(m: Manifest) -> list[tuple[etree._Element, str]]:
+    """Organizations and items that Open edX's SCORM xblock reads a title from, whose title is missing or empty.
+
+    openedx-scorm-xblock (openedxscorm/scormxblock.py, find_titles_recursively) reads the <title> of every
+    organization, then recurses only into child items whose isvisible attribute is literally "true"; a missing
+    title raises AttributeError and an empty one a TypeError (its XSS filter calls re.sub on None), so the
+    upload fails. Items it never visits cannot crash it.
+    """
+    out: list[tuple[etree._Element, str]] = []
+
+    def visit(node: etree._Element, kind: str) -> None:
+        t = node.find(m.q("title"))
+        if t is None or t.text is None or not t.text.strip():
+            out.append((node, kind))
+        for child in node.findall(m.q("item")):
+            if child.get("isvisible") == "true":
+                visit(child, "item")
+
+    for org in m.organizations:
+        visit(org, "organization")
+    return out
+
+
+def _check_titles(m: Manifest, file: str) -> list[Finding]:
+    out = []
+    for node, kind in openedx_untitled(m):
+        ident = (node.get("identifier") or "").strip()
+        out.append(finding("cp.title-missing", file, node.sourceline,
+                           f"{kind} {ident!r} has no title (or an empty one); Open edX's SCORM xblock crashes on "
+                           "upload when it reads it"))
+    return out
 
 
 def _check_scores(m: Manifest, file: str) -> list[Finding]:
@@ -407,7 +570,9 @@ def _check_sequencing(m: Manifest, file: str) -> list[Finding]:
     maps = list(m.root.iter(f"{{{IMSSS}}}mapInfo"))
     if maps:
         out.append(finding("seq.mapinfo", file, maps[0].sourceline,
-                           f"{len(maps)} imsss:mapInfo element(s); Moodle's importer aborts on them"))
+                           f"{len(maps)} imsss:mapInfo element(s): Moodle 4.5's importer aborts on them (PHP 8, "
+                           "mod/scorm/datamodels/scormlib.php line 378; LMS-PITFALLS 20), so the package does not "
+                           "import into Moodle"))
     return out
 
 

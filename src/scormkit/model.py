@@ -93,6 +93,43 @@ class QuizOptions(Strict):
     review: bool = True
 
 
+HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2.x contrast ratio of two #rrggbb colours (relative luminance, WCAG 2.1 definition)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+class Theme(Strict):
+    """Branding colours of the player. `primary` colours buttons (white text on it), links and focus outlines on the
+    white page, so it needs 4.5:1 against white (WCAG 1.4.3); `accent` marks headings, the current slide and the
+    certificate's frame, non-text marks that need 3:1 (WCAG 1.4.11). A theme that would fail is a build error."""
+
+    primary: Annotated[str, Field(pattern=HEX_COLOUR)] | None = None
+    accent: Annotated[str, Field(pattern=HEX_COLOUR)] | None = None
+
+    @model_validator(mode="after")
+    def _contrast(self) -> Theme:
+        for name, colour, needed in (("primary", self.primary, 4.5), ("accent", self.accent, 3.0)):
+            if colour is None:
+                continue
+            ratio = contrast_ratio(colour, "#ffffff")
+            if ratio < needed:
+                raise ValueError(
+                    f"theme.{name} {colour} on the white page (and white text on it) has a contrast ratio of "
+                    f"{ratio:.2f}:1; WCAG AA needs {needed:g}:1 for what it colours: choose a darker colour"
+                )
+        return self
+
+
 class Tracking(Strict):
     completion: Literal["slides", "quiz", "slides_and_quiz"] = "slides_and_quiz"
     slides_required: Annotated[float, Field(gt=0, le=1)] = 1.0
@@ -138,6 +175,7 @@ class ModuleConfig(Strict):
     slides: SlidesOptions = SlidesOptions()
     quiz: QuizOptions | None = None
     tracking: Tracking = Tracking()
+    theme: Theme = Theme()
     xapi: XapiOptions = XapiOptions()
 
     @model_validator(mode="after")

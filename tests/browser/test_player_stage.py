@@ -122,3 +122,23 @@ def test_full_screen_hides_the_header_and_grows_the_slide(standalone, web_packag
     assert toggle.get_attribute("aria-pressed") == "false"
     assert page.locator("header.bar").is_visible()
     s.assert_clean()
+
+
+def test_theme_colours_are_applied_and_pass_axe(standalone, tmp_path, lms_server):  # noqa: F811
+    """Issue 11: module.yaml `theme` colours the player (contrast checked at build time, tests/test_player_theme.py)."""
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(MODULE_SRC, src)
+    with (src / "module.yaml").open("a") as f:
+        f.write('\ntheme:\n  primary: "#7a1f5c"\n  accent: "#c05a00"\n')
+    package = pack(src, "web", tmp_path / "dist")
+    s = standalone(package, viewport={"width": 1366, "height": 768})
+    learner_for(s, package).on_start_screen()
+    start = s.page.locator("main[data-screen=start] .actions button").first
+    assert start.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(122, 31, 92)"
+    assert s.page.evaluate("() => getComputedStyle(document.querySelector('main h1')).boxShadow").startswith("rgb(192, 90, 0)")
+    violations = run_axe(s.page, axe_url(lms_server))
+    assert not violations, describe(violations)
+    shot(s, "start-laptop-themed")
+    s.assert_clean()

@@ -76,6 +76,15 @@ def _start_screen(course: dict) -> dict[str, object]:
     }
 
 
+def theme_css(module: Module) -> bytes:
+    """theme.css: the module's colours (module.yaml `theme`, contrast-checked by the model) over player.css's, as a
+    file (the CSP allows no inline style) loaded before the first paint, so the start screen never flashes."""
+    theme = module.config.theme
+    rules = [f"--accent: {theme.primary};" if theme.primary else "", f"--highlight: {theme.accent};" if theme.accent else ""]
+    rules = [r for r in rules if r]
+    return (":root { " + " ".join(rules) + " }\n").encode() if rules else b""
+
+
 def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str, bytes]:
     """Every package file except the manifest: index.html, course.json, player.js/css, the adapter, assets.
 
@@ -94,11 +103,13 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
         )
     course = build_course(module, runtime, state_budget=state_budget)
     adapter = f"adapters/{RUNTIMES[runtime]}"
+    theme = theme_css(module)
     html = _environment().get_template("index.html.j2").render(
         course=course, adapter=adapter, connect_src=Markup("'self' https: http:" if runtime in LRS_RUNTIMES else "'self'"),
-        course_data=Markup(_script_json(course)), **_start_screen(course)
+        course_data=Markup(_script_json(course)), theme=bool(theme), **_start_screen(course)
     )
     files: dict[str, bytes] = {
+        **({"theme.css": theme} if theme else {}),
         "index.html": html.encode(),
         "course.json": course_json(course),
         "player.js": _static("player.js"),

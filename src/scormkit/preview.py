@@ -42,8 +42,16 @@ def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _problem_dict(d: Diagnostic) -> dict[str, Any]:
-    return {"file": d.file, "line": d.line, "severity": d.severity.value, "code": d.code, "message": d.message}
+def _problem_dict(d: Diagnostic, src: Path) -> dict[str, Any]:
+    """A diagnostic for the page, its file named from the module folder (module_src/module.yaml), not absolute."""
+    file = d.file
+    for base in (src.resolve(), src):
+        try:
+            file = (Path(src.name) / Path(d.file).relative_to(base)).as_posix()
+            break
+        except ValueError:
+            continue
+    return {"file": file, "line": d.line, "severity": d.severity.value, "code": d.code, "message": d.message}
 
 
 class Preview:
@@ -86,7 +94,7 @@ class Preview:
             info = self.lms.serve(package)
         except ScormkitError as problem:
             diagnostics = problem.report.sorted()
-            self.lms.report_problems([_problem_dict(d) for d in diagnostics])
+            self.lms.report_problems([_problem_dict(d, self.src) for d in diagnostics])
             kept = " (the last good build stays)" if self.lms.generation else ""
             self.say(f"build failed{kept}:\n" + "\n".join(f"  {d}" for d in diagnostics))
             return False

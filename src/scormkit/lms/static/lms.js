@@ -278,7 +278,9 @@
     document.title = (c.title || 'Course') + ' · scormkit local LMS';
     var names = { scorm12: 'SCORM 1.2', scorm2004: 'SCORM 2004', xapi: 'xAPI', cmi5: 'cmi5', web: 'web (no LMS)' };
     var facts = $('facts');
-    facts.textContent = [names[c.standard] || '?', 'LMS: ' + (c.profile === 'lenient' ? 'lenient' : 'like Moodle'),
+    var scorm = c.standard === 'scorm12' || c.standard === 'scorm2004';
+    var who = scorm ? 'LMS: ' + (c.profile === 'lenient' ? 'lenient' : 'like Moodle') : c.standard === 'web' ? 'no LMS' : 'local LRS';
+    facts.textContent = [names[c.standard] || '?', who,
       'mode ' + (c.mode || 'normal'), 'build ' + (c.generation || 0), 'launch ' + lms.launches].join(' · ');
     var bad = lms.errors.filter(function (e) { return e.source !== 'api'; });
     if (bad.length) facts.appendChild(el('span', 'bad', ' · ' + bad[bad.length - 1].message));
@@ -296,7 +298,11 @@
 
   function showCall(call) {
     var list = $('calls');
-    var text = '#' + call.seq + ' ' + call.method + '(' + call.args.map(JSON.stringify).join(', ') + ') → ' + JSON.stringify(call.result);
+    var shown = function (v) {  // long values (suspend_data) cut: the learner data table has them whole
+      var j = JSON.stringify(v);
+      return j && j.length > 90 ? j.slice(0, 80) + '…" (' + String(v).length + ' chars)' : j;
+    };
+    var text = '#' + call.seq + ' ' + call.method + '(' + call.args.map(shown).join(', ') + ') → ' + shown(call.result);
     var li = el('li', call.failed ? 'error' : '', text);
     if (call.failed) li.appendChild(el('span', 'why', 'error ' + call.error + ': ' + call.message));
     list.appendChild(li);
@@ -321,7 +327,12 @@
     var now = flatten(snapshot(lms.api), 'cmi', {});
     var body = $('cmi').tBodies[0];
     body.textContent = '';
-    Object.keys(now).forEach(function (k) {
+    // Status, score and learner first; the long ones (suspend_data, interactions, objectives) last.
+    var weight = function (k) { return /suspend_data$/.test(k) ? 2 : /\.(interactions|objectives)\./.test(k) ? 1 : 0; };
+    var keys = Object.keys(now);
+    keys.map(function (k, i) { return [weight(k), i, k]; })
+      .sort(function (x, y) { return x[0] - y[0] || x[1] - y[1]; })
+      .map(function (x) { return x[2]; }).forEach(function (k) {
       var tr = el('tr', lastCmi[k] !== undefined && lastCmi[k] !== now[k] ? 'changed' : '');
       tr.setAttribute('data-element', k);
       tr.appendChild(el('td', '', k));

@@ -214,13 +214,13 @@ def preview(
     """
     try:
         api.preview(src, target=target, edition=edition.value if edition else None, port=port, profile=lms.value,
-                    open_browser=open_browser, say=lambda text: err.print(text, markup=False, highlight=False))
+                    open_browser=open_browser, say=lambda text: err.print(text, markup=False, highlight=False, soft_wrap=True))
     except ScormkitError as problem:
         _fail(problem)
     except (FileNotFoundError, ValueError) as problem:
-        err.print(f"error: {problem}", markup=False, highlight=False)
+        err.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     except OSError as problem:  # the port is taken
         err.print(f"error: cannot listen on 127.0.0.1:{port}: {problem.strerror or problem}; pass another --port "
-                  "(0 picks a free one)", markup=False, highlight=False)
+                  "(0 picks a free one)", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)

@@ -68,9 +68,9 @@ class Preview:
         self.target = target or DEFAULT_TARGET
         self.edition = edition
         self.say = say
+        self.lms = LocalLms(port=port, profile=profile)  # first: a taken port leaves nothing behind
         self.tmp = Path(tempfile.mkdtemp(prefix="scormkit-preview-"))
         self.builds = 0
-        self.lms = LocalLms(port=port, profile=profile)
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self._seen = _snapshot(self.src)

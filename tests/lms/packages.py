@@ -73,11 +73,68 @@ api.LMSInitialize("");
 api.LMSSetValue("cmi.core.lesson_status", "incomplete");
 api.LMSCommit("");
 </script></body></html>""",
+    # Sets a failing score and says "completed": an LMS that grades by masteryscore (80 here) stores failed.
+    "completes-with-low-score": """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Low score</title></head>
+<body><h1>Quiz done</h1><script>""" + FIND_API + """
+api.LMSInitialize("");
+api.LMSSetValue("cmi.core.score.raw", "50");
+api.LMSSetValue("cmi.core.score.max", "100");
+api.LMSSetValue("cmi.core.lesson_status", "completed");
+api.LMSCommit("");
+window.addEventListener("pagehide", function () { api.LMSFinish(""); });
+</script></body></html>""",
 }
+
+# A cmi5 AU that uses the fetch URL twice, sends a statement without an actor, and never sends terminated.
+CMI5_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">
+  <course id="https://example.org/cmi5/course">
+    <title><langstring lang="en-US">Careless AU</langstring></title>
+    <description><langstring lang="en-US">Fetches twice</langstring></description>
+  </course>
+  <au id="https://example.org/cmi5/au" moveOn="Completed">
+    <title><langstring lang="en-US">Careless AU</langstring></title>
+    <description><langstring lang="en-US">Fetches twice</langstring></description>
+    <url>index.html</url>
+  </au>
+</courseStructure>
+"""
+
+CMI5_AU = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Careless AU</title></head>
+<body><h1>Careless AU</h1><script>
+var p = new URLSearchParams(location.search);
+function post(url, body, auth) {
+  var x = new XMLHttpRequest();
+  x.open("POST", url, false);
+  if (auth) x.setRequestHeader("Authorization", auth);
+  x.setRequestHeader("Content-Type", "application/json");
+  x.send(body);
+  return x;
+}
+var auth = "Basic " + JSON.parse(post(p.get("fetch"), "").responseText)["auth-token"];
+post(p.get("fetch"), "");
+var session = {extensions: {"https://w3id.org/xapi/cmi5/context/extensions/sessionid": "s-1"}, registration: p.get("registration")};
+var verb = function (v) { return {id: "http://adlnet.gov/expapi/verbs/" + v}; };
+post(p.get("endpoint") + "statements", JSON.stringify({actor: JSON.parse(p.get("actor")), verb: verb("initialized"),
+  object: {id: p.get("activityId")}, context: session}), auth);
+post(p.get("endpoint") + "statements", JSON.stringify({verb: verb("completed"), object: {id: p.get("activityId")},
+  context: session}), auth);
+</script></body></html>"""
+
+
+def write_cmi5_package(folder: Path) -> Path:
+    path = Path(folder) / "careless-cmi5.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("cmi5.xml", CMI5_XML)
+        z.writestr("index.html", CMI5_AU)
+    return path
 
 
 def write_package(folder: Path, name: str, *, item_extra: str = "") -> Path:
-    """folder/<name>.zip: the manifest above with PAGES[name] as index.html."""
+    """folder/<name>.zip: the manifest above with PAGES[name] as index.html (a masteryscore of 80 for the
+    low-score one)."""
+    if name == "completes-with-low-score" and not item_extra:
+        item_extra = "\n        <adlcp:masteryscore>80</adlcp:masteryscore>"
     files = "\n".join(f'      <file href="{f}"/>' for f in ("index.html",))
     manifest = MANIFEST_12.format(name=name, title=name.replace("-", " ").capitalize(), item_extra=item_extra,
                                   files=files)

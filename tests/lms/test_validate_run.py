@@ -102,6 +102,35 @@ def test_closing_without_finish_is_a_warning(browser, bad_package):
     assert result.valid
 
 
+@pytest.mark.parametrize("profile, stored", [("moodle", "failed"), ("lenient", "completed")])
+def test_the_lms_grades_by_masteryscore_like_moodle(browser, bad_package, profile: str, stored: str):
+    """LMS-PITFALLS 24: with a masteryscore and credit, the LMS stores the status the score earns, not the SCO's."""
+    (result,) = run_packages([validate_path(bad_package("completes-with-low-score"))], browser=browser, profile=profile)
+    (launched,) = run_findings(result, "run.launched")
+    assert launched.message.endswith(f"LMSFinish on close; the LMS stored status {stored}")
+    overridden = [f.message for f in run_findings(result, "run.status-overridden")]
+    if profile == "moodle":
+        assert overridden == ["the content set cmi.core.lesson_status=completed; the LMS stored failed "
+                              "(cmi.student_data.mastery_score=80)"]
+    else:
+        assert overridden == []
+
+
+def test_a_careless_cmi5_au(browser, tmp_path: Path):
+    """cmi5 8.2.3: the fetch URL works once; an LRS refuses a statement without an actor; terminated is missing."""
+    from .packages import write_cmi5_package
+
+    result = run(browser, write_cmi5_package(tmp_path))
+    found = {f.code: f.message for f in run_findings(result)}
+    assert found == {
+        "run.launched": "1 statement(s) stored: initialized",
+        "run.cmi5-fetch": "POST fetch: the LRS answered 200: this fetch URL has been used already (cmi5 8.2.3)",
+        "run.statement-rejected": "completed statement: the LRS answered 400: the statement has no actor",
+        "run.no-finish": "the LMS closed the content and got no terminated statement",
+    }
+    assert not result.valid
+
+
 def test_rules_are_documented():
     text = DOCS.read_text()
     documented = dict(re.findall(r"^\| `(run\.[a-z0-9-]+)` \| (error|warning|info) \|", text, re.M))

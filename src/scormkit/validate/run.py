@@ -47,6 +47,9 @@ RUN_RULES: dict[str, Rule] = {r.code: r for r in [
     Rule("run.no-finish", W, "closing the content did not end the session (no LMSFinish/Terminate; cmi5: no "
          "terminated statement): LMSs that wait for it lose the last data (LMS-PITFALLS 3)",
          "call LMSFinish / Terminate (cmi5: send terminated) on pagehide and from an Exit button"),
+    Rule("run.status-overridden", W, "the LMS stored another status than the content sent: with a masteryscore "
+         "(1.2, credit) or a scaled passing score (2004) it grades by the score (LMS-PITFALLS 24; Moodle profile)",
+         "make the content's status agree with the score and the manifest's mastery (LMS-PITFALLS 6, 23)"),
     Rule("run.lms-data-refused", W, "scorm-again refused some of the data the LMS hands over before launch "
          "(the manifest's masteryscore, datafromlms, limits)", "fix the value in the manifest"),
     Rule("run.file-missing", W, "the content requested a package file that is not there (HTTP 404)",
@@ -250,6 +253,8 @@ class _Run:
         for e in errors:
             if e.get("source") == "lms":
                 out.append(_finding("run.lms-data-refused", "imsmanifest.xml", e["message"]))
+        if scorm:
+            out.extend(self._overridden(calls, lms_state["cmi"], file))
         if standard in ("xapi", "cmi5"):
             out.extend(self._lrs_findings(file))
         if initialized and not finished:
@@ -273,6 +278,23 @@ class _Run:
             out.append(_finding("run.api-error", file, f"{method}({args}) returned \"{first['result']}\", "
                                                        f"error {error}: {first['message']}{times}"))
         return out
+
+    def _overridden(self, calls: list[dict[str, Any]], stored: dict[str, Any] | None, file: str) -> list[Finding]:
+        """The status the content last set, against the status the LMS stored at the end."""
+        element = "cmi.core.lesson_status" if self.info.standard == "scorm12" else "cmi.success_status"
+        sent = [c["value"] for c in calls if c["method"].endswith("SetValue") and c.get("element") == element
+                and c["result"] == "true"]
+        if not sent or not stored:
+            return []
+        node: Any = stored.get("cmi", stored)
+        for part in element.split(".")[1:]:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node in (None, "", sent[-1]):
+            return []
+        mastery = self.info.mastery_data if self.lms.profile == "moodle" else {}
+        basis = ", ".join(f"{k}={v}" for k, v in mastery.items())
+        return [_finding("run.status-overridden", file, f"the content set {element}={sent[-1]}; the LMS stored "
+                                                        f"{node}" + (f" ({basis})" if basis else ""))]
 
     def _lrs_findings(self, file: str) -> list[Finding]:
         out = []

@@ -212,3 +212,14 @@ def test_lrs_refuses_bad_statements_and_statements_after_terminated(folder_lms: 
     log = json.loads(get(folder_lms, "/api/lrs")[1])
     assert [(e["verb"], e["status"]) for e in log if "verb" in e] == [
         ("initialized", 200), ("x", 400), ("terminated", 200), ("completed", 400)]
+
+
+def test_lrs_answers_409_for_a_statement_id_it_has(folder_lms: LocalLms):
+    """xAPI 1.0.3 Communication 2.1.2 (and Ralph): a resent id is a conflict; the player drops it and goes on."""
+    auth = {"Authorization": folder_lms.lrs.auth, "Content-Type": "application/json"}
+    statement = json.dumps({"id": "3f1c6a52-8f4e-4a4b-9a57-0c1d2e3f4a5b",
+                            "actor": {"mbox": "mailto:l@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+                            "object": {"id": "https://example.org/slide/1"}}).encode()
+    assert get(folder_lms, "/xapi/statements", "POST", statement, auth)[0] == 200
+    status, body = get(folder_lms, "/xapi/statements", "POST", statement, auth)
+    assert status == 409 and json.loads(body)["error"].endswith("is stored already (409)")

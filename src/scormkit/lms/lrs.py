@@ -134,7 +134,8 @@ class Lrs:
             for statement in batch:
                 problem = self._check(statement)
                 if problem:
-                    answer = _problem(400, problem)
+                    # xAPI 1.0.3 Communication 2.1.2: a known id is a 409 Conflict, as Ralph answers it.
+                    answer = _problem(409 if problem.endswith("(409)") else 400, problem)
                     self._record(method, "statements", answer, statement, error=problem)
                     return answer
             ids = []
@@ -163,7 +164,7 @@ class Lrs:
         if obj.get("objectType", "Activity") == "Activity" and "://" not in str(obj.get("id", "")):
             return "object.id must be an IRI"
         if any(s.get("id") == statement.get("id") for s in self.statements if statement.get("id")):
-            return f"statement {statement['id']} was sent twice (409 on most LRSs)"
+            return f"statement {statement['id']} is stored already (409)"
         session = ((statement.get("context") or {}).get("extensions") or {}).get(SESSION_EXT)
         if session and session in self.terminated_sessions:
             return "the cmi5 session was terminated; the LMS rejects later statements (cmi5 9.3.8)"

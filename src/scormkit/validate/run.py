@@ -65,7 +65,7 @@ CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable
                  "--disable-component-update", "--disable-sync", "--disable-extensions"]
 INIT_TIMEOUT = 15.0  # seconds the content gets to load and initialize
 SETTLE = 1.0  # seconds after initializing, for its start-up calls, before the LMS closes it
-CLOSE_TIMEOUT = 5.0  # seconds for Finish / terminated after the close
+CLOSE_TIMEOUT = 10.0  # seconds for Finish / terminated after the close (keepalive requests on a busy machine)
 
 
 class RunUnavailable(RuntimeError):

@@ -178,3 +178,11 @@ def test_cli_says_how_to_get_a_browser(our_package, tmp_path: Path):
     assert "validate --run needs Chromium or Chrome, and none is on PATH" in none_on_path.stderr
     assert "apt-get install chromium" in none_on_path.stderr and "--browser" in none_on_path.stderr
     assert "Traceback" not in missing.stderr + none_on_path.stderr
+
+
+def test_a_bare_manifest_is_launched_from_its_folder(browser, our_package, tmp_path: Path):
+    import zipfile
+
+    zipfile.ZipFile(our_package("scorm12")).extractall(tmp_path / "unzipped")
+    result = run(browser, tmp_path / "unzipped" / "imsmanifest.xml")
+    assert [f.code for f in run_findings(result)] == ["run.launched"]

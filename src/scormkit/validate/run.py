@@ -136,8 +136,10 @@ def run_package(result: PackageResult, browser: Any, *, profile: str = "moodle",
         return [_finding("run.not-launched", "", f"not launched: {', '.join(unsafe)} (see above)")]
     lms = LocalLms(profile=profile)
     try:
+        # A bare manifest is launched from its folder, where its files are.
+        where = result.path.parent if result.path.suffix.lower() == ".xml" and result.path.is_file() else result.path
         try:
-            info = lms.serve(result.path)
+            info = lms.serve(where)
         except (LaunchError, FileNotFoundError, OSError) as problem:
             return [_finding("run.not-launched", result.manifest or "", f"not launched: {problem}")]
         return _Run(lms, info, browser, timeout).findings()

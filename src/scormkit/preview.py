@@ -9,6 +9,7 @@ page and the terminal while the last good build stays served. A zip is previewed
 from __future__ import annotations
 
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -154,11 +155,18 @@ class Preview:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def run_preview(src: Path, *, target: str | None = None, edition: str | None = None, port: int = 0,
                 profile: str = "moodle", open_browser: bool = False, say: Callable[[str], None] = print,
                 ready: Callable[[Preview], None] | None = None) -> None:
     """Serve until Ctrl-C, then stop the server and remove the temporary build folder."""
     session = Preview(src, target=target, edition=edition, port=port, profile=profile, say=say)
+    if threading.current_thread() is threading.main_thread():
+        # `kill` (SIGTERM) stops it as cleanly as Ctrl-C: server closed, temporary build removed.
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         session.start()
         what = "zip" if session.is_zip else f"{session.target} build"

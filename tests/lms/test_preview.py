@@ -213,3 +213,25 @@ def test_ctrl_c_stops_cleanly(module_copy: Path, tmp_path: Path):
     assert list(temp.iterdir()) == []
     with pytest.raises(OSError):
         urllib.request.urlopen(url, timeout=5)
+
+
+def test_sigterm_stops_cleanly_too(module_copy: Path, tmp_path: Path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "scormkit", "preview", str(module_copy), "--port", "0"],
+                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        seen = []
+        while not any("Ctrl-C stops" in line for line in seen):
+            line = proc.stderr.readline()
+            if not line:
+                break
+            seen.append(line)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, "".join(seen) + err
+    assert err.strip().endswith("stopped") and list(temp.iterdir()) == []

@@ -190,3 +190,20 @@ def diff(old: Path, new: Path):
     from scormkit.diff import diff_packages
 
     return diff_packages(old, new)
+
+def preview(
+    src: Path,
+    *,
+    target: str | None = None,
+    edition: str | None = None,
+    port: int = 0,
+    profile: str = "moodle",
+    open_browser: bool = False,
+    say: Callable[[str], None] = print,
+) -> None:
+    """Build `src` into a temporary folder and serve it in the local LMS on 127.0.0.1 until Ctrl-C (docs/preview.md)."""
+    from scormkit.preview import run_preview
+
+    if target is not None:
+        _resolve_targets([target], edition)  # an unknown target or a stray --edition: the usual message
+    run_preview(src, target=target, edition=edition, port=port, profile=profile, open_browser=open_browser, say=say)

@@ -194,6 +194,9 @@ def validate(
     output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text, json, junit or github annotations.")] = OutputFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to use (default: every core).")] = None,
+    run: Annotated[bool, typer.Option("--run", help="Also launch each package in headless Chromium against the local LMS (needs scormkit[run]).")] = False,
+    browser: Annotated[Optional[str], typer.Option(help="Chromium/Chrome executable for --run (default: found on PATH).")] = None,
+    run_timeout: Annotated[float, typer.Option(help="Seconds the content gets to initialize under --run.", min=1)] = 15.0,
 ) -> None:
     """Check packages the way an LMS would: exit 0 valid, 1 invalid, 2 usage error."""
     from scormkit import validate as v
@@ -209,6 +212,8 @@ def validate(
     if not expanded:
         raise typer.Exit(0)
     results = v.validate_paths(expanded, lms=lms.value if lms else None, jobs=jobs)
+    if run:
+        _run_packages(results, browser, run_timeout)
     if output is OutputFormat.text:
         v.render_text(results, out, strict=strict, show_info=not verbosity["quiet"])
     elif output is OutputFormat.json:
@@ -410,3 +415,45 @@ def handoff_command(
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out_file)
     out.print(f"wrote {out_file}", markup=False, highlight=False)
+
+def _run_packages(results: list, browser: Optional[str], timeout: float) -> None:
+    """validate --run: the runtime check adds its run.* findings to each result (docs/preview.md)."""
+    from scormkit.validate.run import RunUnavailable, run_packages
+
+    try:
+        run_packages(results, browser_path=browser, timeout=timeout)
+    except RunUnavailable as problem:
+        err.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+
+
+class PreviewLms(str, Enum):
+    moodle = "moodle"
+    lenient = "lenient"
+
+
+@app.command()
+def preview(
+    src: Annotated[Path, typer.Argument(help="A module folder (rebuilt on every save) or a package zip.")] = Path("module_src"),
+    target: Annotated[Optional[str], typer.Option("--target", "-t", help="Target to build and run: scorm12 (default), scorm2004, xapi, cmi5, web.")] = None,
+    edition: Annotated[Optional[Edition], typer.Option(help="SCORM 2004 edition (with --target scorm2004).")] = None,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
+    lms: Annotated[PreviewLms, typer.Option(help="moodle: credit and the manifest's mastery applied, as Moodle does; lenient: the content's own status stands.")] = PreviewLms.moodle,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in your browser.")] = False,
+) -> None:
+    """Run the module in a local LMS on 127.0.0.1, with a live panel of what the LMS receives; Ctrl-C stops.
+
+    Example: scormkit preview module_src --target scorm2004 --open
+    """
+    try:
+        api.preview(src, target=target, edition=edition.value if edition else None, port=port, profile=lms.value,
+                    open_browser=open_browser, say=lambda text: err.print(text, markup=False, highlight=False, soft_wrap=True))
+    except ScormkitError as problem:
+        _fail(problem)
+    except (FileNotFoundError, ValueError) as problem:
+        err.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    except OSError as problem:  # the port is taken
+        err.print(f"error: cannot listen on 127.0.0.1:{port}: {problem.strerror or problem}; pass another --port "
+                  "(0 picks a free one)", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)

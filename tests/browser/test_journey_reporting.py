@@ -195,6 +195,9 @@ def test_scorm12_exit_suspend_is_committed_early_and_finish_is_not_preceded_by_c
     learner.view_slides(upto=2)
     committed = session.committed_cmi()
     assert committed is not None and committed["core"]["exit"] == "suspend"  # before any unload
+    # Let the player's preload of slide 3 finish, so the unload aborts no request (the harness counts those).
+    session.frame.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('slides/003.webp') && e.responseEnd > 0)")
     session.unload_content()
     session.wait_for_finish()
     calls = [c["method"] for c in session.calls() if c["method"] not in ("LMSGetLastError", "LMSGetErrorString",

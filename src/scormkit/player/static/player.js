@@ -294,7 +294,7 @@
   var rt = window.ScormkitRuntime;
   var env, S, passing, lastStatus = '', dirty = false, ended = false, shownAt = {}, everCompleted = false;
   var reporting = true, troubled = false, backoff = 1000, retryTimer = null, bannerEl = null, mirrorKey = null;
-  var menuOpen = false, menuQuery = '', textOpen = false;
+  var menuOpen = false, menuQuery = '', textOpen = false, thumbs = {};
 
   /* UI string from the catalogue (course.strings, chosen at build time from the module's language). */
   function t(key, vars) {
@@ -507,7 +507,10 @@
         var go = button((i + 1) + '. ' + s.title, function () { menuOpen = false; viewer(i); }, 'btn-quiet');
         if (i === n) go.setAttribute('aria-current', 'true');
         // The thumbnail is decorative: the button beside it names the slide.
-        var kids = [s.thumb ? el('img', { src: s.thumb, alt: '', width: s.thumbWidth, height: s.thumbHeight, 'class': 'thumb', loading: 'lazy' }) : null,
+        // One element per thumbnail for the whole session: re-rendering the menu moves it instead of dropping an
+        // image that is still loading (which would abort its request).
+        var thumb = s.thumb ? thumbs[i] || (thumbs[i] = el('img', { src: s.thumb, alt: '', width: s.thumbWidth, height: s.thumbHeight, 'class': 'thumb', loading: 'lazy' })) : null;
+        var kids = [thumb,
           el('span', { 'class': 'entry' }, [go, S.viewed[i] ? el('span', { 'class': 'muted viewed', text: ' ' + t('viewedMark') }) : null])];
         if (q && s.text) {
           var raw = s.text.replace(/\s+/g, ' '), k = fold(raw).indexOf(q);

@@ -38,8 +38,13 @@ def pack(
     All targets are built before the first zip is written, so a failure leaves `out` as it was.
     """
     from scormkit.player import UnsupportedModule
+    from scormkit.preflight import check_pack
     from scormkit.source import read_module
 
+    # The output folder and the environment first: one clear error each, before any work (issue 15).
+    preflight = check_pack(Path(out), targets)
+    if not preflight.ok:
+        raise ScormkitError(preflight)
     chosen = _resolve_targets(targets, edition)
     # Rendered slides are cached beside the output (never in the source folder): a warm pack renders nothing.
     module = read_module(src, cache_dir=out / ".cache", on_slide=on_slide)

@@ -10,17 +10,22 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from scormkit import __version__, api
+from scormkit.boundary import ErrorBoundaryGroup, printable
 from scormkit.diagnostics import ScormkitError
 
 app = typer.Typer(
     help="Turn a slides PDF, learning objectives and a quiz into LMS packages, and check any package.",
     no_args_is_help=True,
     add_completion=False,
+    cls=ErrorBoundaryGroup,  # one error boundary: exit 1 with a diagnostic line, never a traceback
+    pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+# emoji=False: rich would turn `:x:` in a module title or an entry name into an emoji.
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 
 
 class Edition(str, Enum):
@@ -46,7 +51,7 @@ def _fail(problem: ScormkitError) -> None:
     """Print every diagnostic, one per line, then exit 1 (no traceback: the messages say what to do)."""
     report = problem.report
     for diagnostic in report.sorted():
-        err.print(str(diagnostic), markup=False, highlight=False, soft_wrap=True)
+        err.print(printable(str(diagnostic)), markup=False, highlight=False, soft_wrap=True)
     err.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s); nothing was written.", markup=False)
     raise typer.Exit(1)
 
@@ -85,12 +90,12 @@ def pack(
 
     for result in results:
         for warning in result.warnings:
-            err.print(str(warning), markup=False, highlight=False, soft_wrap=True)
-    table = Table(title=f"Packed {src} into {out_dir}", title_justify="left")
+            err.print(printable(str(warning)), markup=False, highlight=False, soft_wrap=True)
+    table = Table(title=Text(printable(f"Packed {src} into {out_dir}")), title_justify="left")
     for column in ("target", "file", "size", "slides", "items"):
         table.add_column(column, justify="right" if column in ("size", "slides", "items") else "left", no_wrap=True)
     for result in results:
-        table.add_row(result.target, result.path.name, _human_size(result.size), str(result.slides), str(result.items))
+        table.add_row(result.target, Text(printable(result.path.name)), _human_size(result.size), str(result.slides), str(result.items))
     if not out.is_terminal:  # piped or in CI: rich would assume 80 columns and cut the file names
         out.width = max(out.width, max(len(r.path.name) for r in results) + 50)
     out.print(table)
@@ -161,18 +166,19 @@ def info(
     """Standard, edition, title, SCOs/AUs, launch, mastery, objectives and files of a package."""
     import json
 
+    from scormkit import validate as v
     from scormkit.validate import package_info
 
     facts = package_info(package)
     if output is OutputFormat.json:
-        print(json.dumps(facts, indent=2, default=str))
+        print(v.json_text(facts))
     else:
-        table = Table(show_header=False, title=str(package), title_justify="left")
+        table = Table(show_header=False, title=Text(printable(str(package))), title_justify="left")
         for key, value in facts.items():
             if key == "files":
                 value = f"{len(value)} files"
             elif isinstance(value, (list, dict)):
                 value = json.dumps(value, default=str)
-            table.add_row(key, str(value))
+            table.add_row(key, Text(printable(str(value))))  # Text: no markup from the package
         out.print(table)
     raise typer.Exit(0 if facts.get("valid", True) else 1)

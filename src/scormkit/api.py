@@ -47,7 +47,8 @@ def pack(
         raise ScormkitError(preflight)
     chosen = _resolve_targets(targets, edition)
     # Rendered slides are cached beside the output (never in the source folder): a warm pack renders nothing.
-    module = read_module(src, cache_dir=out / ".cache", on_slide=on_slide)
+    source_warnings: list[Diagnostic] = []
+    module = read_module(src, cache_dir=out / ".cache", on_slide=on_slide, warnings=source_warnings)
 
     built = []
     report = Report()
@@ -64,7 +65,7 @@ def pack(
     for target, files in built:
         path = out / f"{module.zip_stem}-{target.name}.zip"
         write_package(files, path, date_time=date_time)
-        warnings = tuple(target.package_warnings(files).diagnostics)
+        warnings = tuple(source_warnings) + tuple(target.package_warnings(files).diagnostics)
         results.append(
             PackResult(target.name, path, path.stat().st_size, len(files), len(module.slides), len(module.items), warnings)
         )

@@ -88,9 +88,9 @@ def pack(
             progress.stop()
             _fail(problem)
 
-    for result in results:
-        for warning in result.warnings:
-            err.print(printable(str(warning)), markup=False, highlight=False, soft_wrap=True)
+    # Source warnings are in every target's result: print each warning once.
+    for warning in dict.fromkeys(w for result in results for w in result.warnings):
+        err.print(printable(str(warning)), markup=False, highlight=False, soft_wrap=True)
     table = Table(title=Text(printable(f"Packed {src} into {out_dir}")), title_justify="left")
     for column in ("target", "file", "size", "slides", "items"):
         table.add_column(column, justify="right" if column in ("size", "slides", "items") else "left", no_wrap=True)

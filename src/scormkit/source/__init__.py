@@ -19,10 +19,12 @@ def read_module(
     *,
     cache_dir: Path | None = None,
     on_slide: Callable[[int, int], None] | None = None,
+    warnings: list | None = None,
 ) -> Module:
     """Read and check a module folder; raise ScormkitError with every problem found in any of its files.
 
-    Nothing is written except rendered slides under `cache_dir`.
+    Nothing is written except rendered slides under `cache_dir`. Warnings about the sources (content that ships
+    but may not be meant to) are appended to `warnings` when it is given.
     """
     src = Path(src)
     report = Report()
@@ -43,6 +45,8 @@ def read_module(
     # Render only a source that is right everywhere else: rendering is the slow part.
     if not report.ok or deck is None or sources.config is None or (sources.has_quiz and sources.items is None):
         raise ScormkitError(report)
+    if warnings is not None:
+        warnings.extend(report.warnings)
     slides, assets = render_deck(deck, sources.config.slides, cache_dir=cache_dir, on_slide=on_slide)
     assets.update({name: path.read_bytes() for name, path in sorted(sources.images.items())})
     return Module(config=sources.config, items=sources.items or [], slides=slides, assets=assets)

@@ -73,7 +73,7 @@ def read_sources(src: Path, report: Report) -> Sources | None:
         report.error(shown(module_path), None, "source.outside-module",
                      f"module.yaml is a link to a file outside {shown(src)}; copy the file into the module folder")
         return None
-    if not module_path.is_file():
+    if not module_path.exists():  # a FIFO or a folder named module.yaml is refused by load_yaml, never opened
         where = shown(src)
         if not src.is_dir():
             report.error(where, None, "source.missing", f"module folder {where} not found; check the path")
@@ -152,7 +152,7 @@ def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> Non
         report.error(doc.name, line, "quiz.format",
                      f"quiz.file {name!r} is not a YAML file; write the items in quiz.yaml (see docs/source-format.md)")
         return
-    if not path.is_file():
+    if not path.exists():
         report.error(doc.name, line, "quiz.missing",
                      f"quiz file {name!r} not found in {shown(src)}; create it or set quiz.file")
         return

@@ -131,7 +131,7 @@ def _json_safe(value):
         # Entry and folder names that were not UTF-8 arrive as surrogate escapes: show their bytes as \xNN.
         return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if ord(m.group()) >= 0xDC80
                               else f"\\u{ord(m.group()):04x}", value)
-    if isinstance(value, (int, bool)) or value is None:
+    if isinstance(value, (int, float, bool)) or value is None:
         return value
     return _json_safe(str(value))
 

@@ -182,3 +182,19 @@ def _strings(value) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return [value] if isinstance(value, str) else []
+
+
+def test_a_corrupt_deflate_stream_is_a_finding(tmp_path: Path) -> None:
+    """Found by the zip fuzzer: zlib.error ("invalid block type") escaped the reader as an internal error."""
+    data = bytearray(make_zip(files12()))
+    import io
+
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("imsmanifest.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start] = 0xFF  # BFINAL=1, BTYPE=11: a block type deflate does not have
+    path = tmp_path / "corrupt.zip"
+    path.write_bytes(bytes(data))
+    outcome = run_bounded(["validate", str(path)], timeout=60)
+    assert_kept_promise(outcome, exit_code=1)
+    assert "error[zip.corrupt] imsmanifest.xml: cannot read imsmanifest.xml: Error -3 while decompressing data" \
+        in outcome.stdout

@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -79,7 +80,7 @@ class Package:
             try:
                 with self._zip.open(info) as fh:
                     data = fh.read(limit + 1)  # bounded: zipfile inflates at most what is asked for
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
                 raise ReadError(finding("zip.corrupt", name, None, f"cannot read {name}: {exc}")) from exc
             if len(data) > limit:
                 raise ReadError(finding("zip.bomb", name, None,

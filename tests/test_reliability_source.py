@@ -145,7 +145,7 @@ def test_impossible_dates_name_the_line(mod: Path, date: str, why: str) -> None:
 def test_a_date_after_2107_is_refused(mod: Path) -> None:
     """Zip dates end in 2107: `updated: 2200-01-01` reached zipfile's ValueError."""
     edit(mod / "module.yaml", "updated: 2024-01-31", "updated: 2200-01-01")
-    assert failure(mod) == ["mod/module.yaml:10: error[schema.invalid] updated 2200-01-01 is after 2107, the last year "
+    assert failure(mod) == ["mod/module.yaml:10: error[source.date-range] updated 2200-01-01 is after 2107, the last year "
                             "a zip can carry; write the date of the last update"]
 
 

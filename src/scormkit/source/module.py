@@ -58,6 +58,8 @@ def _quiz_value_error(message: str) -> tuple[str, str] | None:
 
 def _module_value_error(message: str) -> tuple[str, str] | None:
     # Duplicate objective ids are reported by check_references, with the lines of both.
+    if "the last year a zip can carry" in message:
+        return "source.date-range", message
     return None if "is used twice" in message else ("schema.invalid", message)
 
 

@@ -9,6 +9,7 @@ targets: a healthy run is far below them.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -112,7 +113,12 @@ def run_bounded(args: list[str], *, cwd: Path | None = None, env: dict[str, str]
         stderr = err.read().decode("utf-8", "replace")
     code = None if killed.is_set() else child.returncode
     sig = -code if code is not None and code < 0 else None
-    return Outcome(code, stdout, stderr, seconds, usage.ru_maxrss * 1024, sig)
+    outcome = Outcome(code, stdout, stderr, seconds, usage.ru_maxrss * 1024, sig)
+    if os.environ.get("SCORMKIT_BOUNDS_LOG"):  # for a report of the worst case: one JSON line per run
+        with open(os.environ["SCORMKIT_BOUNDS_LOG"], "a") as log:
+            log.write(json.dumps({"args": args[:1] + [a[-60:] for a in args[1:]], "exit": code,
+                                  "seconds": round(seconds, 2), "peak_mib": round(outcome.peak_bytes / 2**20)}) + "\n")
+    return outcome
 
 
 def assert_kept_promise(outcome: Outcome, *, exit_code: int | None = None) -> None:

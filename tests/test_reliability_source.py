@@ -454,3 +454,12 @@ def test_a_packed_module_still_validates(mod: Path) -> None:
     result = pack(mod, "--target", "scorm2004")
     assert result.exit_code == 0, result.stderr
     assert validate_path(Path("dist/demo-module-1.0.0-scorm2004.zip")).valid
+
+
+def test_a_yaml_file_ruamel_itself_fails_on_is_a_yaml_error(mod: Path) -> None:
+    """Found by the long quiz fuzz run: ruamel raised AttributeError ('ScalarNode' ... 'flow_style')."""
+    found = Path(__file__).resolve().parent / "fuzz" / "found-quiz-flow-style.yaml"
+    (mod / "quiz.yaml").write_bytes(found.read_bytes())
+    lines = failure(mod)
+    assert "mod/quiz.yaml: error[yaml.syntax] could not parse YAML (AttributeError); check merge keys (<<:), anchors " \
+        "and aliases" in lines

@@ -198,3 +198,15 @@ def test_a_corrupt_deflate_stream_is_a_finding(tmp_path: Path) -> None:
     assert_kept_promise(outcome, exit_code=1)
     assert "error[zip.corrupt] imsmanifest.xml: cannot read imsmanifest.xml: Error -3 while decompressing data" \
         in outcome.stdout
+
+
+def test_an_unsupported_zip_version_is_a_finding(tmp_path: Path) -> None:
+    """Found by the long zip fuzz run: "version needed to extract" 17.9 raised NotImplementedError on opening."""
+    data = bytearray(make_zip(files12()))
+    central = data.index(b"PK\x01\x02")
+    data[central + 6:central + 8] = (179).to_bytes(2, "little")
+    path = tmp_path / "version.zip"
+    path.write_bytes(bytes(data))
+    result = validate_path(path)
+    assert [f.code for f in result.findings] == ["zip.corrupt"]
+    assert "zip file version 17.9" in result.findings[0].message

@@ -223,6 +223,12 @@ def load_yaml(path: Path, name: str, report: Report) -> YamlDoc | None:
         report.error(name, None, "yaml.syntax",
                      f"could not parse YAML: {' '.join(str(exc).split())}; check indentation and quoting")
         return None
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+        # ruamel itself fails on a few malformed inputs (found by the quiz fuzzer: a merge key `<<:` on a scalar
+        # gave "'ScalarNode' object has no attribute 'flow_style'"): still the file's fault, said as such.
+        report.error(name, None, "yaml.syntax",
+                     f"could not parse YAML ({type(exc).__name__}); check merge keys (<<:), anchors and aliases")
+        return None
     except RecursionError:  # only if _check_shape's depth bound were raised above what the parser can take
         report.error(name, None, "yaml.too-deep", "values nest too deep to read; flatten the structure")
         return None

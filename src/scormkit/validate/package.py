@@ -139,7 +139,7 @@ def open_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
     pkg = Package(path=path, kind="zip", limits=limits)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:  # "zip file version 17.9"
         pkg.findings.append(finding("zip.corrupt", path.name, None, f"not a readable zip: {exc}"))
         return pkg
     pkg._zip = zf

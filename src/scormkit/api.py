@@ -43,8 +43,13 @@ def pack(
     `out/<id>-<version>-handoff.md` (the administrator's sheet, see `handoff`) is written beside the zips.
     """
     from scormkit.player import UnsupportedModule
+    from scormkit.preflight import check_pack
     from scormkit.source import read_module
 
+    # The output folder and the environment first: one clear error each, before any work (issue 15).
+    preflight = check_pack(Path(out), targets)
+    if not preflight.ok:
+        raise ScormkitError(preflight)
     chosen = _resolve_targets(targets, edition)
     # Rendered slides are cached beside the output (never in the source folder): a warm pack renders nothing.
     source_warnings = Report()

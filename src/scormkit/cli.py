@@ -11,21 +11,26 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from scormkit import __version__, api
+from scormkit.boundary import ErrorBoundaryGroup, printable
 from scormkit.diagnostics import ScormkitError
 
 app = typer.Typer(
     help="Turn a slides PDF, learning objectives and a quiz into LMS packages, and check any package.",
     no_args_is_help=True,
     add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
+    cls=ErrorBoundaryGroup,  # one error boundary: exit 1 with a diagnostic line, never a traceback
+    pretty_exceptions_enable=False,
 )
 quiz_app = typer.Typer(help="Quiz files: convert a Moodle GIFT or Aiken file to quiz.yaml.", no_args_is_help=True)
 app.add_typer(quiz_app, name="quiz")
 # rich styles only a terminal (or FORCE_COLOR); NO_COLOR (no-color.org) turns every style off, bold included.
+# emoji=False: rich would turn `:x:` in a module title or an entry name into an emoji.
 _STYLES = None if os.environ.get("NO_COLOR") else "auto"
-out = Console(color_system=_STYLES)
-err = Console(stderr=True, color_system=_STYLES)
+out = Console(color_system=_STYLES, emoji=False)
+err = Console(stderr=True, color_system=_STYLES, emoji=False)
 #: --quiet prints errors only; --verbose adds detail (set by the main callback).
 verbosity = {"quiet": False, "verbose": False}
 
@@ -61,7 +66,7 @@ def _fail(problem: ScormkitError, *, wrote: bool = True) -> None:
     """Print every diagnostic, one per line, then exit 1 (no traceback: the messages say what to do)."""
     report = problem.report
     for diagnostic in report.sorted():
-        err.print(str(diagnostic), markup=False, highlight=False, soft_wrap=True)
+        err.print(printable(str(diagnostic)), markup=False, highlight=False, soft_wrap=True)
     if not verbosity["quiet"]:
         tail = "; nothing was written." if wrote else "."
         err.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s){tail}", markup=False)
@@ -120,15 +125,15 @@ def pack(
         return
     # Source warnings are the same for every target: each is printed once.
     for warning in dict.fromkeys(w for result in results for w in result.warnings):
-        err.print(str(warning), markup=False, highlight=False, soft_wrap=True)
-    table = Table(title=f"Packed {src} into {out_dir}", title_justify="left")
+        err.print(printable(str(warning)), markup=False, highlight=False, soft_wrap=True)
+    table = Table(title=Text(printable(f"Packed {src} into {out_dir}")), title_justify="left")
     columns = ("target", "file", "size", "slides", "items") + (("resume state",) if verbosity["verbose"] else ())
     for column in columns:
         table.add_column(column, justify="left" if column in ("target", "file") else "right", no_wrap=True)
     for result in results:
         state = (f"{result.state} / {result.state_budget}",) if verbosity["verbose"] else ()
-        table.add_row(result.target, result.path.name, _human_size(result.size), str(result.slides), str(result.items),
-                      *state)
+        table.add_row(result.target, Text(printable(result.path.name)), _human_size(result.size), str(result.slides),
+                      str(result.items), *state)
     if not out.is_terminal:  # piped or in CI: rich would assume 80 columns and cut the file names
         out.width = max(out.width, max(len(r.path.name) for r in results) + (66 if verbosity["verbose"] else 50))
     out.print(table)
@@ -236,19 +241,20 @@ def info(
     """Standard, edition, title, SCOs/AUs, launch, mastery, objectives and files of a package."""
     import json
 
+    from scormkit import validate as v
     from scormkit.validate import package_info
 
     facts = package_info(package)
     if output is OutputFormat.json:
-        print(json.dumps(facts, indent=2, default=str))
+        print(v.json_text(facts))
     else:
-        table = Table(show_header=False, title=str(package), title_justify="left")
+        table = Table(show_header=False, title=Text(printable(str(package))), title_justify="left")
         for key, value in facts.items():
             if key == "files":
                 value = f"{len(value)} files"
             elif isinstance(value, (list, dict)):
                 value = json.dumps(value, default=str)
-            table.add_row(key, str(value))
+            table.add_row(key, Text(printable(str(value))))  # Text: no markup from the package
         out.print(table)
     raise typer.Exit(0 if facts.get("valid", True) else 1)
 

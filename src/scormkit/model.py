@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from scormkit.limits import ZIP_LAST_YEAR
+
 MODULE_ID = r"^[a-z][a-z0-9-]{1,62}[a-z0-9]$"
 OBJECTIVE_ID = r"^[a-z][a-z0-9-]{0,63}$"
 # SCORM 1.2 interaction ids must be printable ASCII without spaces (LMS-PITFALLS rule 10); a leading
@@ -26,7 +28,8 @@ RESPONSE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # No NaN or infinity: the player's course JSON would carry `NaN`, which JSON.parse refuses (issue 15).
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 NonEmpty = Annotated[str, Field(min_length=1)]
@@ -178,6 +181,15 @@ class ModuleConfig(Strict):
     theme: Theme = Theme()
     xapi: XapiOptions = XapiOptions()
 
+    @field_validator("updated")
+    @classmethod
+    def _zip_can_date_it(cls, value: dt.date) -> dt.date:
+        # Zip entries are dated from `updated`, and the zip format ends on 2107-12-31 (docs/limits.md).
+        if value.year > ZIP_LAST_YEAR:
+            raise ValueError(f"updated {value.isoformat()} is after {ZIP_LAST_YEAR}, the last year a zip can carry; "
+                             "write the date of the last update")
+        return value
+
     @model_validator(mode="after")
     def _unique_objectives(self) -> ModuleConfig:
         seen: set[str] = set()
@@ -212,6 +224,17 @@ class ItemBase(Strict):
     interaction_type: ClassVar[str] = ""
 
 
+def _twice(item_id: str, what: str, texts: list[str]) -> None:
+    """Refuse an item the learner cannot answer: two choices (or steps, sources, targets) that read the same."""
+    seen: set[str] = set()
+    for text in texts:
+        key = " ".join(text.split()).casefold()
+        if key in seen:
+            raise ValueError(f"item {item_id} has the {what} {text!r} twice; the learner cannot tell them apart, "
+                             f"so make each {what} different")
+        seen.add(key)
+
+
 class SingleChoiceItem(ItemBase):
     type: Literal["single"]
     choices: Annotated[list[Choice], Field(min_length=2, max_length=26)]
@@ -220,6 +243,7 @@ class SingleChoiceItem(ItemBase):
 
     @model_validator(mode="after")
     def _one_correct(self) -> SingleChoiceItem:
+        _twice(self.id, "choice", [c.text for c in self.choices])
         count = sum(c.correct for c in self.choices)
         if count != 1:
             raise ValueError(
@@ -237,6 +261,7 @@ class MultipleChoiceItem(ItemBase):
 
     @model_validator(mode="after")
     def _some_correct(self) -> MultipleChoiceItem:
+        _twice(self.id, "choice", [c.text for c in self.choices])
         if not any(c.correct for c in self.choices):
             raise ValueError(f"item {self.id} has no correct choice; mark at least one with `correct: true`")
         return self
@@ -294,11 +319,23 @@ class MatchingItem(ItemBase):
     pairs: Annotated[list[Pair], Field(min_length=2, max_length=26)]
     interaction_type: ClassVar[str] = "matching"
 
+    @model_validator(mode="after")
+    def _distinct(self) -> MatchingItem:
+        # Two pairs with one target: the learner sees the target once and can only place one source on it.
+        _twice(self.id, "source", [p.source for p in self.pairs])
+        _twice(self.id, "target", [p.target for p in self.pairs])
+        return self
+
 
 class SequencingItem(ItemBase):
     type: Literal["sequencing"]
     steps: Annotated[list[Annotated[str, Field(min_length=1, max_length=250)]], Field(min_length=2, max_length=26)]
     interaction_type: ClassVar[str] = "sequencing"
+
+    @model_validator(mode="after")
+    def _distinct(self) -> SequencingItem:
+        _twice(self.id, "step", self.steps)
+        return self
 
 
 QuizItem = Annotated[

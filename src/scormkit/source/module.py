@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import difflib
+import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from pydantic import ValidationError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from scormkit.diagnostics import Report
-from scormkit.model import ModuleConfig, QuizFile, QuizItem
+from scormkit.model import ModuleConfig, QuizFile, QuizItem, is_safe_relative
 from scormkit.source.markdown import images, raw_html
+from scormkit.source.assets import check_image, check_pdf
 from scormkit.source.itemrules import report_hidden_item_rules
-from scormkit.source.paths import inside, shown
+from scormkit.source.paths import broken_link, inside, shown
 from scormkit.source.quizdoc import QUIZ_SUFFIXES, load_quiz_doc
 from scormkit.source.yamlfile import YamlDoc, load_yaml, validation_diagnostics
 
@@ -49,18 +53,31 @@ def _quiz_value_error(message: str) -> tuple[str, str] | None:
                 "on one of them, or use type: multiple")
     if "`answer`" in message or "`min`" in message:
         return "quiz.numeric-answer", message
+    if "the learner cannot tell them apart" in message:
+        return "quiz.unanswerable", message
     return "schema.invalid", message
 
 
 def _module_value_error(message: str) -> tuple[str, str] | None:
     # Duplicate objective ids are reported by check_references, with the lines of both.
+    if "the last year a zip can carry" in message:
+        return "source.date-range", message
     return None if "is used twice" in message else ("schema.invalid", message)
 
 
 def read_sources(src: Path, report: Report) -> Sources | None:
     """Load and check module.yaml and quiz.yaml; None when there is no module.yaml to start from."""
     module_path = src / "module.yaml"
-    if not module_path.is_file():
+    if broken_link(module_path):
+        report.error(shown(module_path), None, "source.broken-link",
+                     "module.yaml is a symbolic link that leads nowhere (dangling or a loop); replace it with the file")
+        return None
+    if module_path.exists() and inside(src, "module.yaml") is None:
+        # Its values would ship, and its keys be echoed in errors (CI logs), from a file the module does not own.
+        report.error(shown(module_path), None, "source.outside-module",
+                     f"module.yaml is a link to a file outside {shown(src)}; copy the file into the module folder")
+        return None
+    if not module_path.exists():  # a FIFO or a folder named module.yaml is refused by load_yaml, never opened
         where = shown(src)
         if not src.is_dir():
             report.error(where, None, "source.missing", f"module folder {where} not found; check the path")
@@ -72,9 +89,11 @@ def read_sources(src: Path, report: Report) -> Sources | None:
     doc = load_yaml(module_path, shown(module_path), report)
     sources.module_doc = doc
     if doc is None:
-        # quiz.file is unknown, but the usual quiz.yaml can still be checked so all errors come out at once.
-        if (src / "quiz.yaml").is_file():
-            _load_quiz(src, src / "quiz.yaml", sources, report)
+        # quiz.file is unknown, but the usual quiz.yaml can still be checked so all errors come out at once;
+        # only if it is the module's own file (a link leading outside would have its keys echoed in the errors).
+        quiz_path = inside(src, "quiz.yaml")
+        if quiz_path is not None and quiz_path.is_file():
+            _load_quiz(src, quiz_path, sources, report)
         return sources
     if not isinstance(doc.data, dict):
         kind = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
@@ -99,12 +118,19 @@ def _locate_slides(src: Path, doc: YamlDoc, sources: Sources, report: Report) ->
         sources.slides_file = name.strip()
     # else: the default, or a wrong type that is already a schema error (the default is checked instead)
     path = inside(src, sources.slides_file)
-    if path is None:
+    if path is None and is_safe_relative(sources.slides_file) and broken_link(src / sources.slides_file):
+        report.error(doc.name, sources.slides_line, "source.broken-link",
+                     f"slides.file {sources.slides_file!r} is a symbolic link that leads nowhere (dangling or a loop); "
+                     "replace it with the PDF")
+        sources.slides_file = ""
+    elif path is None:
         report.error(doc.name, sources.slides_line, "source.outside-module",
                      f"slides.file {sources.slides_file!r} is outside the module folder; "
                      f"put the PDF in {shown(src)} and give a relative path such as slides.pdf")
         sources.slides_file = ""
     sources.slides_path = path
+    if path is not None:
+        check_pdf(path, sources.slides_file, doc.name, sources.slides_line, report)
 
 
 def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> None:
@@ -116,6 +142,11 @@ def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> Non
     name = name.strip() if isinstance(name, str) and name.strip() else "quiz.yaml"
     line = doc.line_of("quiz", "file") or doc.line_of("quiz")
     path = inside(src, name)
+    if path is None and is_safe_relative(name) and broken_link(src / name):
+        report.error(doc.name, line, "source.broken-link",
+                     f"quiz file {name!r} is a symbolic link that leads nowhere (dangling or a loop); "
+                     "replace it with the file")
+        return
     if path is None:
         report.error(doc.name, line, "source.outside-module",
                      f"quiz.file {name!r} is outside the module folder; "
@@ -126,7 +157,7 @@ def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> Non
                      f"quiz.file {name!r} is not a quiz file scormkit reads; write the items in quiz.yaml, a Moodle "
                      "GIFT file (.gift) or an Aiken file (.txt) (see docs/source-format.md)")
         return
-    if not path.is_file():
+    if not path.exists():
         report.error(doc.name, line, "quiz.missing",
                      f"quiz file {name!r} not found in {shown(src)}; create it or set quiz.file")
         return
@@ -174,18 +205,26 @@ def _check_markdown(src: Path, doc: YamlDoc, loc: tuple, sources: Sources, repor
         report.error(doc.name, _line(doc, loc, offset), "markdown.raw-html",
                      f"{what} contains raw HTML {snippet!r}; write Markdown instead (e.g. **bold**, *italic*, "
                      "a blank line between paragraphs)")
-    for offset, target, alt in images(text):
+    for offset, src_attr, alt in images(text):
         line = _line(doc, loc, offset)
+        # markdown-it percent-encodes the link (spaces, accents); the package path is the decoded name, which the
+        # browser asks for when it follows the encoded src.
+        target = unquote(src_attr)
         if re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)", target):
             report.error(doc.name, line, "markdown.remote-image",
                          f"{what} shows the image {target!r} from another host, which the player never contacts; "
                          f"save it under assets/ in {shown(src)} and write ![{alt or 'what it shows'}](assets/...)")
             continue
         path = inside(src, target)
+        canonical = posixpath.normpath(target.replace("\\", "/"))
         if path is None or not target.startswith("assets/"):
             report.error(doc.name, line, "markdown.image-path",
                          f"{what} shows the image {target!r}, which is not under assets/ in the module folder; "
                          f"move it to {shown(src / 'assets')} and write ![...](assets/<name>)")
+        elif canonical != target or target.endswith("/"):
+            # `assets//x`, `assets/./x` or `assets\x` name the same file as `assets/x` on disk, but not in a zip.
+            report.error(doc.name, line, "markdown.image-path",
+                         f"{what} shows the image {target!r}; write the path as {canonical!r}")
         elif path.suffix.lower() not in IMAGE_TYPES:
             report.error(doc.name, line, "markdown.image-format",
                          f"{what} shows {target!r}, which is not an image every browser shows; "
@@ -194,12 +233,38 @@ def _check_markdown(src: Path, doc: YamlDoc, loc: tuple, sources: Sources, repor
             report.error(doc.name, line, "markdown.image-missing",
                          f"{what} shows the image {target!r}, not found in {shown(src)}; "
                          "add the file or correct the path")
-        else:
+        elif (real := _real_case(src, target)) != target:
+            report.error(doc.name, line, "markdown.image-case",
+                         f"{what} shows the image {target!r} but the file is {real!r}; write the name with the "
+                         "same letter case (Linux servers and zips tell them apart; LMS-PITFALLS rule 12)")
+        elif (other := _case_twin(sources.images, target)) is not None:
+            report.error(doc.name, line, "markdown.image-case",
+                         f"{what} shows the image {target!r}, which differs from {other!r} only in letter case; "
+                         "the two would collide on Windows and macOS: rename one (LMS-PITFALLS rule 12)")
+        elif check_image(path, target, doc.name, line, report):
             sources.images[target] = path
         if not alt:
             report.error(doc.name, line, "markdown.image-alt",
                          f"{what} shows the image {target!r} without a text alternative; write what it shows "
                          "between the brackets: ![text](...) (WCAG 1.1.1)")
+
+
+def _real_case(src: Path, relative: str) -> str:
+    """`relative` spelled as the folder listing spells it (a case-insensitive disk finds `Logo.PNG` as `logo.png`)."""
+    parts, folder = [], src
+    for part in relative.split("/"):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return relative
+        real = part if part in names else next((n for n in names if n.casefold() == part.casefold()), part)
+        parts.append(real)
+        folder = folder / real
+    return "/".join(parts)
+
+
+def _case_twin(images: dict[str, Path], target: str) -> str | None:
+    return next((name for name in images if name != target and name.casefold() == target.casefold()), None)
 
 
 def _line(doc: YamlDoc, loc: tuple, offset: int) -> int | None:

@@ -22,8 +22,19 @@ def inside(src: Path, relative: str) -> Path | None:
     if not is_safe_relative(relative):
         return None
     path = src / relative
-    root = src.resolve()
-    resolved = path.resolve()
+    try:
+        root = src.resolve()
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13): it leads nowhere
+        return None
     if resolved != root and root not in resolved.parents:
         return None
     return path
+
+
+def broken_link(path: Path) -> bool:
+    """True for a symbolic link that leads nowhere: dangling, or a loop (a -> b -> a)."""
+    try:
+        return path.is_symlink() and not path.exists()
+    except (OSError, ValueError):
+        return False

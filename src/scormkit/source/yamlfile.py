@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
+import stat
 import types
 import typing
 from dataclasses import dataclass
@@ -19,8 +21,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.reader import ReaderError
 
+from scormkit import limits
 from scormkit.diagnostics import Report
 from scormkit.model import ITEM_ID, ITEM_TYPES, LANGUAGE, MODULE_ID, OBJECTIVE_ID
 from scormkit.source.hints import date_hint, yaml_problem
@@ -83,15 +89,109 @@ class YamlDoc:
         return node
 
 
-def load_yaml(path: Path, name: str, report: Report) -> YamlDoc | None:
-    """Parse a YAML file; a syntax error becomes `yaml.syntax` at the line ruamel reports."""
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, with the line of a value it cannot build (`2023-02-30`, `!!int abc`).
+
+    ruamel raises a bare ValueError for those, with no place; a MarkedYAMLError carries the node's line.
+    """
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            value = getattr(node, "value", "")
+            shown = f" {value!r}" if isinstance(value, str) and len(value) <= 60 else ""
+            hint = "write a real date as YYYY-MM-DD" if "timestamp" in str(node.tag) else "correct the value"
+            raise ConstructorError(None, None, f"cannot read the value{shown} ({exc}); {hint}", node.start_mark) from exc
+
+
+def _read_text(path: Path, name: str, report: Report) -> str | None:
+    """The file's text, refusing what is not a regular file (a FIFO would block forever) or is too large."""
     try:
-        text = path.read_text(encoding="utf-8-sig")  # editors on Windows add a BOM
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            report.error(name, None, "source.not-a-file", f"{name} is not a regular file; replace it with a YAML file")
+            return None
+        if info.st_size > limits.YAML_BYTES:
+            report.error(name, None, "yaml.too-large",
+                         f"file is {info.st_size:,} bytes; the limit is {limits.human(limits.YAML_BYTES, 'bytes')} "
+                         "(docs/limits.md): split the quiz or remove what the module does not need")
+            return None
+        with path.open("rb") as fh:
+            data = fh.read(limits.YAML_BYTES + 1)  # bounded even if the file grows under us
+    except OSError as exc:
+        report.error(name, None, "source.unreadable", f"cannot read {name}: {exc.strerror or exc}; check its permissions")
+        return None
+    if len(data) > limits.YAML_BYTES:
+        report.error(name, None, "yaml.too-large",
+                     f"file is over {limits.human(limits.YAML_BYTES, 'bytes')} (docs/limits.md); make it smaller")
+        return None
+    try:
+        return data.decode("utf-8-sig")  # editors on Windows add a BOM
     except UnicodeDecodeError as exc:
         report.error(name, None, "yaml.encoding", f"file is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8")
         return None
+
+
+def _check_shape(text: str, name: str, report: Report) -> bool:
+    """Bound what the file expands to before building it: nesting depth, and values with every alias expanded.
+
+    The event stream is read without recursion or copies, so a 3 KB alias bomb (each anchor used ten times by the
+    next) or 10,000 nested brackets cost only the events themselves. A recursive alias (`&a [*a]`) is refused too.
+    """
+    sizes: dict[str, int] = {}
+    stack: list[list] = []  # [anchor, size so far] of each open mapping or sequence
+    total = 0
     try:
-        raw = YAML(typ="rt").load(text)
+        for event in YAML(typ="safe", pure=True).parse(text):  # events only: no comments kept, a third faster
+            line = event.start_mark.line + 1 if event.start_mark is not None else None
+            if isinstance(event, CollectionStartEvent):
+                stack.append([event.anchor, 1])
+                if len(stack) > limits.YAML_DEPTH:
+                    report.error(name, line, "yaml.too-deep",
+                                 f"values nest more than {limits.YAML_DEPTH} levels deep (docs/limits.md); "
+                                 "flatten the structure")
+                    return False
+                continue
+            if isinstance(event, CollectionEndEvent):
+                anchor, size = stack.pop()
+                if anchor is not None:
+                    sizes[anchor] = size
+            elif isinstance(event, AliasEvent):
+                if event.anchor in (open_anchor for open_anchor, _ in stack):
+                    report.error(name, line, "yaml.too-complex",
+                                 f"alias *{event.anchor} is used inside its own anchor (a recursive value); "
+                                 "write the value out instead")
+                    return False
+                size = sizes.get(event.anchor, 1)
+            elif isinstance(event, ScalarEvent):
+                size = 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+            else:
+                continue
+            if stack:
+                stack[-1][1] += size
+            total += size
+            if total > limits.YAML_NODES:
+                report.error(name, line, "yaml.too-complex",
+                             f"the file expands to more than {limits.YAML_NODES:,} values once its aliases (*name) "
+                             "are expanded (docs/limits.md); write the values out or use fewer aliases")
+                return False
+    except YAMLError:
+        return True  # a syntax error: the full load below reports it at its line
+    return True
+
+
+def load_yaml(path: Path, name: str, report: Report) -> YamlDoc | None:
+    """Parse a YAML file; a syntax error becomes `yaml.syntax` at the line ruamel reports."""
+    text = _read_text(path, name, report)
+    if text is None or not _check_shape(text, name, report):
+        return None
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    try:
+        raw = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -102,11 +202,15 @@ def load_yaml(path: Path, name: str, report: Report) -> YamlDoc | None:
             report.error(name, line, "yaml.duplicate-key",
                          f"{what} appears twice in the mapping that starts at line {context_line}; keep one")
             return None
+        problem = " ".join((exc.problem or "invalid YAML").split())
+        if isinstance(exc, ConstructorError) and exc.problem and exc.problem.startswith("cannot read the value"):
+            code = "yaml.invalid-date" if "YYYY-MM-DD" in exc.problem else "yaml.invalid-value"
+            report.error(name, line, code, problem)
+            return None
         plain = yaml_problem(exc, text)  # the usual mistakes, in the designer's words (source/hints.py)
         if plain is not None:
             report.error(name, plain[0], "yaml.syntax", plain[1])
             return None
-        problem = exc.problem or "invalid YAML"
         if exc.context and context_line is not None and context_line != line:
             problem += f" ({exc.context} started at line {context_line})"
         elif exc.context:
@@ -114,10 +218,72 @@ def load_yaml(path: Path, name: str, report: Report) -> YamlDoc | None:
         report.error(name, line, "yaml.syntax",
                      f"could not parse YAML: {problem}; check indentation and quoting near this line")
         return None
-    except YAMLError as exc:
-        report.error(name, None, "yaml.syntax", f"could not parse YAML: {exc}; check indentation and quoting")
+    except ReaderError as exc:  # a character YAML does not allow in a file (control characters, NUL)
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        report.error(name, line, "yaml.control-character",
+                     f"the file holds the character U+{exc.character:04X}, which YAML does not allow; remove it"
+                     if isinstance(exc.character, int) else "the file holds a character YAML does not allow; remove it")
         return None
-    return YamlDoc(path, name, raw, to_plain(raw))
+    except YAMLError as exc:
+        report.error(name, None, "yaml.syntax",
+                     f"could not parse YAML: {' '.join(str(exc).split())}; check indentation and quoting")
+        return None
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+        # ruamel itself fails on a few malformed inputs (found by the quiz fuzzer: a merge key `<<:` on a scalar
+        # gave "'ScalarNode' object has no attribute 'flow_style'"): still the file's fault, said as such.
+        report.error(name, None, "yaml.syntax",
+                     f"could not parse YAML ({type(exc).__name__}); check merge keys (<<:), anchors and aliases")
+        return None
+    except RecursionError:  # only if _check_shape's depth bound were raised above what the parser can take
+        report.error(name, None, "yaml.too-deep", "values nest too deep to read; flatten the structure")
+        return None
+    doc = YamlDoc(path, name, raw, to_plain(raw))
+    return doc if _check_values(doc, report) else None
+
+
+# Characters that XML 1.0 cannot carry (lxml refuses them) or that act on a terminal when echoed (ESC, C1), plus
+# the noncharacters U+FFFE/U+FFFF. YAML lets them in through escapes such as "\0", "\x1b" or "\uFFFE".
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_values(doc: YamlDoc, report: Report) -> bool:
+    """Every key and value is text, a number, a boolean, a date, a list or a mapping, and text holds no control
+    characters; the rest (`!!binary`, `!!set`, custom tags) would reach pydantic or lxml as something they
+    cannot take."""
+    ok = True
+
+    def walk(node: Any, loc: Loc) -> None:
+        nonlocal ok
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(key, loc)
+                walk(value, loc + (key,) if isinstance(key, (str, int)) else loc)
+            return
+        if isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, loc + (index,))
+            return
+        line, _ = doc.locate(loc)
+        if isinstance(node, str):
+            bad = _BAD_CHARS.search(node)
+            if bad:
+                ok = False
+                report.error(doc.name, line, "yaml.control-character",
+                             f"{describe(doc, loc) or 'a key'} holds the character U+{ord(bad.group()):04X} (a control "
+                             "character or a noncharacter), which cannot be shown or packaged; remove it")
+        elif isinstance(node, float) and not math.isfinite(node):
+            ok = False
+            report.error(doc.name, line, "schema.invalid",
+                         f"{describe(doc, loc) or 'a key'} is {node!r}; it must be a finite number")
+        elif not isinstance(node, (bool, int, float, dt.date, type(None))):
+            ok = False
+            tag = getattr(getattr(node, "tag", None), "value", None) or type(node).__name__
+            report.error(doc.name, line, "yaml.unsupported-value",
+                         f"{describe(doc, loc) or 'a key'} is a {tag} value; write plain text, a number, a date, a list "
+                         "or a mapping")
+
+    walk(doc.raw, ())
+    return ok
 
 
 def to_plain(node: Any) -> Any:

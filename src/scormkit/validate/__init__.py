@@ -20,7 +20,7 @@ from .core import package_info, validate_path
 from .findings import RULES, Finding, PackageResult, Rule
 from .package import Limits
 from .profiles import PROFILES
-from .render import RESULT_JSON_SCHEMA, exit_code, render_github, render_json, render_junit, render_text
+from .render import RESULT_JSON_SCHEMA, exit_code, json_text, render_github, render_json, render_junit, render_text
 
 LMS_PROFILES: tuple[str, ...] = tuple(PROFILES)
 
@@ -33,6 +33,7 @@ __all__ = [
     "PackageResult",
     "Rule",
     "exit_code",
+    "json_text",
     "package_info",
     "render_github",
     "render_json",

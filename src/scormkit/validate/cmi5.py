@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import math
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -128,6 +129,17 @@ def check_tincan(root: etree._Element, file: str, files: FileIndex | None) -> tu
     return out, referenced
 
 
+def _score(text: str | None) -> float | str | None:
+    """masteryScore as a number when it is one (finite), else the text as written (rules report it)."""
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return value if math.isfinite(value) else text
+
+
 def cmi5_info(root: etree._Element) -> dict:
     def text(el: etree._Element | None) -> str | None:
         if el is None:
@@ -142,7 +154,7 @@ def cmi5_info(root: etree._Element) -> dict:
         ms = au.get("masteryScore")
         aus.append({"id": (au.get("id") or "").strip(), "title": text(au.find(_q("title"))),
                     "launch": (url.text or "").strip() if url is not None else None,
-                    "moveOn": au.get("moveOn"), "masteryScore": float(ms) if ms else None})
+                    "moveOn": au.get("moveOn"), "masteryScore": _score(ms)})
     objectives = [{"id": (o.get("id") or "").strip(), "title": text(o.find(_q("title")))}
                   for o in root.iter(_q("objective")) if o.get("id")]
     return {"title": text(course.find(_q("title"))) if course is not None else None, "units": aus,

@@ -71,7 +71,7 @@ def validate_path(path: Path, *, lms: str | None = None, limits: Limits = DEFAUL
 def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
     out = result.findings
     out.extend(pkg.findings)
-    if any(f.code in ("pkg.not-found", "zip.corrupt") for f in pkg.findings) and not pkg.sizes:
+    if any(f.code in ("pkg.not-found", "zip.corrupt", "pkg.special-file") for f in pkg.findings) and not pkg.sizes:
         return
     # server-side files and size, independent of the standard
     scripts = [n for n in pkg.names if n.lower().endswith(SERVER_EXT)]  # same as ext_of(n) in SERVER_EXT

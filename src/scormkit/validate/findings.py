@@ -32,6 +32,8 @@ _RULES: list[Rule] = [
     Rule("zip.backslash", E, "an entry name contains a backslash (Windows separator)",
          "re-zip with a tool that writes '/' separators (e.g. 7-Zip, or `zip -r` on macOS/Linux)"),
     Rule("zip.symlink", E, "an entry (or folder member) is a symbolic link", "replace the link with the real file"),
+    Rule("pkg.special-file", E, "the path or a folder member is a FIFO, socket or device, not a regular file; not read",
+         "validate a zip, a folder of regular files or a manifest file"),
     Rule("zip.duplicate-name", E, "two entries have the same name", "re-create the zip so each path appears once"),
     Rule("zip.case-collision", E, "two entries differ only in letter case (they collide on Windows/macOS servers)",
          "rename one of the files"),

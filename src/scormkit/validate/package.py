@@ -10,8 +10,11 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from scormkit import limits as named_limits
 
 from .findings import Finding, finding
 
@@ -23,12 +26,15 @@ JUNK_RE = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$|\._
 class Limits:
     """Safety limits; defaults suit real e-learning packages (video included)."""
 
-    max_total: int = 2 * 1024**3  # uncompressed bytes over all entries
-    max_entry: int = 1024**3  # uncompressed bytes of one entry
-    max_ratio: int = 200  # uncompressed / compressed, for entries above ratio_floor
-    ratio_floor: int = 1024**2  # small entries may compress well (XML, JS) without being bombs
-    max_entries: int = 100_000
-    max_manifest: int = 16 * 1024**2  # bytes of a manifest we agree to parse
+    # The values are scormkit.limits' (named, with their codes, in docs/limits.md).
+    max_total: int = named_limits.ZIP_TOTAL_BYTES  # uncompressed bytes over all entries
+    max_entry: int = named_limits.ZIP_ENTRY_BYTES  # uncompressed bytes of one entry
+    max_ratio: int = named_limits.ZIP_RATIO  # uncompressed / compressed, for entries of at least ratio_floor bytes
+    # Below this an entry may compress as well as it likes (tiny XML, JS); at 1 MiB a 1,000:1 manifest of
+    # repeated `<!DOCTYPE a` slipped through.
+    ratio_floor: int = named_limits.ZIP_RATIO_FLOOR
+    max_entries: int = named_limits.ZIP_ENTRIES
+    max_manifest: int = named_limits.MANIFEST_BYTES  # bytes of a manifest we agree to parse
 
 
 DEFAULT_LIMITS = Limits()
@@ -74,7 +80,7 @@ class Package:
             try:
                 with self._zip.open(info) as fh:
                     data = fh.read(limit + 1)  # bounded: zipfile inflates at most what is asked for
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
                 raise ReadError(finding("zip.corrupt", name, None, f"cannot read {name}: {exc}")) from exc
             if len(data) > limit:
                 raise ReadError(finding("zip.bomb", name, None,
@@ -133,7 +139,7 @@ def open_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
     pkg = Package(path=path, kind="zip", limits=limits)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:  # "zip file version 17.9"
         pkg.findings.append(finding("zip.corrupt", path.name, None, f"not a readable zip: {exc}"))
         return pkg
     pkg._zip = zf
@@ -145,9 +151,6 @@ def open_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
     raw_names: list[str] = []
     for info in infos:
         name = info.filename
-        if name.endswith("/") and info.file_size == 0:
-            continue  # a directory entry
-        raw_names.append(name)
         problems = _name_problems(name)
         for code, msg in problems:
             pkg.findings.append(finding(code, name, None, msg))
@@ -155,6 +158,9 @@ def open_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
         if info.create_system == 3 and stat.S_ISLNK(mode):
             problems.append(("zip.symlink", ""))
             pkg.findings.append(finding("zip.symlink", name, None, f"{name!r} is a symbolic link"))
+        if name.endswith("/") and info.file_size == 0:
+            continue  # a directory entry: its name and mode are checked above (an unzip creates `../../x/`)
+        raw_names.append(name)
         if info.flag_bits & 0x1:
             problems.append(("zip.encrypted", ""))
             pkg.findings.append(finding("zip.encrypted", name, None, f"{name!r} is encrypted"))
@@ -163,7 +169,7 @@ def open_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
             problems.append(("zip.bomb", ""))
             pkg.findings.append(finding("zip.bomb", name, None,
                                         f"{name!r} inflates to {info.file_size} bytes; the limit is {limits.max_entry}"))
-        elif info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        elif info.file_size >= limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             problems.append(("zip.bomb", ""))
             ratio = info.file_size // max(info.compress_size, 1)
             pkg.findings.append(finding("zip.bomb", name, None,
@@ -205,6 +211,12 @@ def open_dir(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
                 pkg._unsafe.add(rel)
                 pkg.sizes[rel] = 0
                 continue
+            if not stat.S_ISREG(st.st_mode):  # a FIFO would block the reader forever; devices are no content
+                pkg.findings.append(finding("pkg.special-file", rel, None,
+                                            f"{rel!r} is not a regular file (a FIFO, socket or device); not read"))
+                pkg._unsafe.add(rel)
+                pkg.sizes[rel] = 0
+                continue
             for code, msg in _name_problems(rel):
                 pkg.findings.append(finding(code, rel, None, msg))
             pkg.sizes[rel] = st.st_size
@@ -218,10 +230,32 @@ def open_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
     return pkg
 
 
+def _special(path: Path) -> bool:
+    """True for what exists but is neither a folder nor a regular file: FIFO, socket, device."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def open_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
     if path.is_symlink() and not path.exists():
         pkg = Package(path=path, kind="file")
         pkg.findings.append(finding("pkg.not-found", str(path), None, f"{path} is a dangling symbolic link"))
+        return pkg
+    if _special(path):  # `validate` on a FIFO hung forever reading it
+        pkg = Package(path=path, kind="file")
+        pkg.findings.append(finding("pkg.special-file", str(path), None,
+                                    f"{path} is not a regular file (a FIFO, socket or device); not read"))
+        return pkg
+    try:
+        unreadable = not os.access(path, os.R_OK)
+    except (OSError, ValueError):
+        unreadable = False
+    if unreadable and path.exists():
+        pkg = Package(path=path, kind="file")
+        pkg.findings.append(finding("pkg.not-found", str(path), None, f"{path} cannot be read (no permission)"))
         return pkg
     if path.is_dir():
         return open_dir(path, limits)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 
@@ -10,6 +11,7 @@ from lxml import etree
 from rich.console import Console
 from rich.markup import escape
 
+from scormkit.boundary import printable
 from scormkit.diagnostics import Severity
 
 from .findings import Finding, PackageResult
@@ -114,7 +116,32 @@ def render_json(results: Sequence[PackageResult]) -> str:
         },
         "results": [_result_dict(r) for r in results],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc)
+
+
+def _json_safe(value):
+    """Values JSON and UTF-8 can carry: no NaN/infinity (not JSON), no lone surrogates (not UTF-8)."""
+    if isinstance(value, dict):
+        return {_json_safe(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        # Entry and folder names that were not UTF-8 arrive as surrogate escapes: show their bytes as \xNN.
+        return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if ord(m.group()) >= 0xDC80
+                              else f"\\u{ord(m.group()):04x}", value)
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    return _json_safe(str(value))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(doc) -> str:
+    """`doc` as indented JSON that is always valid JSON and valid UTF-8."""
+    return json.dumps(_json_safe(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _place(f: Finding) -> str:
@@ -129,13 +156,15 @@ def render_text(results: Sequence[PackageResult], console: Console, *, strict: b
         verdict = "[bold red]invalid[/]" if failed else "[bold green]valid[/]"
         what = escape(r.label) + (f" [dim](schema set {r.schema_set})[/]" if r.schema_set else "")
         lms = f" [dim]--lms {escape(r.lms)}[/]" if r.lms else ""
-        console.print(f"[bold]{escape(str(r.path))}[/]: {what}{lms}: {verdict}")
+        console.print(f"[bold]{escape(printable(str(r.path)))}[/]: {what}{lms}: {verdict}", soft_wrap=True)
         for f in r.sorted_findings():
             if f.severity is Severity.INFO and not show_info:
                 continue
+            # printable: entry names and manifest text come from the package and may hold ANSI escapes.
             console.print(f"  [{style[f.severity]}]{escape(f'{f.severity.value}[{f.code}]')}[/] "
-                          f"{escape(_place(f))}: {escape(f.message)}", highlight=False)
-            console.print(f"    [dim]fix: {escape(f.fix)}[/]", highlight=False)
+                          f"{escape(printable(_place(f)))}: {escape(printable(f.message))}", highlight=False,
+                          soft_wrap=True)  # soft_wrap: one line per problem, whatever the terminal width
+            console.print(f"    [dim]fix: {escape(printable(f.fix))}[/]", highlight=False, soft_wrap=True)
     n_valid = sum(1 for r in results if r.valid and not (strict and r.warnings))
     errors = sum(r.count(Severity.ERROR) for r in results)
     warnings = sum(r.count(Severity.WARNING) for r in results)
@@ -161,13 +190,14 @@ def render_junit(results: Sequence[PackageResult], *, strict: bool = False) -> s
     for r in results:
         case = etree.SubElement(suite, "testcase", classname=f"scormkit.validate.{r.standard or 'unknown'}",
                                 name=_xml_safe(str(r.path)))
-        failing = [f for f in r.sorted_findings()
-                   if f.severity is Severity.ERROR or (strict and f.severity is Severity.WARNING)]
+        ordered = r.sorted_findings()
+        failing = [f for f in ordered if f.severity is Severity.ERROR or (strict and f.severity is Severity.WARNING)]
         if failing:
             fail = etree.SubElement(case, "failure", type=failing[0].code,
                                     message=_xml_safe(f"{len(failing)} problem(s); first: {failing[0].message}"))
             fail.text = _xml_safe("\n".join(f"{f} (fix: {f.fix})" for f in failing))
-        rest = [f for f in r.sorted_findings() if f not in failing]
+        failed = set(map(id, failing))  # by identity: `f not in failing` was quadratic (100,000 findings: hours)
+        rest = [f for f in ordered if id(f) not in failed]
         if rest:
             out = etree.SubElement(case, "system-out")
             out.text = _xml_safe("\n".join(f"{f} (fix: {f.fix})" for f in rest))
@@ -205,5 +235,5 @@ def render_github(results: Sequence[PackageResult]) -> str:
             if line is not None:
                 props += f",line={line}"
             props += f",title={_gh_prop(f.code)}"
-            lines.append(f"::{level[f.severity]} {props}::{_gh_data(msg + ' Fix: ' + f.fix)}")
+            lines.append(printable(f"::{level[f.severity]} {props}::{_gh_data(msg + ' Fix: ' + f.fix)}"))
     return "\n".join(lines) + ("\n" if lines else "")

@@ -67,7 +67,10 @@ def check_iri_base(base: str) -> str:
     """The base without a trailing slash; raises IriError unless it is an absolute http(s) IRI without query."""
     base = base.strip().rstrip("/")
     parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in base:
+    # Quotes, angle brackets and the like are not IRI characters (RFC 3987): validate (cmi5.id-not-iri) refused
+    # the packages an IRI base holding them produced.
+    if (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment
+            or re.search(r'[\s<>"{}|\\^`\x00-\x1f\x7f]', base)):
         raise IriError(
             f"xAPI IRI base {base!r} must be an absolute http(s) IRI without query or fragment, "
             "e.g. https://learning.example.org/xapi (cmi5 3.0.0.0-1: ids are absolute IRIs)"

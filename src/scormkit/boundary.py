@@ -1,0 +1,137 @@
+"""The CLI's one error boundary: whatever goes wrong ends as one line per problem and exit 1, never a traceback.
+
+Every verb runs inside `ErrorBoundaryGroup.invoke`: a ScormkitError prints its diagnostics; an OSError (no
+permission, read-only or full disk, a file where a folder is expected) prints the file, what happened and what to
+do; anything else is a scormkit bug, said in one line with how to report it (`SCORMKIT_DEBUG=1` shows the
+traceback). Library warnings (pypdf's logging, Python warnings) are kept off stderr so each line of the output
+stays one problem. And text from the input never reaches the terminal raw: control characters (ANSI escapes)
+are shown escaped by `printable`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import re
+import warnings
+from collections.abc import Iterator
+
+from typing import Any
+
+import typer
+import typer.core
+
+from scormkit.diagnostics import ScormkitError
+
+DEBUG_ENV = "SCORMKIT_DEBUG"
+
+# C0 controls (ESC starts ANSI sequences), DEL, C1 controls (CSI is U+009B), lone surrogates (file names that were
+# not UTF-8), and the bidirectional overrides that make a terminal show text in another order than it is.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in "\n\r\t":
+        return " "
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape: show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on one terminal line: controls, stray surrogates and bidi overrides escaped."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def debugging() -> bool:
+    return os.environ.get(DEBUG_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+_OS_FIXES = {
+    errno.EACCES: "check the permissions, or choose another folder with --out",
+    errno.EPERM: "check the permissions, or choose another folder with --out",
+    errno.EROFS: "the file system is read-only: choose another folder with --out",
+    errno.ENOSPC: "the disk is full: free some space or choose another folder with --out",
+    errno.EDQUOT: "the disk quota is exceeded: free some space or choose another folder with --out",
+    errno.EEXIST: "a file has the name of a folder scormkit needs: move it, or choose another folder with --out",
+    errno.ENOTDIR: "a file has the name of a folder scormkit needs: move it, or choose another folder with --out",
+    errno.EISDIR: "a folder has the name of a file scormkit needs: give a file instead",
+    errno.ENOENT: "check the path",
+    errno.ELOOP: "a symbolic link loops: replace it with the file",
+    errno.ENAMETOOLONG: "use a shorter path",
+    errno.EMFILE: "too many open files: raise the limit (ulimit -n) and try again",
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    """One diagnostic line for a failed file operation: the file, what the system said, and what to do."""
+    where = exc.filename if exc.filename is not None else "scormkit"
+    name = errno.errorcode.get(exc.errno or 0, "oserror").lower()
+    what = exc.strerror or str(exc)
+    fix = _OS_FIXES.get(exc.errno or 0, "check the path and try again")
+    return printable(f"{os.fsdecode(where)}: error[io.{name}] {what}; {fix}")
+
+
+def _say(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _cli_control(exc: BaseException) -> bool:
+    """typer.Exit, ^C (Abort) and usage errors (exit 2): click's own exceptions, which click turns into exit codes.
+
+    Recognised by module, as typer may bring its own copy of click (typer._click) or use the click package.
+    """
+    return any(cls.__module__.split(".")[0] in ("click", "typer") for cls in type(exc).__mro__[:-2])
+
+
+@contextlib.contextmanager
+def quiet_libraries() -> Iterator[None]:
+    """Keep library warnings and log records off stderr (unless debugging): our diagnostics say what matters."""
+    if debugging():
+        yield
+        return
+    root = logging.getLogger()
+    handler = logging.NullHandler()  # with a handler in place, logging's last-resort printer stays silent
+    root.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.removeHandler(handler)
+
+
+class ErrorBoundaryGroup(typer.core.TyperGroup):
+    """The click group of `scormkit`: runs a verb and turns every failure into a diagnostic line and exit 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            with quiet_libraries():
+                return super().invoke(ctx)
+        except ScormkitError as problem:
+            for diagnostic in problem.report.sorted():
+                _say(printable(str(diagnostic)))
+            _say(f"{len(problem.report.errors)} error(s), {len(problem.report.warnings)} warning(s).")
+        except OSError as exc:
+            if debugging():
+                raise
+            _say(os_error_line(exc))
+        except MemoryError:
+            if debugging():
+                raise
+            _say("scormkit: error[limit.memory] ran out of memory; the input is larger than scormkit can handle "
+                 "(docs/limits.md)")
+        except RecursionError:
+            if debugging():
+                raise
+            _say("scormkit: error[limit.depth] the input nests too deep to process (docs/limits.md)")
+        except Exception as exc:  # noqa: BLE001 - the boundary: a bug must still end as one line and exit 1
+            if debugging() or _cli_control(exc):
+                raise
+            _say(printable(f"scormkit: error[internal] scormkit bug: {type(exc).__name__}: {exc}; please report it "
+                           f"with the input that caused it ({DEBUG_ENV}=1 shows the traceback)"))
+        raise typer.Exit(1)

@@ -1,0 +1,149 @@
+"""What ships as the module's files: images under assets/ and the slides PDF, checked for size and content.
+
+Images ship byte for byte and the PDF ships for the "Download slides" link, so what they hold reaches the learner:
+an image too large to download or decode is an error; a file whose content is not what its name says (HTML named
+.png), an SVG with script, or a PDF with JavaScript or embedded files is a warning, since the package still works
+but carries something the author probably did not mean to ship.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+import stat
+import warnings
+from pathlib import Path
+
+from scormkit import limits
+from scormkit.diagnostics import Report
+
+# The first bytes of each raster format a browser shows (what `file` and browsers sniff).
+_MAGIC = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+}
+_SVG_ACTIVE = re.compile(rb"<script|\son[a-z]+\s*=|javascript:|<foreignObject", re.IGNORECASE)
+
+
+def _looks_like(head: bytes) -> str:
+    """What a file's first bytes say it is, in words for a message."""
+    start = head.lstrip()[:256].lower()
+    if start.startswith((b"<!doctype html", b"<html")) or b"<script" in start:
+        return "HTML"
+    if b"<svg" in start or start.startswith(b"<?xml"):
+        return "SVG/XML"
+    for suffix, magics in _MAGIC.items():
+        if head.startswith(magics):
+            return suffix.lstrip(".").upper()
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    return "something else"
+
+
+def check_image(path: Path, target: str, where: str, line: int | None, report: Report) -> bool:
+    """Check one image of a Markdown field; False when it must not ship (errors reported), True otherwise."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        report.error(where, line, "markdown.image-missing", f"cannot read the image {target!r}: {exc.strerror}")
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        report.error(where, line, "source.not-a-file", f"the image {target!r} is not a regular file; replace it")
+        return False
+    if info.st_size > limits.IMAGE_BYTES:
+        report.error(where, line, "markdown.image-too-large",
+                     f"the image {target!r} is {info.st_size / limits.MiB:.0f} MiB; the limit is "
+                     f"{limits.human(limits.IMAGE_BYTES, 'bytes')} (docs/limits.md): save it smaller")
+        return False
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limits.IMAGE_BYTES + 1)
+    except OSError as exc:
+        report.error(where, line, "markdown.image-missing", f"cannot read the image {target!r}: {exc.strerror}")
+        return False
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        if _SVG_ACTIVE.search(data):
+            report.warning(where, line, "markdown.image-active",
+                           f"the SVG {target!r} holds script or event handlers; browsers do not run them in an "
+                           "<img>, but remove them or export a PNG")
+        return True
+    kind = _looks_like(data[:512])
+    if kind != suffix.lstrip(".").upper().replace("JPEG", "JPG"):
+        report.warning(where, line, "markdown.image-content",
+                       f"the image {target!r} holds {kind}, not {suffix.lstrip('.').upper()}; browsers may refuse "
+                       "it: save it as a real image of that type")
+        return True
+    pixels = _pixels(path)
+    if pixels is not None and pixels > limits.IMAGE_PIXELS:
+        report.error(where, line, "markdown.image-too-large",
+                     f"the image {target!r} has {pixels:,} pixels; the limit is {limits.IMAGE_PIXELS:,} "
+                     "(docs/limits.md): scale it down")
+        return False
+    return True
+
+
+def _pixels(path: Path) -> int | None:
+    """width x height from the image header (nothing is decoded), or None when Pillow cannot tell."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # DecompressionBombWarning: we judge the size ourselves
+        try:
+            with Image.open(path) as image:
+                return image.width * image.height
+        except Image.DecompressionBombError:
+            return limits.IMAGE_PIXELS + 1
+        except Exception:  # noqa: BLE001 - an unreadable header is the browser's problem, not a crash of ours
+            return None
+
+
+# Names of the PDF features that run code or carry files: JavaScript actions, launch actions, attached files.
+_PDF_ACTIVE = {b"/JavaScript": "JavaScript", b"/JS": "JavaScript", b"/Launch": "launch actions",
+               b"/EmbeddedFile": "embedded files", b"/EmbeddedFiles": "embedded files"}
+_PDF_NAME = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?)(?![A-Za-z0-9])")
+
+
+def check_pdf(path: Path, name: str, where: str, line: int | None, report: Report) -> None:
+    """Warn when the slides PDF carries JavaScript, launch actions or embedded files: it ships for download.
+
+    A scan of the raw bytes (names outside compressed object streams) and of the document catalogue (names
+    tree, open action), both bounded by the file itself; any error is left to the deck reader, which reports it.
+    """
+    found: set[str] = set()
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return
+        with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            found.update(_PDF_ACTIVE[b"/" + m.group(1)] for m in _PDF_NAME.finditer(data))  # type: ignore[arg-type]
+    except (OSError, ValueError):
+        return
+    if not found:
+        found.update(_catalogue_features(path))
+    if found:
+        report.warning(where, line, "slides.active-content",
+                       f"{name} contains {' and '.join(sorted(found))}; it ships as is for the 'Download slides' "
+                       "link: export the PDF again without them, or set slides.download: false")
+
+
+def _catalogue_features(path: Path) -> set[str]:
+    from pypdf import PdfReader
+
+    found: set[str] = set()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            root = PdfReader(path, strict=False).trailer["/Root"]
+            names = root.get("/Names") or {}
+            if "/JavaScript" in names:
+                found.add("JavaScript")
+            if "/EmbeddedFiles" in names:
+                found.add("embedded files")
+            action = root.get("/OpenAction")
+            if hasattr(action, "get") and action.get("/S") in ("/JavaScript", "/Launch"):
+                found.add("JavaScript" if action.get("/S") == "/JavaScript" else "launch actions")
+    except Exception:  # noqa: BLE001 - a broken PDF is reported by the deck reader with its own message
+        return set()
+    return found

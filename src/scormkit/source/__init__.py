@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scormkit.diagnostics import Report, ScormkitError
-from scormkit.model import Module
-from scormkit.source.module import read_sources
-from scormkit.source.cache import RenderCache
-from scormkit.source.paths import shown
-from scormkit.source.slides import open_deck, render_deck
+if TYPE_CHECKING:  # imported when read_module runs: `scormkit.source.cache` alone must not load pydantic (warm pack)
+    from scormkit.model import Module
+    from scormkit.source.cache import RenderCache
 
 __all__ = ["read_module"]
 
@@ -28,6 +26,13 @@ def read_module(
     Nothing is written except rendered slides under `cache_dir` (or into `cache`, which may defer its writes).
     Slides are rendered in `workers` processes (default: every core).
     """
+    from scormkit.diagnostics import Report, ScormkitError
+    from scormkit.model import Module
+    from scormkit.source.cache import RenderCache
+    from scormkit.source.module import read_sources
+    from scormkit.source.paths import shown
+    from scormkit.source.slides import open_deck, render_deck
+
     src = Path(src)
     if cache is None and cache_dir is not None:
         cache = RenderCache(cache_dir)

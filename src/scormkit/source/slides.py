@@ -15,10 +15,10 @@ from pathlib import Path
 from scormkit.diagnostics import Report
 from scormkit.model import Slide, SlidesOptions
 from scormkit.source.cache import RenderCache, sha256
-from scormkit.source.encoding import RENDER_SCHEME
 from scormkit.source.render import (
     EXTENSIONS,
     MAX_ASPECT,
+    RENDER_SCHEME,
     Encoding,
     PageFailure,
     RenderLimits,
@@ -69,7 +69,7 @@ def open_deck(path: Path | None, name: str, *, file: str, folder: str, where: st
             with Workers(path, file, Encoding("webp", 160, 1), workers=1, limits=limits) as workers:
                 found = workers.probe()
         except PageFailure as failure:
-            report.error(name, None, "slides.render-limit", f"{file}: {explain(failure, limits)}")
+            report.error(name, None, "slides.render-limit", explain(failure, limits, file))
             return None
         if found.error is not None:
             code, message = found.error
@@ -161,7 +161,7 @@ def render_deck(
         except PageFailure as failure:
             if report is None:
                 raise
-            report.error(deck.name, None, "slides.render-limit", f"{deck.file}: {explain(failure, limits)}")
+            report.error(deck.name, None, "slides.render-limit", explain(failure, limits, deck.file))
             return None
         if deck.stat is not None and _stat(deck.path) != deck.stat:
             message = (f"{deck.file} changed while its slides were rendered; wait until it is saved and pack again")

@@ -53,15 +53,29 @@ def _fail(problem: ScormkitError) -> None:
 
 @app.command()
 def pack(
-    src: Annotated[Path, typer.Argument(help="The module folder (module.yaml, slides PDF, quiz.yaml).")] = Path("module_src"),
+    src: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Module folders (module.yaml, slides PDF, quiz.yaml); several build in parallel. Default: module_src."),
+    ] = None,
     target: Annotated[
         Optional[list[str]],
         typer.Option("--target", "-t", help="Package standard; repeat for several: scorm12, scorm2004, web. Default: scorm12 and scorm2004."),
     ] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where the zips go.")] = Path("dist"),
     edition: Annotated[Optional[Edition], typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to use. Default: all cores.")] = None,
+    cache_dir: Annotated[
+        Optional[Path],
+        typer.Option("--cache-dir", help="Render cache, shareable between runs and machines. Default: <out>/.cache."),
+    ] = None,
 ) -> None:
-    """Build dist/<id>-<version>-<target>.zip for each target."""
+    """Build dist/<id>-<version>-<target>.zip for each target (of each module folder)."""
+    sources = src or [Path("module_src")]
+    options = {"targets": target or api.DEFAULT_TARGETS, "out": out_dir, "edition": edition.value if edition else None,
+               "cache_dir": cache_dir}
+    if len(sources) > 1:
+        _pack_catalogue(sources, jobs, options)
+        return
     with Progress(
         TextColumn("Rendering slides"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not err.is_terminal,
@@ -72,27 +86,49 @@ def pack(
             progress.update(task, completed=done, total=total)
 
         try:
-            results = api.pack(
-                src,
-                targets=target or api.DEFAULT_TARGETS,
-                out=out_dir,
-                edition=edition.value if edition else None,
-                on_slide=on_slide,
-            )
+            results = api.pack(sources[0], on_slide=on_slide, jobs=jobs, **options)  # type: ignore[arg-type]
         except ScormkitError as problem:
             progress.stop()
             _fail(problem)
+    _print_packed(results, f"Packed {sources[0]} into {out_dir}")
 
+
+def _pack_catalogue(sources: list[Path], jobs: int | None, options: dict) -> None:
+    """Many module folders: every folder's warnings and errors, one table of every zip; exit 1 if any folder failed."""
+    from scormkit.diagnostics import Report
+
+    outcomes = api.pack_many(sources, jobs=jobs, **options)
+    failed = Report()
+    results = []
+    for _, outcome in outcomes:
+        if isinstance(outcome, Report):
+            failed.extend(outcome)
+        else:
+            results.extend(outcome)
+    if results:
+        _print_packed(results, f"Packed {len(outcomes) - sum(isinstance(o, Report) for _, o in outcomes)} of "
+                               f"{len(outcomes)} modules into {options['out']}")
+    if not failed.ok:
+        for diagnostic in failed.sorted():
+            err.print(str(diagnostic), markup=False, highlight=False, soft_wrap=True)
+        bad = sum(isinstance(o, Report) for _, o in outcomes)
+        err.print(f"{len(failed.errors)} error(s), {len(failed.warnings)} warning(s) in {bad} module(s); nothing was "
+                  "written for them.", markup=False)
+        raise typer.Exit(1)
+
+
+def _print_packed(results: list, title: str) -> None:
     for result in results:
         for warning in result.warnings:
             err.print(str(warning), markup=False, highlight=False, soft_wrap=True)
-    table = Table(title=f"Packed {src} into {out_dir}", title_justify="left")
+    table = Table(title=title, title_justify="left")
     for column in ("target", "file", "size", "slides", "items"):
         table.add_column(column, justify="right" if column in ("size", "slides", "items") else "left", no_wrap=True)
     for result in results:
-        table.add_row(result.target, result.path.name, _human_size(result.size), str(result.slides), str(result.items))
+        size = _human_size(result.size) + (" (unchanged)" if result.unchanged else "")
+        table.add_row(result.target, result.path.name, size, str(result.slides), str(result.items))
     if not out.is_terminal:  # piped or in CI: rich would assume 80 columns and cut the file names
-        out.width = max(out.width, max(len(r.path.name) for r in results) + 50)
+        out.width = max(out.width, max(len(r.path.name) for r in results) + 62)
     out.print(table)
 
 

@@ -4,6 +4,7 @@ file, and one clear error; the render cache is written only once the zips are in
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import random
 import signal
@@ -21,7 +22,7 @@ from scormkit.diagnostics import ScormkitError
 from scormkit.package import JOURNAL, TEMP_MARK, write_packages
 from tests.conftest import unavailable
 from tests.test_source_module import edit
-from tests.test_source_slides import mod, snapshot  # noqa: F401  (fixture)
+from tests.test_source_slides import mod  # noqa: F401  (fixture)
 
 REPO = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(REPO / "src")}
@@ -205,4 +206,4 @@ def test_concurrent_packs_into_one_dist_all_succeed_with_whole_zips(mod: Path, t
     assert zips(out) == expected
     assert temporaries(out) == []
     for data in expected.values():
-        assert zipfile.ZipFile(__import__("io").BytesIO(data)).testzip() is None
+        assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None

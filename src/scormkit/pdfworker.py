@@ -188,7 +188,10 @@ def serve(fd: int, memory_bytes: int, pdf_path: str, file: str, fmt: str, width:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it kills the workers
     conn = Connection(fd)
     import pypdfium2 as pdfium
+    import pypdf  # noqa: F401  (loaded before "ready": the job deadlines then time the job alone)
+    import PIL.Image  # noqa: F401
 
+    conn.send(("ready",))
     doc = None
     while True:
         try:

@@ -33,6 +33,8 @@ __all__ = ["EXTENSIONS", "MAX_ASPECT", "MAX_PAGES", "RENDER_SCHEME", "Encoding",
 #: and keeps a slide at the widest setting (3840 px) under 15,360 px tall, within WebP's 16,383 px limit.
 MAX_ASPECT = 4.0
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
+#: Seconds a worker may take to start (a fresh interpreter importing PDFium, Pillow and pypdf; slow on a loaded CI).
+STARTUP_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,10 @@ class Workers:
         """Send `jobs` to free workers, one job in flight per worker, and yield each answer as it comes. Raises
         PageFailure for the first job that fails, overruns its time or ends its worker."""
         while len(self.workers) < min(self.count, max(1, len(jobs))):
-            self.workers.append(_Worker(self.pdf_path, self.file, self.encoding, self.limits))
+            worker = _Worker(self.pdf_path, self.file, self.encoding, self.limits)
+            # Until it says "ready", a worker is starting (interpreter, imports): that is not the first job's time.
+            worker.job, worker.deadline = ("start",), time.monotonic() + STARTUP_SECONDS
+            self.workers.append(worker)
         queue = list(reversed(jobs))
 
         def dispatch(worker: _Worker) -> None:
@@ -156,7 +161,8 @@ class Workers:
                 worker.deadline = time.monotonic() + self.limits.seconds
 
         for worker in self.workers:
-            dispatch(worker)
+            if worker.job is None:
+                dispatch(worker)
         while True:
             busy = [w for w in self.workers if w.job is not None]
             if not busy:
@@ -175,7 +181,8 @@ class Workers:
                     if message[0] == "failed":
                         raise PageFailure(_index(message[1]), message[2])
                     dispatch(worker)
-                    yield message
+                    if message[0] != "ready":
+                        yield message
                 elif time.monotonic() >= worker.deadline:
                     worker.kill()
                     raise PageFailure(_index(job), "time")

@@ -207,3 +207,23 @@ def test_concurrent_packs_into_one_dist_all_succeed_with_whole_zips(mod: Path, t
     assert temporaries(out) == []
     for data in expected.values():
         assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
+
+
+def test_a_catalogue_packs_every_folder_and_reports_the_broken_one(mod: Path, tmp_path: Path) -> None:  # noqa: F811
+    """Issue 14: `scormkit pack SRC...` builds many module folders in a process pool (--jobs)."""
+    import shutil
+
+    second, broken = tmp_path / "second", tmp_path / "broken"
+    shutil.copytree(mod, second)
+    edit(second / "module.yaml", "id: demo-module", "id: second-module")
+    shutil.copytree(mod, broken)
+    edit(broken / "quiz.yaml", "objective: dosing", "objective: nowhere")
+    out = tmp_path / "dist"
+    done = subprocess.run([sys.executable, "-m", "scormkit", "pack", str(mod), str(second), str(broken), "--out",
+                           str(out), "--jobs", "2"], capture_output=True, text=True, env=ENV, timeout=600)
+    assert done.returncode == 1
+    assert sorted(zips(out)) == ["demo-module-1.0.0-scorm12.zip", "demo-module-1.0.0-scorm2004.zip",
+                                 "second-module-1.0.0-scorm12.zip", "second-module-1.0.0-scorm2004.zip"]
+    errors = [line for line in done.stderr.splitlines() if "error[" in line]
+    assert len(errors) == 2 and all(line.startswith("broken/") for line in errors)  # the two of the broken folder
+    assert done.stderr.splitlines()[-1].endswith("in 1 module(s); nothing was written for them.")

@@ -16,3 +16,5 @@ python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 npm ci --no-audit --no-fund --loglevel=error
 # The LRS of the xAPI/cmi5 journeys (Ralph), in its own virtualenv: scripts/lrs-setup.sh says why.
 bash scripts/lrs-setup.sh
+# The pack benchmark's references (pdftoppm, simple-scorm-packager in benchmarks/reference/), for its smoke test.
+bash benchmarks/setup.sh

@@ -1,6 +1,7 @@
 """`scormkit pack` as a designer runs it: the zips in dist/, the summary, the errors and the exit codes."""
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -173,3 +174,15 @@ def test_module_whose_resume_data_cannot_fit_scorm12_fails_with_what_to_reduce(t
     assert "error[scorm12.unsupported] worst-case resume data is" in result.output
     assert "suspend_data limit of SCORM 1.2; reduce the number of quiz items" in result.output
     assert not list(out.glob("*.zip"))  # the 2004 zip, which would fit, is not written either
+
+
+def test_the_cli_lists_every_lms_profile_without_importing_the_validator():
+    """cli.LMS_NAMES is written out so that the CLI starts fast; it must name exactly the validator's profiles."""
+    from scormkit import cli
+    from scormkit.validate import LMS_PROFILES
+
+    assert cli.LMS_NAMES == LMS_PROFILES
+    done = subprocess.run([sys.executable, "-c", "import sys, scormkit.cli; print('scormkit.validate' in sys.modules, "
+                           "'lxml' in sys.modules, 'pydantic' in sys.modules)"],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert done.stdout.split() == ["False", "False", "False"]

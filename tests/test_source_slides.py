@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import time
@@ -125,21 +126,40 @@ def test_deterministic_bytes(mod: Path, tmp_path: Path) -> None:
     assert first == second
 
 
+def no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make starting a render worker fail the test: what runs after this must come from the cache."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a render worker was started on a warm cache")
+
+    monkeypatch.setattr(slides_module, "Workers", refuse)
+
+
+def count_rendered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The 0-based pages the workers are asked to render, appended as they are asked."""
+    asked: list[int] = []
+    real = slides_module.Workers.pages
+
+    def pages(self, indices):  # type: ignore[no-untyped-def]
+        asked.extend(indices)
+        return real(self, indices)
+
+    monkeypatch.setattr(slides_module.Workers, "pages", pages)
+    return asked
+
+
 def test_cache_hit_renders_nothing(mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     calls: list[tuple[int, int]] = []
     cold = read_module(mod, cache_dir=cache, on_slide=lambda i, n: calls.append((i, n)))
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
-    (key_dir,) = cache.iterdir()
-    assert len(key_dir.name) == 64
-    assert sorted(p.name for p in key_dir.iterdir()) == ["001.webp", "002.webp", "003.webp", "004.webp"]
+    assert sorted(p.name for p in cache.iterdir()) == ["objects", "probes", "renders"]
+    objects = sorted(p.name for p in (cache / "objects").iterdir())
+    assert len(objects) == 4 and all(len(name) == 64 for name in objects)  # named by the SHA-256 of their bytes
+    assert sorted(hashlib.sha256(module_bytes).hexdigest() for name, module_bytes in cold.assets.items()
+                  if name.startswith("slides/")) == objects
     before = snapshot(cache)
 
-    def no_render(*args: object, **kwargs: object) -> None:
-        raise AssertionError("rendered on a warm cache")
-
-    monkeypatch.setattr(slides_module, "_render", no_render)
-    monkeypatch.setattr(slides_module, "_encode", no_render)
+    no_workers(monkeypatch)
     calls.clear()
     warm = read_module(mod, cache_dir=cache, on_slide=lambda i, n: calls.append((i, n)))
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
@@ -152,25 +172,59 @@ def test_cache_key_changes_with_options(mod: Path, tmp_path: Path) -> None:
     read_module(mod, cache_dir=cache)
     edit(mod / "module.yaml", "  width: 320", "  width: 321")
     read_module(mod, cache_dir=cache)
-    assert len(list(cache.iterdir())) == 2
+    assert len(list((cache / "renders").iterdir())) == 2
+    assert len(list((cache / "probes").iterdir())) == 1  # the same PDF is probed once
     assert not list(cache.rglob("*.tmp"))
 
 
 def test_partial_cache_renders_only_missing_pages(mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     cold = read_module(mod, cache_dir=cache)
-    (key_dir,) = cache.iterdir()
-    (key_dir / "003.webp").unlink()
-    rendered: list[int] = []
-    real = slides_module._render
-
-    def counting(page, width):  # type: ignore[no-untyped-def]
-        rendered.append(width)
-        return real(page, width)
-
-    monkeypatch.setattr(slides_module, "_render", counting)
+    third = cache / "objects" / hashlib.sha256(cold.assets["slides/003.webp"]).hexdigest()
+    third.unlink()
+    rendered = count_rendered(monkeypatch)
     assert read_module(mod, cache_dir=cache) == cold
-    assert len(rendered) == 1 and (key_dir / "003.webp").is_file()
+    assert rendered == [2] and third.is_file()
+
+
+@pytest.mark.parametrize("damage", ["replaced", "swapped", "truncated", "emptied"])
+def test_damaged_cache_entries_are_rendered_again_never_shipped(mod: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    """Issue 15: a replaced, swapped or truncated cached image shipped with exit 0, or failed every later pack."""
+    cache = tmp_path / "cache"
+    cold = read_module(mod, cache_dir=cache)
+    first, second = (cache / "objects" / hashlib.sha256(cold.assets[f"slides/00{n}.webp"]).hexdigest() for n in (1, 2))
+    a, b = first.read_bytes(), second.read_bytes()
+    if damage == "replaced":  # another valid image under the first slide's name
+        buffer = io.BytesIO()
+        Image.new("RGB", (320, 180), "red").save(buffer, "WEBP")
+        first.write_bytes(buffer.getvalue())
+        broken = [0]
+    elif damage == "swapped":
+        first.write_bytes(b)
+        second.write_bytes(a)
+        broken = [0, 1]
+    elif damage == "truncated":
+        first.write_bytes(a[: len(a) // 2])
+        broken = [0]
+    else:
+        first.write_bytes(b"")
+        broken = [0]
+    rendered = count_rendered(monkeypatch)
+    warm = read_module(mod, cache_dir=cache)
+    assert warm.assets == cold.assets
+    assert sorted(rendered) == broken
+    assert first.read_bytes() == a and second.read_bytes() == b  # repaired in place
+
+
+def test_damaged_cache_record_is_a_miss(mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    cold = read_module(mod, cache_dir=cache)
+    (record,) = (cache / "renders").iterdir()
+    record.write_bytes(record.read_bytes().replace(b"Start low", b"Start high"))
+    rendered = count_rendered(monkeypatch)
+    assert read_module(mod, cache_dir=cache) == cold
+    assert sorted(rendered) == [0, 1, 2, 3]
 
 
 def test_serial_and_parallel_encoding_agree(mod: Path) -> None:

@@ -1,3 +1,4 @@
 from scormkit.cli import app
 
-app(prog_name="scormkit")
+if __name__ == "__main__":  # not when a spawned worker imports it (api.pack_many)
+    app(prog_name="scormkit")

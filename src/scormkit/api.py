@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from scormkit.diagnostics import Diagnostic, Report, ScormkitError
-from scormkit.package import entry_date, write_package
+from scormkit.diagnostics import Diagnostic, Report, ScormkitError, Severity
+from scormkit.package import entry_date
 
 DEFAULT_TARGETS = ("scorm12", "scorm2004")
 
@@ -26,6 +26,7 @@ class PackResult:
     # Worst-case resume state of the module in characters, and the target's budget for it (LMS-PITFALLS rule 1).
     state: int = 0
     state_budget: int = 0
+    unchanged: bool = False  # True when the build manifest showed nothing changed and no zip was touched
 
 
 def pack(
@@ -36,12 +37,28 @@ def pack(
     edition: str | None = None,
     on_slide: Callable[[int, int], None] | None = None,
     handoff: bool = False,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
 ) -> list[PackResult]:
     """Read `src`, build every target in memory, then write `out/<id>-<version>-<target>.zip` for each.
 
-    All targets are built before the first zip is written, so a failure leaves `out` as it was. With `handoff`,
-    `out/<id>-<version>-handoff.md` (the administrator's sheet, see `handoff`) is written beside the zips.
+    All targets are built before the first zip is written and the zips go in as one set (package.write_packages),
+    so a failure leaves `out` as it was; the render cache (`cache_dir`, default `out/.cache`) is written only after
+    the zips. When the build manifest in the cache shows that nothing changed (same inputs, options and scormkit)
+    and the zips it wrote are intact, nothing is read, rendered or written. Slides render in `jobs` processes.
+    With `handoff`, `out/<id>-<version>-handoff.md` (the administrator's sheet, see `handoff`) is written beside
+    the zips.
     """
+    from scormkit.source.cache import RenderCache
+
+    cache = RenderCache(cache_dir if cache_dir is not None else out / ".cache", deferred=True)
+    # Checked before anything heavy is imported (pydantic, lxml, the player): a no-op pack costs the hashing only.
+    build_key = _build_key(src, [(name, edition if name == "scorm2004" else None) for name in targets], out, cache.root)
+    unchanged = _unchanged(cache.build(build_key), out)
+    if unchanged is not None and not handoff:
+        return unchanged
+
+    from scormkit.package import PackageWriteError, write_packages
     from scormkit.player import UnsupportedModule
     from scormkit.preflight import check_pack
     from scormkit.source import read_module
@@ -53,7 +70,7 @@ def pack(
     chosen = _resolve_targets(targets, edition)
     # Rendered slides are cached beside the output (never in the source folder): a warm pack renders nothing.
     source_warnings = Report()
-    module = read_module(src, cache_dir=out / ".cache", on_slide=on_slide, warnings=source_warnings)
+    module = read_module(src, cache=cache, on_slide=on_slide, workers=jobs, warnings=source_warnings)
 
     built = []
     report = Report()
@@ -69,10 +86,14 @@ def pack(
 
     date_time = entry_date(module.config.updated)
     state = worst_case_state_length(module)
+    paths = [out / target.zip_name(module) for target, _ in built]
+    try:
+        write_packages([(path, files) for path, (_, files) in zip(paths, built)], date_time=date_time)
+    except PackageWriteError as problem:
+        report.error(str(problem.path), None, "pack.write-failed", problem.advice())
+        raise ScormkitError(report) from None
     results = []
-    for target, files in built:
-        path = out / target.zip_name(module)
-        write_package(files, path, date_time=date_time)
+    for path, (target, files) in zip(paths, built):
         warnings = tuple(source_warnings.diagnostics) + tuple(target.package_warnings(files).diagnostics)
         results.append(
             PackResult(target.name, path, path.stat().st_size, len(files), len(module.slides), len(module.items), warnings,
@@ -80,6 +101,118 @@ def pack(
         )
     if handoff:
         write_handoff([r.path for r in results], out / f"{module.zip_stem}-handoff.md")
+    cache.put_build(build_key, _build_record(results))
+    try:
+        cache.commit()
+    except OSError as problem:  # the zips are in place; a cache that cannot be written only costs the next pack time
+        note = Diagnostic(str(cache.root), None, Severity.WARNING, "pack.cache-not-written",
+                          f"the render cache could not be written ({problem.strerror or problem}); the packages are "
+                          "complete, the next pack renders again")
+        results = [replace(r, warnings=r.warnings + (note,)) for r in results]
+    return results
+
+
+def pack_many(
+    sources: Sequence[Path],
+    *,
+    jobs: int | None = None,
+    **options: object,
+) -> list[tuple[Path, list[PackResult] | Report]]:
+    """`pack` each module folder of a catalogue, `jobs` modules at a time (default: every core), each in its own
+    process rendering on one core; one folder's errors do not stop the others. Returns, per folder in the given
+    order, its results or the report of what is wrong."""
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
+    from scormkit.source.render import default_workers
+
+    jobs = jobs or default_workers()
+    if len(sources) == 1:
+        try:
+            return [(sources[0], pack(sources[0], jobs=jobs, **options))]  # type: ignore[arg-type]
+        except ScormkitError as problem:
+            return [(sources[0], problem.report)]
+    # spawn: a fresh interpreter per worker, so no thread or lock of this process is inherited half-held.
+    with ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_pack_one, Path(source), options) for source in sources]
+        return [(Path(source), future.result()) for source, future in zip(sources, futures)]
+
+
+def _pack_one(src: Path, options: dict) -> list[PackResult] | Report:
+    try:
+        return pack(src, jobs=1, **options)
+    except ScormkitError as problem:
+        return problem.report
+
+
+def _fingerprint() -> str:
+    """scormkit's version and the size and mtime of every file of the installed package: a changed player,
+    template or target code invalidates the build manifests of an editable install too."""
+    import hashlib
+
+    import scormkit
+
+    digest = hashlib.sha256(scormkit.__version__.encode())
+    root = Path(scormkit.__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".js", ".css", ".j2", ".xsd", ".dtd", ".json", ".txt") and "__pycache__" not in path.parts:
+            st = path.stat()
+            digest.update(f"{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _build_key(src: Path, targets: list[tuple[str, str | None]], out: Path, cache_root: Path) -> str:
+    """Every input of a pack: each file of the module folder (path and content), the targets and editions, the
+    output folder, SOURCE_DATE_EPOCH and scormkit itself."""
+    import hashlib
+    import os
+
+    digest = hashlib.sha256()
+    for part in (_fingerprint(), str(out.resolve()), os.environ.get("SOURCE_DATE_EPOCH", ""),
+                 ",".join(f"{name}:{edition}" for name, edition in targets)):
+        digest.update(part.encode() + b"\0")
+    skip = {out.resolve(), cache_root.resolve()}
+    root = Path(src)
+    for path in sorted(root.rglob("*")) if root.is_dir() else []:
+        if any(parent in skip for parent in (path.resolve(), *path.resolve().parents)) or ".git" in path.parts:
+            continue
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _build_record(results: list[PackResult]) -> dict:
+    import hashlib
+
+    return {"results": [
+        {"target": r.target, "path": r.path.name, "size": r.size, "sha256": hashlib.sha256(r.path.read_bytes()).hexdigest(),
+         "files": r.files, "slides": r.slides, "items": r.items, "state": r.state, "state_budget": r.state_budget,
+         "warnings": [w.to_dict() for w in r.warnings]}
+        for r in results]}
+
+
+def _unchanged(record: dict | None, out: Path) -> list[PackResult] | None:
+    """The results of the recorded build when every zip it wrote is still there, byte for byte; else None."""
+    import hashlib
+
+    if record is None:
+        return None
+    results = []
+    try:
+        for entry in record["results"]:
+            path = out / entry["path"]
+            if not path.is_file() or path.stat().st_size != entry["size"]:
+                return None
+            if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+                return None
+            warnings = tuple(Diagnostic(w["file"], w["line"], Severity(w["severity"]), w["code"], w["message"])
+                             for w in entry["warnings"])
+            results.append(PackResult(entry["target"], path, entry["size"], entry["files"], entry["slides"],
+                                      entry["items"], warnings, state=entry.get("state", 0),
+                                      state_budget=entry.get("state_budget", 0), unchanged=True))
+    except (KeyError, TypeError, ValueError, OSError):
+        return None
     return results
 
 

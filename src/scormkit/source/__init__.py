@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scormkit.diagnostics import Report, ScormkitError
-from scormkit.model import Module
-from scormkit.source.module import read_sources
-from scormkit.source.paths import shown
-from scormkit.source.slides import open_deck, render_deck
+if TYPE_CHECKING:  # imported when read_module runs: `scormkit.source.cache` alone must not load pydantic (warm pack)
+    from scormkit.diagnostics import Report
+    from scormkit.model import Module
+    from scormkit.source.cache import RenderCache
 
 __all__ = ["read_module"]
 
@@ -20,13 +20,26 @@ def read_module(
     cache_dir: Path | None = None,
     on_slide: Callable[[int, int], None] | None = None,
     warnings: Report | None = None,
+    cache: RenderCache | None = None,
+    workers: int | None = None,
 ) -> Module:
     """Read and check a module folder; raise ScormkitError with every problem found in any of its files.
 
-    Nothing is written except rendered slides under `cache_dir`. The warnings of a source that reads are added to
-    `warnings` when given.
+    Nothing is written except rendered slides under `cache_dir` (or into `cache`, which may defer its writes).
+    Slides are rendered in `workers` processes (default: every core). The warnings of a source that reads are
+    added to `warnings` when given.
     """
+    from scormkit.diagnostics import Report, ScormkitError
+    from scormkit.diagnostics import Report
+    from scormkit.model import Module
+    from scormkit.source.cache import RenderCache
+    from scormkit.source.module import read_sources
+    from scormkit.source.paths import shown
+    from scormkit.source.slides import open_deck, render_deck
+
     src = Path(src)
+    if cache is None and cache_dir is not None:
+        cache = RenderCache(cache_dir)
     report = Report()
     sources = read_sources(src, report)
     if sources is None or sources.module_doc is None:
@@ -41,11 +54,15 @@ def read_module(
             where=sources.module_doc.name,
             line=sources.slides_line,
             report=report,
+            cache=cache,
         )
     # Render only a source that is right everywhere else: rendering is the slow part.
     if not report.ok or deck is None or sources.config is None or (sources.has_quiz and sources.items is None):
         raise ScormkitError(report)
-    slides, assets = render_deck(deck, sources.config.slides, cache_dir=cache_dir, on_slide=on_slide)
+    rendered = render_deck(deck, sources.config.slides, cache=cache, on_slide=on_slide, workers=workers, report=report)
+    if rendered is None:
+        raise ScormkitError(report)
+    slides, assets = rendered
     assets.update({name: path.read_bytes() for name, path in sorted(sources.images.items())})
     if warnings is not None:
         warnings.extend(report)

@@ -406,12 +406,14 @@ def test_a_write_that_fails_midway_is_one_clear_error(mod: Path, monkeypatch: py
     """A full disk (ENOSPC) while writing a zip: the OSError reached the user as a traceback."""
     import errno
 
-    import scormkit.api
+    import scormkit.package
 
-    def full_disk(files, path, *, date_time):
+    def full_disk(entries, *, date_time):
+        path = entries[0][0]
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(scormkit.api, "write_package", full_disk)
+    # The zips go in as one set (package.write_packages, imported by api.pack when it runs).
+    monkeypatch.setattr(scormkit.package, "write_packages", full_disk)
     result = pack(mod)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [

@@ -54,7 +54,7 @@ def pack(
     cache = RenderCache(cache_dir if cache_dir is not None else out / ".cache", deferred=True)
     # Checked before anything heavy is imported (pydantic, lxml, the player): a no-op pack costs the hashing only.
     build_key = _build_key(src, [(name, edition if name == "scorm2004" else None) for name in targets], out, cache.root)
-    unchanged = _unchanged(cache.build(build_key), out)
+    unchanged = _unchanged(cache.build(build_key), out) if build_key is not None else None
     if unchanged is not None and not handoff:
         return unchanged
 
@@ -101,7 +101,8 @@ def pack(
         )
     if handoff:
         write_handoff([r.path for r in results], out / f"{module.zip_stem}-handoff.md")
-    cache.put_build(build_key, _build_record(results))
+    if build_key is not None:
+        cache.put_build(build_key, _build_record(results))
     try:
         cache.commit()
     except OSError as problem:  # the zips are in place; a cache that cannot be written only costs the next pack time
@@ -161,24 +162,43 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _build_key(src: Path, targets: list[tuple[str, str | None]], out: Path, cache_root: Path) -> str:
+#: A module folder larger than this is not fingerprinted for the no-op check (the full pack's limits judge it).
+BUILD_KEY_MAX_BYTES = 1 << 30
+
+
+def _build_key(src: Path, targets: list[tuple[str, str | None]], out: Path, cache_root: Path) -> str | None:
     """Every input of a pack: each file of the module folder (path and content), the targets and editions, the
-    output folder, SOURCE_DATE_EPOCH and scormkit itself."""
+    output folder, SOURCE_DATE_EPOCH and scormkit itself. None when the folder holds anything but plain files and
+    folders (a FIFO, a symlink loop, an unreadable entry) or too many bytes: then the full pack runs and reports it,
+    rather than this shortcut waiting on a FIFO or hashing gigabytes (issue 15)."""
     import hashlib
     import os
+    import stat
 
     digest = hashlib.sha256()
     for part in (_fingerprint(), str(out.resolve()), os.environ.get("SOURCE_DATE_EPOCH", ""),
                  ",".join(f"{name}:{edition}" for name, edition in targets)):
         digest.update(part.encode() + b"\0")
-    skip = {out.resolve(), cache_root.resolve()}
     root = Path(src)
-    for path in sorted(root.rglob("*")) if root.is_dir() else []:
-        if any(parent in skip for parent in (path.resolve(), *path.resolve().parents)) or ".git" in path.parts:
-            continue
-        if path.is_file():
+    total = 0
+    try:
+        skip = {out.resolve(), cache_root.resolve()}
+        for path in sorted(root.rglob("*")) if root.is_dir() else []:
+            if any(parent in skip for parent in (path.resolve(), *path.resolve().parents)) or ".git" in path.parts:
+                continue
+            mode = path.stat().st_mode
+            if stat.S_ISDIR(mode):
+                continue
+            if not stat.S_ISREG(mode):
+                return None
+            total += path.stat().st_size
+            if total > BUILD_KEY_MAX_BYTES:
+                return None
             digest.update(str(path.relative_to(root)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            with path.open("rb") as handle:
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError from resolve), no permission, a vanished file
+        return None
     return digest.hexdigest()
 
 

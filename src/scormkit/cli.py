@@ -205,7 +205,8 @@ class OutputFormat(str, Enum):
 
 # scormkit.validate.LMS_PROFILES, written out so that starting the CLI (a no-op `pack` above all) does not import the
 # validator with lxml and its XSD sets; tests/test_cli.py checks that the two lists agree.
-LMS_NAMES = ("moodle", "canvas", "blackboard", "cornerstone", "successfactors", "talentlms", "docebo", "openedx")
+LMS_NAMES = ("moodle", "canvas", "blackboard", "cornerstone", "successfactors", "talentlms", "docebo", "openedx",
+             "knowbe4", "absorb", "riseup", "latitude", "lms365", "fuse", "ilias", "chamilo", "totara")
 
 LmsProfile = Enum("LmsProfile", {name: name for name in LMS_NAMES}, type=str)  # type: ignore[misc]
 

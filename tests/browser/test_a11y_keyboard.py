@@ -124,7 +124,8 @@ class KeyboardLearner:
             for source, target in item["correct"]:
                 text = next(s["text"] for s in item["sources"] if s["id"] == source)
                 self.tab_to(text)
-                options = self.ui.get_by_label(text, exact=True).locator("option").all_inner_texts()
+                # Arrow keys walk the options a learner may pick: a target another row took is disabled (issue 11).
+                options = self.ui.get_by_label(text, exact=True).locator("option:not([disabled])").all_inner_texts()
                 steps = options.index(targets[target]) - options.index(self.selected_text(text))
                 for _ in range(abs(steps)):
                     self.keys.press("ArrowDown" if steps > 0 else "ArrowUp")

@@ -38,7 +38,10 @@ def run_findings(result, code: str | None = None):
 def test_our_packages_launch_clean(browser, our_package, target: str):
     result = run(browser, our_package(target))
     found = run_findings(result)
-    assert [f.code for f in found] == ["run.launched"], [str(f) for f in found]
+    # cmi5: the player sends terminated on Exit only, so a reload never ends the session (LMS-PITFALLS 27); a
+    # window closed without Exit is an abandoned session, which the LMS records (cmi5 9.3.6): --run says so.
+    expected = ["run.launched"] + (["run.no-finish"] if target == "cmi5" else [])
+    assert [f.code for f in found] == expected, [str(f) for f in found]
     assert result.valid
     summary = found[0].message
     if target == "scorm12":
@@ -48,9 +51,7 @@ def test_our_packages_launch_clean(browser, our_package, target: str):
         assert re.fullmatch(r"Initialize after \d+\.\d s, \d+ API calls \(0 failed\), Terminate on close; "
                             r"the LMS stored status incomplete/unknown", summary), summary
     elif target == "cmi5":  # cmi5 9.3: initialized first, terminated last (LMS-PITFALLS 16)
-        assert summary.startswith("2 statement(s) stored: initialized, ") or "initialized" in summary
         assert summary.split(": ", 1)[1].split(", ")[0] == "initialized"
-        assert summary.endswith("terminated")
     else:
         assert summary.split(": ", 1)[1].split(", ")[0] == "initialized"
 
@@ -159,7 +160,8 @@ def test_cli_exit_codes_and_formats(our_package, bad_package):
 
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(doc, RESULT_JSON_SCHEMA)
-    codes = [[f["code"] for f in r["findings"]] for r in doc["results"]]
+    # The runtime findings (the static rules also see that these hand-made packages lack control documents).
+    codes = [[f["code"] for f in r["findings"] if f["code"].startswith("run.")] for r in doc["results"]]
     assert codes[0] == ["run.not-initialized"]
     assert codes[1].count("run.api-error") == 3
 

@@ -110,6 +110,10 @@ def _not_yaml_hint(path: Path, name: str, report: Report, before: int) -> bool:
     from scormkit.source import aiken, gift
 
     try:
+        # Only a regular file of a readable size: load_yaml has already refused a FIFO or an oversized file, and
+        # reading it again here would wait on the FIFO (issue 15).
+        if not path.is_file() or path.stat().st_size > 2 * 1024 * 1024:
+            return False
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False

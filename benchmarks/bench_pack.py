@@ -95,11 +95,24 @@ def run_reference(pdf: Path, work: Path) -> tuple[tuple[float, float], Path]:
     site, out = work / "site", work / "out"
     (site / "slides").mkdir(parents=True)
     start = time.perf_counter()
-    _, cpu_render = run(["pdftoppm", "-jpeg", "-jpegopt", f"quality={JPEG_QUALITY}", "-scale-to-x", str(WIDTH),
-                         "-scale-to-y", "-1", str(pdf), str(site / "slides" / "slide")])
+    _, cpu_render = run(
+        [
+            "pdftoppm",
+            "-jpeg",
+            "-jpegopt",
+            f"quality={JPEG_QUALITY}",
+            "-scale-to-x",
+            str(WIDTH),
+            "-scale-to-y",
+            "-1",
+            str(pdf),
+            str(site / "slides" / "slide"),
+        ]
+    )
     pages = sorted((site / "slides").iterdir())
-    (site / "index.html").write_text("<!doctype html><title>Deck</title>"
-                                     + "".join(f'<img src="slides/{p.name}" alt="">' for p in pages))
+    (site / "index.html").write_text(
+        "<!doctype html><title>Deck</title>" + "".join(f'<img src="slides/{p.name}" alt="">' for p in pages)
+    )
     _, cpu_zip = run(["node", str(REFERENCE / "pack.js"), str(site), str(out)])
     elapsed = time.perf_counter() - start
     (zip_path,) = out.glob("*.zip")
@@ -107,7 +120,7 @@ def run_reference(pdf: Path, work: Path) -> tuple[tuple[float, float], Path]:
 
 
 def psnr(mse: float) -> float:
-    return float("inf") if mse == 0 else 10 * np.log10(255 ** 2 / mse)
+    return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
 
 
 def fidelity(pairs: list[tuple[Image.Image, Image.Image]]) -> tuple[float, float]:
@@ -148,8 +161,10 @@ def scormkit_fidelity(pdf: Path, zip_path: Path) -> tuple[float, float]:
 def reference_fidelity(pdf: Path, work: Path) -> tuple[float, float]:
     lossless_dir = work / "png"
     lossless_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-scale-to-x", str(WIDTH), "-scale-to-y", "-1", str(pdf),
-                    str(lossless_dir / "slide")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-scale-to-x", str(WIDTH), "-scale-to-y", "-1", str(pdf), str(lossless_dir / "slide")],
+        check=True,
+    )
     jpegs = sorted((work / "site" / "slides").iterdir())
     pngs = sorted(lossless_dir.iterdir())
     return fidelity([(Image.open(j), Image.open(p)) for j, p in zip(jpegs, pngs)])
@@ -158,6 +173,7 @@ def reference_fidelity(pdf: Path, work: Path) -> tuple[float, float]:
 def peak_rss(src: Path, out: Path) -> tuple[float, float, float]:
     """Seconds, peak RSS and peak PSS (MB) of a cold pack, each summed over the process and its children (the
     render workers), sampled every 10 ms. RSS counts shared library pages once per process; PSS shares them out."""
+
     def tree_rss(root: int) -> tuple[int, int]:
         total, pss, stack, seen = 0, 0, [root], set()
         while stack:
@@ -203,17 +219,25 @@ def peak_rss(src: Path, out: Path) -> tuple[float, float, float]:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     import PIL
     import pypdfium2
 
     from scormkit import __version__
 
-    return (f"{os.cpu_count()} cores ({cpu}), {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-            f"load {os.getloadavg()[0]:.2f}; Python {platform.python_version()}, scormkit {__version__}, "
-            f"pdfium {pypdfium2.PDFIUM_INFO.version if hasattr(pypdfium2.PDFIUM_INFO, 'version') else pypdfium2.PDFIUM_INFO}, "
-            f"Pillow {PIL.__version__}; {subprocess.run(['pdftoppm', '-v'], capture_output=True, text=True).stderr.splitlines()[0]}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+        f"load {os.getloadavg()[0]:.2f}; Python {platform.python_version()}, scormkit {__version__}, "
+        f"pdfium {pypdfium2.PDFIUM_INFO.version if hasattr(pypdfium2.PDFIUM_INFO, 'version') else pypdfium2.PDFIUM_INFO}, "
+        f"Pillow {PIL.__version__}; {subprocess.run(['pdftoppm', '-v'], capture_output=True, text=True).stderr.splitlines()[0]}"
+    )
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -221,8 +245,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--slides", type=int, default=100, help="slides of the main deck (default 100)")
     parser.add_argument("--big", type=int, default=500, help="slides of the deck for peak memory (default 500)")
     parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each side (default 3)")
-    parser.add_argument("--decks", type=Path, default=Path(tempfile.gettempdir()) / "scormkit-bench-decks",
-                        help="where generated decks are kept between runs")
+    parser.add_argument(
+        "--decks",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "scormkit-bench-decks",
+        help="where generated decks are kept between runs",
+    )
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON after the table")
     args = parser.parse_args(argv)
     missing = reference_available()
@@ -247,8 +275,9 @@ def main(argv: list[str] | None = None) -> dict:
         bare = work / "no-pdf"
         bare.mkdir()
         os.link(pdf, bare / "slides.pdf")
-        (bare / "module.yaml").write_text((src / "module.yaml").read_text().replace(
-            "  file: slides.pdf\n", "  file: slides.pdf\n  download: false\n"))
+        (bare / "module.yaml").write_text(
+            (src / "module.yaml").read_text().replace("  file: slides.pdf\n", "  file: slides.pdf\n  download: false\n")
+        )
         cold, ref, warm = [], [], []
         for round_ in range(args.repeat):  # alternate, so drifting load hits both sides alike
             out = work / f"dist-{round_}"
@@ -277,39 +306,94 @@ def main(argv: list[str] | None = None) -> dict:
     c_cold, c_ref, c_warm = median(cold, 1), median(ref, 1), median(warm, 1)
     t_one, t_five = median(one, 0), median(five, 0)
     figures = {
-        "slides": args.slides, "repeat": args.repeat, "pdf_bytes": pdf.stat().st_size,
-        "cold_s": cold, "reference_s": ref, "warm_s": warm, "one_target_s": one, "five_targets_s": five,
-        "zip_bytes": our_bytes, "zip_bytes_without_pdf": bare_bytes, "reference_zip_bytes": ref_bytes,
-        "psnr_db": our_psnr, "psnr_small_text_db": our_small,
-        "reference_psnr_db": ref_psnr, "reference_psnr_small_text_db": ref_small,
-        "big_slides": args.big, "big_cold_s": big_seconds, "big_peak_rss_mb": big_rss, "big_peak_pss_mb": big_pss,
+        "slides": args.slides,
+        "repeat": args.repeat,
+        "pdf_bytes": pdf.stat().st_size,
+        "cold_s": cold,
+        "reference_s": ref,
+        "warm_s": warm,
+        "one_target_s": one,
+        "five_targets_s": five,
+        "zip_bytes": our_bytes,
+        "zip_bytes_without_pdf": bare_bytes,
+        "reference_zip_bytes": ref_bytes,
+        "psnr_db": our_psnr,
+        "psnr_small_text_db": our_small,
+        "reference_psnr_db": ref_psnr,
+        "reference_psnr_small_text_db": ref_small,
+        "big_slides": args.big,
+        "big_cold_s": big_seconds,
+        "big_peak_rss_mb": big_rss,
+        "big_peak_pss_mb": big_pss,
     }
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "MISSED"
 
     rows = [
-        ("cold pack, wall clock", f"{t_cold:.2f} s ({t_cold / t_ref:.2f}x)", f"{t_ref:.2f} s", "<= 0.6x",
-         verdict(t_cold <= 0.6 * t_ref)),
+        (
+            "cold pack, wall clock",
+            f"{t_cold:.2f} s ({t_cold / t_ref:.2f}x)",
+            f"{t_ref:.2f} s",
+            "<= 0.6x",
+            verdict(t_cold <= 0.6 * t_ref),
+        ),
         ("  CPU time (user + system)", f"{c_cold:.2f} s ({c_cold / c_ref:.2f}x)", f"{c_ref:.2f} s", "", ""),
-        ("zip bytes (default: the PDF ships for download)", f"{our_bytes / 1e6:.2f} MB ({our_bytes / ref_bytes:.2f}x)",
-         f"{ref_bytes / 1e6:.2f} MB", "<= 0.6x", verdict(our_bytes <= 0.6 * ref_bytes)),
-        ("  zip bytes, slides.download: false (like for like)", f"{bare_bytes / 1e6:.2f} MB "
-         f"({bare_bytes / ref_bytes:.2f}x)", f"{ref_bytes / 1e6:.2f} MB", "<= 0.6x", verdict(bare_bytes <= 0.6 * ref_bytes)),
-        ("warm re-pack, nothing changed", f"{t_warm:.2f} s ({t_warm / t_ref:.2f}x of the pipeline; CPU "
-         f"{c_warm:.2f} s, {c_warm / c_ref:.2f}x)", "-", "<= 0.1x", verdict(t_warm <= 0.1 * t_ref)),
-        ("slide fidelity (PSNR vs lossless)", f"{our_psnr:.1f} dB", f"{ref_psnr:.1f} dB (JPEG q{JPEG_QUALITY})",
-         ">= reference - 1 dB", verdict(our_psnr >= ref_psnr - 1)),
-        ("  small text (7 pt footnote strip)", f"{our_small:.1f} dB", f"{ref_small:.1f} dB", ">= reference - 1 dB",
-         verdict(our_small >= ref_small - 1)),
-        (f"{args.big} slides, peak RSS (all processes)", f"{big_rss:.0f} MB (PSS {big_pss:.0f} MB; {big_seconds:.1f} s "
-         "cold)", "-", "<= 200 MB", verdict(big_rss <= 200)),
-        ("all five targets vs one", f"{t_five / t_one:.2f}x ({t_five:.2f} s vs {t_one:.2f} s)", "-", "<= 1.2x",
-         verdict(t_five <= 1.2 * t_one)),
+        (
+            "zip bytes (default: the PDF ships for download)",
+            f"{our_bytes / 1e6:.2f} MB ({our_bytes / ref_bytes:.2f}x)",
+            f"{ref_bytes / 1e6:.2f} MB",
+            "<= 0.6x",
+            verdict(our_bytes <= 0.6 * ref_bytes),
+        ),
+        (
+            "  zip bytes, slides.download: false (like for like)",
+            f"{bare_bytes / 1e6:.2f} MB ({bare_bytes / ref_bytes:.2f}x)",
+            f"{ref_bytes / 1e6:.2f} MB",
+            "<= 0.6x",
+            verdict(bare_bytes <= 0.6 * ref_bytes),
+        ),
+        (
+            "warm re-pack, nothing changed",
+            f"{t_warm:.2f} s ({t_warm / t_ref:.2f}x of the pipeline; CPU {c_warm:.2f} s, {c_warm / c_ref:.2f}x)",
+            "-",
+            "<= 0.1x",
+            verdict(t_warm <= 0.1 * t_ref),
+        ),
+        (
+            "slide fidelity (PSNR vs lossless)",
+            f"{our_psnr:.1f} dB",
+            f"{ref_psnr:.1f} dB (JPEG q{JPEG_QUALITY})",
+            ">= reference - 1 dB",
+            verdict(our_psnr >= ref_psnr - 1),
+        ),
+        (
+            "  small text (7 pt footnote strip)",
+            f"{our_small:.1f} dB",
+            f"{ref_small:.1f} dB",
+            ">= reference - 1 dB",
+            verdict(our_small >= ref_small - 1),
+        ),
+        (
+            f"{args.big} slides, peak RSS (all processes)",
+            f"{big_rss:.0f} MB (PSS {big_pss:.0f} MB; {big_seconds:.1f} s cold)",
+            "-",
+            "<= 200 MB",
+            verdict(big_rss <= 200),
+        ),
+        (
+            "all five targets vs one",
+            f"{t_five / t_one:.2f}x ({t_five:.2f} s vs {t_one:.2f} s)",
+            "-",
+            "<= 1.2x",
+            verdict(t_five <= 1.2 * t_one),
+        ),
     ]
     print(f"machine: {machine()}")
-    print(f"deck: {args.slides} slides, {pdf.stat().st_size / 1e6:.1f} MB PDF, {WIDTH} px; medians of {args.repeat} "
-          "alternating runs\n")
+    print(
+        f"deck: {args.slides} slides, {pdf.stat().st_size / 1e6:.1f} MB PDF, {WIDTH} px; medians of {args.repeat} "
+        "alternating runs\n"
+    )
     print(f"| | scormkit | pdftoppm -jpeg q{JPEG_QUALITY} + simple-scorm-packager | goal | |")
     print("|---|---|---|---|---|")
     for row in rows:
@@ -318,8 +402,10 @@ def main(argv: list[str] | None = None) -> dict:
     def raw(runs: list[tuple[float, float]]) -> str:
         return " ".join(f"{wall:.2f}/{cpu:.2f}" for wall, cpu in runs)
 
-    print(f"\nraw (wall/CPU s): cold {raw(cold)}; reference {raw(ref)}; warm {raw(warm)}; one target {raw(one)}; "
-          f"five targets {raw(five)}")
+    print(
+        f"\nraw (wall/CPU s): cold {raw(cold)}; reference {raw(ref)}; warm {raw(warm)}; one target {raw(one)}; "
+        f"five targets {raw(five)}"
+    )
     if args.json:
         print(json.dumps(figures, indent=2))
     return figures

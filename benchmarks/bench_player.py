@@ -60,11 +60,16 @@ def sizes(package: Path) -> None:
         player_js, player_css = z.read("player.js"), z.read("player.css")
     # The module's content in index.html is the course data and the start screen rendered from it: the shell is
     # what is left (the same for every module).
-    bare_index = re.sub(rb'(<script type="application/json" id="course-data">).*?(</script>)', rb"\1\2", index,
-                        flags=re.S)
+    bare_index = re.sub(
+        rb'(<script type="application/json" id="course-data">).*?(</script>)', rb"\1\2", index, flags=re.S
+    )
     bare_index = re.sub(rb'(<main id="app">).*?(<noscript>)', rb"\1\2", bare_index, flags=re.S)
-    rows = [("index.html (with course data)", index), ("index.html (without course data, start screen)", bare_index),
-            ("player.js", player_js), ("player.css", player_css)]
+    rows = [
+        ("index.html (with course data)", index),
+        ("index.html (without course data, start screen)", bare_index),
+        ("player.js", player_js),
+        ("player.css", player_css),
+    ]
     adapters = {p.stem: p.read_bytes() for p in sorted(ADAPTERS.glob("*.js"))}
     rows += [(f"adapters/{name}.js", data) for name, data in adapters.items()]
     print("(a) player shell, gzip -9 per file")
@@ -73,11 +78,15 @@ def sizes(package: Path) -> None:
         print(f"    {name:48} {len(data):8} {gz(data):8}")
     base = gz(bare_index) + gz(player_js) + gz(player_css)
     with_data = gz(index) + gz(player_js) + gz(player_css)
-    print(f"    shell = index.html without course data and start screen + player.js + player.css + adapter, target {TARGET_SHELL} B:")
+    print(
+        f"    shell = index.html without course data and start screen + player.js + player.css + adapter, target {TARGET_SHELL} B:"
+    )
     for name, data in adapters.items():
         total = base + gz(data)
-        print(f"      {name:10} {total:6} B gzipped ({total / 1024:.1f} KB) {'ok' if total <= TARGET_SHELL else 'OVER'}"
-              f"; with this module's course data inlined: {with_data + gz(data)} B")
+        print(
+            f"      {name:10} {total:6} B gzipped ({total / 1024:.1f} KB) {'ok' if total <= TARGET_SHELL else 'OVER'}"
+            f"; with this module's course data inlined: {with_data + gz(data)} B"
+        )
     print()
 
 
@@ -142,17 +151,24 @@ def first_slide(package: Path, runs: int) -> None:
         (root / "bare.html").write_text(BARE.format(src=first["image"], w=first["width"], h=first["height"]))
         # References for what the learner's first screen costs by its content alone: the bare page with the module
         # title above the image, and index.html without the player's scripts (the same start screen, no player).
-        (root / "bare-title.html").write_text((root / "bare.html").read_text().replace(
-            "<body>", f"<body><h1>{html.escape(course['title'])}</h1>"))
+        (root / "bare-title.html").write_text(
+            (root / "bare.html").read_text().replace("<body>", f"<body><h1>{html.escape(course['title'])}</h1>")
+        )
         index = (root / "index.html").read_text()
         (root / "static.html").write_text(re.sub(r'<script src="[^"]*" defer></script>\n', "", index))
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(NoStore, directory=str(root)))
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{httpd.server_address[1]}/"
         image_bytes = (root / first["image"]).stat().st_size
-        results: dict[str, list[float]] = {"bare": [], "bare + title": [], "start screen, no scripts": [],
-                                           "first slide (cover)": [], "first screen heading": [],
-                                           "viewer, zero think time": [], "start -> slide": []}
+        results: dict[str, list[float]] = {
+            "bare": [],
+            "bare + title": [],
+            "start screen, no scripts": [],
+            "first slide (cover)": [],
+            "first screen heading": [],
+            "viewer, zero think time": [],
+            "start -> slide": [],
+        }
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
@@ -194,27 +210,41 @@ def first_slide(package: Path, runs: int) -> None:
                 viewer = painted(page, "slide")
                 context.close()
                 if n:
-                    for key, value in (("bare", bare), ("bare + title", bare_title), ("start screen, no scripts", static),
-                                       ("first slide (cover)", cover), ("first screen heading", heading),
-                                       ("viewer, zero think time", viewer), ("start -> slide", start_to_slide)):
+                    for key, value in (
+                        ("bare", bare),
+                        ("bare + title", bare_title),
+                        ("start screen, no scripts", static),
+                        ("first slide (cover)", cover),
+                        ("first screen heading", heading),
+                        ("viewer, zero think time", viewer),
+                        ("start -> slide", start_to_slide),
+                    ):
                         results[key].append(value)
             browser.close()
         httpd.shutdown()
 
     med = {k: statistics.median(v) for k, v in results.items()}
-    print(f"(b) slide 1 painted, headless chromium, {runs} runs each (medians, ms from navigation start;"
-          f" slide 1: {first['image']}, {image_bytes} B; Element Timing renderTime)")
+    print(
+        f"(b) slide 1 painted, headless chromium, {runs} runs each (medians, ms from navigation start;"
+        f" slide 1: {first['image']}, {image_bytes} B; Element Timing renderTime)"
+    )
     for k, v in results.items():
         print(f"    {k:26} median {med[k]:7.1f}   runs {' '.join(f'{x:.0f}' for x in v)}")
     ratio = med["first slide (cover)"] / med["bare"]
-    print(f"    first slide painted / bare = {ratio:.2f} (target <= {TARGET_RATIO})"
-          f" {'ok' if ratio <= TARGET_RATIO else 'OVER'}")
-    print(f"    first slide painted / the same start screen without the player's scripts ="
-          f" {med['first slide (cover)'] / med['start screen, no scripts']:.2f} (the player's own cost);"
-          f" bare + title / bare = {med['bare + title'] / med['bare']:.2f}")
-    print(f"    slide viewer with Start pressed at once / bare = {med['viewer, zero think time'] / med['bare']:.2f};"
-          f" first screen heading / bare = {med['first screen heading'] / med['bare']:.2f};"
-          f" Start -> slide painted = {med['start -> slide']:.1f} ms")
+    print(
+        f"    first slide painted / bare = {ratio:.2f} (target <= {TARGET_RATIO})"
+        f" {'ok' if ratio <= TARGET_RATIO else 'OVER'}"
+    )
+    print(
+        f"    first slide painted / the same start screen without the player's scripts ="
+        f" {med['first slide (cover)'] / med['start screen, no scripts']:.2f} (the player's own cost);"
+        f" bare + title / bare = {med['bare + title'] / med['bare']:.2f}"
+    )
+    print(
+        f"    slide viewer with Start pressed at once / bare = {med['viewer, zero think time'] / med['bare']:.2f};"
+        f" first screen heading / bare = {med['first screen heading'] / med['bare']:.2f};"
+        f" Start -> slide painted = {med['start -> slide']:.1f} ms"
+    )
 
 
 def main() -> None:

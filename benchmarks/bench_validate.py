@@ -113,18 +113,22 @@ def xmllint_driver(tmp: Path, set_name: str) -> Path:
         new = pattern.sub(f'schemaLocation="{xml_xsd.as_uri()}"', text)
         if new != text:
             xsd.write_text(new, encoding="utf-8", errors="surrogateescape")
-    imports = "".join(f'<xs:import namespace="{ns}" schemaLocation="{(dst / f).as_uri()}"/>'
-                      for ns, f in _DRIVER_IMPORTS[set_name])
+    imports = "".join(
+        f'<xs:import namespace="{ns}" schemaLocation="{(dst / f).as_uri()}"/>' for ns, f in _DRIVER_IMPORTS[set_name]
+    )
     driver = tmp / f"driver-{set_name}.xsd"
-    driver.write_text('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-                      f'targetNamespace="urn:scormkit:driver:{set_name}">{imports}</xs:schema>')
+    driver.write_text(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        f'targetNamespace="urn:scormkit:driver:{set_name}">{imports}</xs:schema>'
+    )
     return driver
 
 
 def run_xmllint(driver: Path, files: list[Path]) -> float:
     t = time.perf_counter()
-    proc = subprocess.run(["xmllint", "--noout", "--nonet", "--schema", str(driver), *map(str, files)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["xmllint", "--noout", "--nonet", "--schema", str(driver), *map(str, files)], capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - t
     if proc.returncode != 0:
         raise RuntimeError(f"xmllint failed ({proc.returncode}): {proc.stderr[-500:]}")
@@ -190,23 +194,32 @@ def main() -> None:
             rate = throughput([p] * 200, args.rounds)
             floor = floor_rate(p, sets[label], args.rounds)
             verdict = "meets" if rate >= 500 else "BELOW"
-            print(f"typical {label} ({name}, {n_files} files): {rate:.0f} packages/s on one core ({verdict} the "
-                  f"500/s target); floor (zip + parse + XSD) {floor:.0f}/s, validate = {floor / rate:.2f}x the floor")
+            print(
+                f"typical {label} ({name}, {n_files} files): {rate:.0f} packages/s on one core ({verdict} the "
+                f"500/s target); floor (zip + parse + XSD) {floor:.0f}/s, validate = {floor / rate:.2f}x the floor"
+            )
         typical = [by_name[n] for n in TYPICAL.values()] * 1000
         rate, jobs = pool_rate(typical, args.rounds)
         serial = throughput(typical, 1)
         one = one_worker_rate(typical)
-        print(f"scale: validate_paths over {len(typical)} typical packages with {jobs} worker(s): {rate:.0f} "
-              f"packages/s, {rate / jobs:.0f} per core; in-process {serial:.0f}/s (speed-up {rate / serial:.2f}x; "
-              f"on a machine others load, {jobs} workers cannot beat one core: see `uptime`)")
-        print(f"pool overhead: a one-worker pool does {one:.0f}/s against {serial:.0f}/s in-process "
-              f"({one / serial:.2f}x)")
+        print(
+            f"scale: validate_paths over {len(typical)} typical packages with {jobs} worker(s): {rate:.0f} "
+            f"packages/s, {rate / jobs:.0f} per core; in-process {serial:.0f}/s (speed-up {rate / serial:.2f}x; "
+            f"on a machine others load, {jobs} workers cannot beat one core: see `uptime`)"
+        )
+        print(
+            f"pool overhead: a one-worker pool does {one:.0f}/s against {serial:.0f}/s in-process ({one / serial:.2f}x)"
+        )
         print()
         print("XSD step vs xmllint --noout --schema (same manifest, same vendored set)")
-        print(f"{'manifest':45} {'scormkit':>10} {'xmllint':>10} {'ratio':>7}   {'sk cold':>9} {'xmllint 1 proc':>14} {'ratio':>7}")
+        print(
+            f"{'manifest':45} {'scormkit':>10} {'xmllint':>10} {'ratio':>7}   {'sk cold':>9} {'xmllint 1 proc':>14} {'ratio':>7}"
+        )
         for label, ours, amort, cold, single in bench_xsd(tmp, args.xsd_iterations):
-            print(f"{label:45} {ours * 1e3:8.2f}ms {amort * 1e3:8.2f}ms {ours / amort:6.2f}x   "
-                  f"{cold * 1e3:7.1f}ms {single * 1e3:12.1f}ms {cold / single:6.2f}x")
+            print(
+                f"{label:45} {ours * 1e3:8.2f}ms {amort * 1e3:8.2f}ms {ours / amort:6.2f}x   "
+                f"{cold * 1e3:7.1f}ms {single * 1e3:12.1f}ms {cold / single:6.2f}x"
+            )
         print("ratio = scormkit time / xmllint time (below 1.5 meets the issue's target; below 1 is faster)")
 
 

@@ -52,7 +52,7 @@ def make_deck(path: Path, slides: int, *, seed: int = 1) -> None:
     rng = np.random.default_rng(seed)
     pdf = FPDF(unit="pt", format=(PAGE_W, PAGE_H))
     pdf.set_auto_page_break(False)
-    pdf.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
+    pdf.set_creation_date(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
     for number in range(1, slides + 1):
         pdf.add_page()
         pdf.start_section(f"Section {number}: findings of study {number}")
@@ -80,7 +80,9 @@ def make_deck(path: Path, slides: int, *, seed: int = 1) -> None:
         pdf.image(io.BytesIO(photo(seed * 100_000 + number)), x=380, y=90, w=300, h=225)
         pdf.set_font("helvetica", size=7)
         pdf.set_xy(380, 320)
-        pdf.cell(text=f"Figure {number}. Source: synthetic study {number}, n = {int(rng.integers(40, 900))}; 95% CI shown.")
+        pdf.cell(
+            text=f"Figure {number}. Source: synthetic study {number}, n = {int(rng.integers(40, 900))}; 95% CI shown."
+        )
         pdf.set_xy(36, 388)
         pdf.cell(text=f"Slide {number} of {slides}  -  scormkit benchmark deck")
     pdf.output(str(path))

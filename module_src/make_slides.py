@@ -57,7 +57,7 @@ BULLET_SIZE = 20
 BULLET_LINE_H = 26.0
 BULLET_GAP = 11.0
 
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def load_meta() -> dict:
@@ -74,9 +74,7 @@ def load_meta() -> dict:
         "published": published,
         "updated": updated,
         "updated_text": f"{updated.day} {MONTHS[updated.month - 1]} {updated.year}",
-        "disclosures": [
-            (str(d["person"]), str(d["statement"])) for d in data.get("disclosures", [])
-        ],
+        "disclosures": [(str(d["person"]), str(d["statement"])) for d in data.get("disclosures", [])],
         "objectives": [str(o["text"]) for o in data["objectives"]],
     }
 
@@ -294,8 +292,7 @@ def bullets(pdf: Deck, items: list[str], top: float = BAND_H + 36) -> None:
     pdf.set_text_color(*TEXT)
     # Measure first so that nothing can overflow into the footer.
     heights = [
-        len(pdf.multi_cell(text_w, BULLET_LINE_H, check_latin1(t), dry_run=True, output="LINES"))
-        * BULLET_LINE_H
+        len(pdf.multi_cell(text_w, BULLET_LINE_H, check_latin1(t), dry_run=True, output="LINES")) * BULLET_LINE_H
         for t in items
     ]
     total = sum(heights) + BULLET_GAP * (len(items) - 1)
@@ -373,9 +370,7 @@ def build(meta: dict) -> bytes:
     pdf = Deck(meta)
     pdf.total = 3 + len(CONTENT)
     updated = meta["updated"]
-    pdf.set_creation_date(
-        _dt.datetime(updated.year, updated.month, updated.day, tzinfo=_dt.timezone.utc)
-    )
+    pdf.set_creation_date(_dt.datetime(updated.year, updated.month, updated.day, tzinfo=_dt.UTC))
     pdf.set_title(meta["title"])
     pdf.set_author(", ".join(meta["authors"]))
     pdf.set_subject("ESMO E-Learning example module for scormkit")

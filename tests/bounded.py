@@ -59,8 +59,9 @@ class Outcome:
             found.append("printed a traceback")
         if "error[internal]" in self.stderr or "error[limit." in self.stderr:
             found.append("reported an internal error: " + self.stderr.strip().splitlines()[-1])
-        if self.returncode == 1 and not any(DIAGNOSTIC.match(line) for line in self.stderr.splitlines() +
-                                            self.stdout.splitlines()):
+        if self.returncode == 1 and not any(
+            DIAGNOSTIC.match(line) for line in self.stderr.splitlines() + self.stdout.splitlines()
+        ):
             found.append("exit 1 without a diagnostic")
         if "\x1b" in self.stderr or "\x1b" in self.stdout:
             found.append("printed a raw ESC (ANSI escape) from the input")
@@ -73,9 +74,16 @@ def _limit_child(memory: int) -> None:
     os.setsid()  # the watchdog kills the whole group
 
 
-def run_bounded(args: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-                memory: int = MEMORY_LIMIT, timeout: float = TIME_LIMIT, stdin: bytes | None = None,
-                user: int | None = None) -> Outcome:
+def run_bounded(
+    args: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    memory: int = MEMORY_LIMIT,
+    timeout: float = TIME_LIMIT,
+    stdin: bytes | None = None,
+    user: int | None = None,
+) -> Outcome:
     """`python -m scormkit *args` in a child with RLIMIT_AS=`memory`, killed after `timeout` seconds."""
     full_env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
     full_env.pop("SCORMKIT_DEBUG", None)
@@ -88,8 +96,15 @@ def run_bounded(args: list[str], *, cwd: Path | None = None, env: dict[str, str]
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
-        child = subprocess.Popen([sys.executable, "-m", "scormkit", *args], cwd=cwd, env=full_env,
-                                 stdin=subprocess.DEVNULL, stdout=out, stderr=err, preexec_fn=prepare)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "scormkit", *args],
+            cwd=cwd,
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            preexec_fn=prepare,
+        )
         killed = threading.Event()
 
         def watchdog() -> None:
@@ -116,8 +131,17 @@ def run_bounded(args: list[str], *, cwd: Path | None = None, env: dict[str, str]
     outcome = Outcome(code, stdout, stderr, seconds, usage.ru_maxrss * 1024, sig)
     if os.environ.get("SCORMKIT_BOUNDS_LOG"):  # for a report of the worst case: one JSON line per run
         with open(os.environ["SCORMKIT_BOUNDS_LOG"], "a") as log:
-            log.write(json.dumps({"args": args[:1] + [a[-60:] for a in args[1:]], "exit": code,
-                                  "seconds": round(seconds, 2), "peak_mib": round(outcome.peak_bytes / 2**20)}) + "\n")
+            log.write(
+                json.dumps(
+                    {
+                        "args": args[:1] + [a[-60:] for a in args[1:]],
+                        "exit": code,
+                        "seconds": round(seconds, 2),
+                        "peak_mib": round(outcome.peak_bytes / 2**20),
+                    }
+                )
+                + "\n"
+            )
     return outcome
 
 

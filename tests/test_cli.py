@@ -24,7 +24,9 @@ def packed(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
     result = subprocess.run(
         [sys.executable, "-m", "scormkit", "pack", str(MODULE_SRC), "--out", str(out)],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     return out, result
@@ -88,13 +90,17 @@ def test_unknown_target_is_refused_with_the_known_names(tmp_path):
 
 
 def test_edition_needs_the_scorm2004_target(tmp_path):
-    result = runner.invoke(app, ["pack", str(MODULE_SRC), "--target", "scorm12", "--edition", "4th", "--out", str(tmp_path)])
+    result = runner.invoke(
+        app, ["pack", str(MODULE_SRC), "--target", "scorm12", "--edition", "4th", "--out", str(tmp_path)]
+    )
     assert result.exit_code == 1
     assert "--edition applies to the scorm2004 target only" in result.output
 
 
 def test_edition_4th_writes_a_4th_edition_manifest(tmp_path):
-    result = runner.invoke(app, ["pack", str(MODULE_SRC), "--target", "scorm2004", "--edition", "4th", "--out", str(tmp_path)])
+    result = runner.invoke(
+        app, ["pack", str(MODULE_SRC), "--target", "scorm2004", "--edition", "4th", "--out", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     from lxml import etree
 
@@ -119,7 +125,8 @@ def test_validate_our_packages_exits_0_and_json_is_machine_readable(packed):
     out, _ = packed
     result = subprocess.run(
         [sys.executable, "-m", "scormkit", "validate", str(out / "*.zip"), "--lms", "moodle", "--format", "json"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     import json
@@ -147,7 +154,9 @@ def test_validate_a_broken_zip_exits_1_and_a_bad_option_exits_2(tmp_path):
 
 def test_info_names_standard_title_and_mastery(packed):
     out, _ = packed
-    result = runner.invoke(app, ["info", str(out / "esmo-difficult-pain-problems-1.0.0-scorm12.zip"), "--format", "json"])
+    result = runner.invoke(
+        app, ["info", str(out / "esmo-difficult-pain-problems-1.0.0-scorm12.zip"), "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     import json
 
@@ -165,8 +174,13 @@ def test_module_whose_resume_data_cannot_fit_scorm12_fails_with_what_to_reduce(t
     items = ["items:"]
     for n in range(24):  # 24 fill-in items whose answers may each be 250 characters long
         objective = ("stepwise", "interventions", "titration")[n % 3]
-        items += [f"  - id: long{n:02d}", "    type: fillin", f"    objective: {objective}",
-                  f"    prompt: Question {n}", f"    accepted: [{'x' * 250}]"]
+        items += [
+            f"  - id: long{n:02d}",
+            "    type: fillin",
+            f"    objective: {objective}",
+            f"    prompt: Question {n}",
+            f"    accepted: [{'x' * 250}]",
+        ]
     (src / "quiz.yaml").write_text("\n".join(items) + "\n")
     out = tmp_path / "dist"
     result = runner.invoke(app, ["pack", str(src), "--target", "scorm12", "--target", "scorm2004", "--out", str(out)])
@@ -182,7 +196,15 @@ def test_the_cli_lists_every_lms_profile_without_importing_the_validator():
     from scormkit.validate import LMS_PROFILES
 
     assert cli.LMS_NAMES == LMS_PROFILES
-    done = subprocess.run([sys.executable, "-c", "import sys, scormkit.cli; print('scormkit.validate' in sys.modules, "
-                           "'lxml' in sys.modules, 'pydantic' in sys.modules)"],
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, scormkit.cli; print('scormkit.validate' in sys.modules, "
+            "'lxml' in sys.modules, 'pydantic' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
     assert done.stdout.split() == ["False", "False", "False"]

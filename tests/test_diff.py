@@ -10,17 +10,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from scormkit.api import diff
 from scormkit.cli import app
 from scormkit.model import Choice, QuizOptions, SingleChoiceItem, TrueFalseItem
 from scormkit.targets import get_target
-from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "validate"))
-from crafted import scorm12  # noqa: E402
-from test_targets_common import make_module  # noqa: E402
+from crafted import scorm12
+from test_targets_common import make_module
 
 runner = CliRunner()
 
@@ -28,8 +28,12 @@ runner = CliRunner()
 def items(prompt="Is morphine an opioid?", choices=("Morphine", "Paracetamol"), qid="q02-which"):
     return [
         TrueFalseItem(id="q01-opioid", type="truefalse", prompt=prompt, answer=True),
-        SingleChoiceItem(id=qid, type="single", prompt="Which is an opioid?",
-                         choices=[Choice(text=t, correct=i == 0) for i, t in enumerate(choices)]),
+        SingleChoiceItem(
+            id=qid,
+            type="single",
+            prompt="Which is an opioid?",
+            choices=[Choice(text=t, correct=i == 0) for i, t in enumerate(choices)],
+        ),
     ]
 
 
@@ -77,8 +81,9 @@ def test_our_text_fix_breaks_nothing(tmp_path, target):
 
 
 def test_our_structural_change_resets_the_quiz(tmp_path):
-    r = diff(ours(tmp_path, "old"), ours(tmp_path, "new", quiz_items=items(choices=("Morphine", "Paracetamol",
-                                                                                     "Ibuprofen"))))
+    r = diff(
+        ours(tmp_path, "old"), ours(tmp_path, "new", quiz_items=items(choices=("Morphine", "Paracetamol", "Ibuprofen")))
+    )
     assert r.verdict == "quiz reset" and r.exit_code == 0
     assert {"diff.question-structure", "diff.state-key"} <= by_kind(r, "quiz reset")
     msg = next(c.message for c in r.changes if c.code == "diff.question-structure")
@@ -96,8 +101,10 @@ def test_our_passing_score_change_breaks(tmp_path):
     r = diff(ours(tmp_path, "old"), ours(tmp_path, "new", quiz=QuizOptions(passing_score=70)))
     mastery = sorted(c.message.split(":")[0] for c in r.breaking if c.code == "diff.mastery")
     # the manifest's primary objective (imsss:minNormalizedMeasure) and the player's own rule (course.json)
-    assert r.exit_code == 1 and mastery == ["mastery of 'ITEM-esmo-difficult-pain' changes from 0.8 to 0.7",
-                                            "quiz passing score changes from 0.8 to 0.7"], mastery
+    assert r.exit_code == 1 and mastery == [
+        "mastery of 'ITEM-esmo-difficult-pain' changes from 0.8 to 0.7",
+        "quiz passing score changes from 0.8 to 0.7",
+    ], mastery
 
 
 def test_our_module_id_and_iris_change_breaks(tmp_path):
@@ -139,11 +146,17 @@ def test_cli_text_json_and_exit_codes(tmp_path):
     result = runner.invoke(app, ["diff", str(old), str(new)])
     assert result.exit_code == 1
     lines = [ln.split(None, 1) for ln in result.output.splitlines() if ln.startswith("  ")]
-    assert ["breaking", "diff.question-id: question 'q02-which' is removed or renamed: LMS interaction reports and "
-            "LRS question activities are keyed on its id"] in lines
+    assert [
+        "breaking",
+        "diff.question-id: question 'q02-which' is removed or renamed: LMS interaction reports and "
+        "LRS question activities are keyed on its id",
+    ] in lines
     assert "verdict: breaking" in result.output and "re-upload: Upload NEW as a new activity" in result.output
-    out = subprocess.run([sys.executable, "-m", "scormkit", "diff", str(old), str(old), "--format", "json"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "scormkit", "diff", str(old), str(old), "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert doc["verdict"] == "identical" and doc["old"]["standard"] == "scorm2004" and doc["changes"] == []

@@ -8,17 +8,17 @@ import zipfile
 from pathlib import Path
 
 from lxml import html as lxml_html
+from typer.testing import CliRunner
 
 from scormkit.api import handoff
 from scormkit.cli import app
 from scormkit.targets import get_target
-from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "validate"))
-from crafted import scorm12  # noqa: E402
-from test_diff import items  # noqa: E402
-from test_targets_common import make_module  # noqa: E402
+from crafted import scorm12
+from test_diff import items
+from test_targets_common import make_module
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -101,12 +101,29 @@ def test_cli_handoff_out_file_and_missing_package(tmp_path):
 
 def test_pack_handoff_writes_the_sheet_beside_the_zips(tmp_path):
     out = tmp_path / "dist"
-    result = subprocess.run([sys.executable, "-m", "scormkit", "pack", str(ROOT / "module_src"), "--target",
-                             "scorm12", "--out", str(out), "--handoff"], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scormkit",
+            "pack",
+            str(ROOT / "module_src"),
+            "--target",
+            "scorm12",
+            "--out",
+            str(out),
+            "--handoff",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     sheet = out / "esmo-difficult-pain-problems-1.0.0-handoff.md"
     md = sheet.read_text()
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-        "esmo-difficult-pain-problems-1.0.0-handoff.md", "esmo-difficult-pain-problems-1.0.0-scorm12.zip"]
+        "esmo-difficult-pain-problems-1.0.0-handoff.md",
+        "esmo-difficult-pain-problems-1.0.0-scorm12.zip",
+    ]
     r = rows(md, "esmo-difficult-pain-problems-1.0.0-scorm12.zip")
     assert r["standard"] == ["SCORM 1.2"] and r["attempts"][0] and "interaction" in r["reported"][0]

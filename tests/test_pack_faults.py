@@ -47,8 +47,13 @@ def test_failure_after_rendering_writes_no_zip_and_no_cache(mod: Path, tmp_path:
     api.pack(mod, out=out)
     before = contents(out)
     # Over SCORM 1.2's 4,096-character suspend_data once the slides are rendered: fails in the target build.
-    (mod / "quiz.yaml").write_text("items:\n" + "".join(
-        f"  - id: q{n}\n    type: fillin\n    objective: dosing\n    prompt: P{n}\n    accepted: [x]\n" for n in range(40)))
+    (mod / "quiz.yaml").write_text(
+        "items:\n"
+        + "".join(
+            f"  - id: q{n}\n    type: fillin\n    objective: dosing\n    prompt: P{n}\n    accepted: [x]\n"
+            for n in range(40)
+        )
+    )
     edit(mod / "module.yaml", "  width: 320", "  width: 330")  # new renders, which must not reach the cache
     with pytest.raises(ScormkitError) as info:
         api.pack(mod, out=out)
@@ -80,8 +85,11 @@ def test_a_killed_commit_is_finished_and_temporaries_of_killed_writes_are_remove
 
 def mount_tmpfs(where: Path, size: str, *options: str) -> None:
     where.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join((f"size={size}", *options)), "tmpfs", str(where)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", ",".join((f"size={size}", *options)), "tmpfs", str(where)],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         unavailable(f"cannot mount a tmpfs to stand for a full or read-only disk: {done.stderr.strip()}")
 
@@ -94,8 +102,13 @@ def small_disk(tmp_path: Path):
 
 
 def run_pack(src: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scormkit", "pack", str(src), "--out", str(out), *extra],
-                          capture_output=True, text=True, env=ENV, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "scormkit", "pack", str(src), "--out", str(out), *extra],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+    )
 
 
 def test_full_disk_leaves_the_previous_set_and_one_clear_error(mod: Path, small_disk: Path, tmp_path: Path) -> None:  # noqa: F811
@@ -141,7 +154,8 @@ def test_out_naming_a_file_is_one_clear_error(mod: Path, tmp_path: Path) -> None
     assert done.returncode == 1
     assert done.stderr.splitlines()[0] == (
         f"{tmp_path / 'dist'}: error[cli.out-not-a-folder] --out {tmp_path / 'dist'} is a file, not a folder; give a "
-        "folder (it is created if missing)")
+        "folder (it is created if missing)"
+    )
 
 
 def text_deck(path: Path, pages: int, label: str) -> None:
@@ -175,9 +189,12 @@ def test_kill_9_at_random_moments_of_a_200_page_pack_leaves_the_old_set_or_the_n
             (out / name).write_bytes(data)
         # Half the runs render everything (cold cache), half only build and write (warm render cache).
         cache = tmp_path / f"cold-{run}" if run % 2 == 0 else tmp_path / "warm"
-        process = subprocess.Popen([sys.executable, "-m", "scormkit", "pack", str(mod), "--out", str(out),
-                                    "--cache-dir", str(cache)], env=ENV, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scormkit", "pack", str(mod), "--out", str(out), "--cache-dir", str(cache)],
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0, cold * (1.5 if run % 2 == 0 else 0.5)))
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -200,8 +217,15 @@ def test_concurrent_packs_into_one_dist_all_succeed_with_whole_zips(mod: Path, t
     out = tmp_path / "dist"
     api.pack(mod, out=tmp_path / "expected")
     expected = zips(tmp_path / "expected")
-    processes = [subprocess.Popen([sys.executable, "-m", "scormkit", "pack", str(mod), "--out", str(out)],
-                                  env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(4)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "scormkit", "pack", str(mod), "--out", str(out)],
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
     for process in processes:
         _, stderr = process.communicate(timeout=300)
         assert process.returncode == 0, stderr
@@ -221,11 +245,32 @@ def test_a_catalogue_packs_every_folder_and_reports_the_broken_one(mod: Path, tm
     shutil.copytree(mod, broken)
     edit(broken / "quiz.yaml", "objective: dosing", "objective: nowhere")
     out = tmp_path / "dist"
-    done = subprocess.run([sys.executable, "-m", "scormkit", "pack", str(mod), str(second), str(broken), "--out",
-                           str(out), "--jobs", "2"], capture_output=True, text=True, env=ENV, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scormkit",
+            "pack",
+            str(mod),
+            str(second),
+            str(broken),
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=600,
+    )
     assert done.returncode == 1
-    assert sorted(zips(out)) == ["demo-module-1.0.0-scorm12.zip", "demo-module-1.0.0-scorm2004.zip",
-                                 "second-module-1.0.0-scorm12.zip", "second-module-1.0.0-scorm2004.zip"]
+    assert sorted(zips(out)) == [
+        "demo-module-1.0.0-scorm12.zip",
+        "demo-module-1.0.0-scorm2004.zip",
+        "second-module-1.0.0-scorm12.zip",
+        "second-module-1.0.0-scorm2004.zip",
+    ]
     errors = [line for line in done.stderr.splitlines() if "error[" in line]
     # The broken folder's one error (an objective no item assesses is a designer warning since issue 12).
     assert len(errors) == 1 and all(line.startswith("broken/") for line in errors)

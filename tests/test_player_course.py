@@ -24,39 +24,71 @@ from scormkit.player.course import (
 SHELL = ("index.html", "player.js", "player.css")
 
 
-def make_module(*, title: str = "Pain basics", items: list[dict] | None = None, slides: int = 3,
-                credit: dict | None = None, quiz: dict | None = None, description: str = "Learn **this**.") -> Module:
-    config = ModuleConfig.model_validate({
-        "id": "pain-basics", "version": "1.0.0", "title": title, "language": "fr-FR",
-        "description": description,
-        "authors": [{"name": "A. Author", "affiliation": "Clinic"}], "publisher": "Pub",
-        "published": 2010, "updated": dt.date(2010, 9, 22),
-        "disclosures": [{"person": "A. Author", "statement": "None"}],
-        "credit": credit or {"provider": "ESMO", "expires": 2012},
-        "objectives": [{"id": "one", "text": "First"}, {"id": "two", "text": "Second"}],
-        "quiz": quiz if quiz is not None else {"passing_score": 75, "attempts": 2},
-    })
+def make_module(
+    *,
+    title: str = "Pain basics",
+    items: list[dict] | None = None,
+    slides: int = 3,
+    credit: dict | None = None,
+    quiz: dict | None = None,
+    description: str = "Learn **this**.",
+) -> Module:
+    config = ModuleConfig.model_validate(
+        {
+            "id": "pain-basics",
+            "version": "1.0.0",
+            "title": title,
+            "language": "fr-FR",
+            "description": description,
+            "authors": [{"name": "A. Author", "affiliation": "Clinic"}],
+            "publisher": "Pub",
+            "published": 2010,
+            "updated": dt.date(2010, 9, 22),
+            "disclosures": [{"person": "A. Author", "statement": "None"}],
+            "credit": credit or {"provider": "ESMO", "expires": 2012},
+            "objectives": [{"id": "one", "text": "First"}, {"id": "two", "text": "Second"}],
+            "quiz": quiz if quiz is not None else {"passing_score": 75, "attempts": 2},
+        }
+    )
     quiz_items = QuizFile.model_validate({"items": items if items is not None else ITEMS}).items
     return Module(
-        config=config, items=quiz_items,
-        slides=[Slide(number=n, title=f"Slide {n}", text=f"Text {n}", image=f"slides/{n:03d}.webp",
-                      width=1280, height=720) for n in range(1, slides + 1)],
+        config=config,
+        items=quiz_items,
+        slides=[
+            Slide(number=n, title=f"Slide {n}", text=f"Text {n}", image=f"slides/{n:03d}.webp", width=1280, height=720)
+            for n in range(1, slides + 1)
+        ],
         assets={**{f"slides/{n:03d}.webp": b"img%d" % n for n in range(1, slides + 1)}, "slides.pdf": b"%PDF"},
     )
 
 
 ITEMS = [
-    {"id": "s1", "type": "single", "objective": "one", "prompt": "Pick *one*",
-     "choices": [{"text": "A", "correct": True, "feedback": "yes"}, {"text": "B"}]},
-    {"id": "m1", "type": "multiple", "objective": "one", "weight": 2, "prompt": "Pick some",
-     "choices": [{"text": "A", "correct": True}, {"text": "B", "correct": True}, {"text": "C"}]},
+    {
+        "id": "s1",
+        "type": "single",
+        "objective": "one",
+        "prompt": "Pick *one*",
+        "choices": [{"text": "A", "correct": True, "feedback": "yes"}, {"text": "B"}],
+    },
+    {
+        "id": "m1",
+        "type": "multiple",
+        "objective": "one",
+        "weight": 2,
+        "prompt": "Pick some",
+        "choices": [{"text": "A", "correct": True}, {"text": "B", "correct": True}, {"text": "C"}],
+    },
     {"id": "t1", "type": "truefalse", "objective": "two", "prompt": "True?", "answer": False},
     {"id": "f1", "type": "fillin", "objective": "two", "prompt": "Name it", "accepted": ["naloxone"]},
     {"id": "n1", "type": "numeric", "objective": "two", "prompt": "How many?", "answer": 10, "tolerance": 0.5},
-    {"id": "p1", "type": "matching", "objective": "one", "prompt": "Match",
-     "pairs": [{"source": "x", "target": "1"}, {"source": "y", "target": "2"}]},
-    {"id": "q1", "type": "sequencing", "objective": "one", "prompt": "Order",
-     "steps": ["first", "second", "third"]},
+    {
+        "id": "p1",
+        "type": "matching",
+        "objective": "one",
+        "prompt": "Match",
+        "pairs": [{"source": "x", "target": "1"}, {"source": "y", "target": "2"}],
+    },
+    {"id": "q1", "type": "sequencing", "objective": "one", "prompt": "Order", "steps": ["first", "second", "third"]},
 ]
 
 
@@ -68,17 +100,32 @@ def test_course_json_fields() -> None:
     assert course["authors"] == [{"name": "A. Author", "affiliation": "Clinic"}]
     assert (course["published"], course["updated"]) == ("2010", "2010-09-22")
     assert course["disclosures"] == [{"person": "A. Author", "statement": "None"}]
-    assert course["credit"] == {"provider": "ESMO", "kind": "CME", "credits": None,
-                                "expires": "2012-12-31", "expiresLabel": "2012"}
+    assert course["credit"] == {
+        "provider": "ESMO",
+        "kind": "CME",
+        "credits": None,
+        "expires": "2012-12-31",
+        "expiresLabel": "2012",
+    }
     assert course["objectives"][0] == {"id": "one", "text": "First"}
-    assert course["slides"][0] == {"title": "Slide 1", "text": "Text 1", "image": "slides/001.webp",
-                                   "width": 1280, "height": 720}
+    assert course["slides"][0] == {
+        "title": "Slide 1",
+        "text": "Text 1",
+        "image": "slides/001.webp",
+        "width": 1280,
+        "height": 720,
+    }
     assert course["pdf"] == "slides.pdf"
     assert course["tracking"] == {"completion": "slides_and_quiz", "slidesRequired": 1.0, "success": "quiz"}
     assert (course["runtime"], course["stateBudget"]) == ("scorm12", 4096)
     quiz = course["quiz"]
     assert (quiz["passingScore"], quiz["attempts"], quiz["draw"], quiz["feedback"], quiz["review"]) == (
-        0.75, 2, None, "immediate", True)
+        0.75,
+        2,
+        None,
+        "immediate",
+        True,
+    )
     items = {i["id"]: i for i in quiz["items"]}
     assert items["s1"]["interactionType"] == "choice"
     assert items["s1"]["promptHtml"] == "<p>Pick <em>one</em></p>"
@@ -145,8 +192,18 @@ def test_file_list_and_determinism(runtime: str) -> None:
     first = build_player(module, runtime, state_budget=64000)
     assert first == build_player(module, runtime, state_budget=64000)
     assert sorted(first) == sorted(
-        ["index.html", "course.json", "player.js", "player.css", f"adapters/{RUNTIMES[runtime]}", "slides.pdf",
-         "slides/001.webp", "slides/002.webp", "slides/003.webp"])
+        [
+            "index.html",
+            "course.json",
+            "player.js",
+            "player.css",
+            f"adapters/{RUNTIMES[runtime]}",
+            "slides.pdf",
+            "slides/001.webp",
+            "slides/002.webp",
+            "slides/003.webp",
+        ]
+    )
     assert all(isinstance(v, bytes) for v in first.values())
     assert json.loads(first["course.json"])["runtime"] == runtime
 
@@ -171,8 +228,9 @@ def test_shell_has_no_absolute_urls_or_inline_handlers() -> None:
 
 
 def test_index_html() -> None:
-    html = build_player(make_module(title="Pain <script>alert(1)</script> & more"), "scorm12",
-                        state_budget=4096)["index.html"].decode()
+    html = build_player(make_module(title="Pain <script>alert(1)</script> & more"), "scorm12", state_budget=4096)[
+        "index.html"
+    ].decode()
     assert '<html lang="fr-FR">' in html
     assert "<title>Pain &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</title>" in html
     assert "<script>alert(1)" not in html
@@ -210,8 +268,14 @@ def test_player_ships_in_the_package_data() -> None:
     from importlib import resources
 
     root = resources.files("scormkit.player")
-    for path in ("templates/index.html.j2", "static/player.js", "static/player.css",
-                 "static/adapters/scorm12.js", "static/adapters/scorm2004.js", "static/adapters/web.js"):
+    for path in (
+        "templates/index.html.j2",
+        "static/player.js",
+        "static/player.css",
+        "static/adapters/scorm12.js",
+        "static/adapters/scorm2004.js",
+        "static/adapters/web.js",
+    ):
         assert root.joinpath(path).is_file(), path
 
 
@@ -223,7 +287,9 @@ def test_ui_strings_follow_the_module_language() -> None:
         for key, text in catalogue.items():
             # same placeholders (word order may differ between languages)
             assert sorted(re.findall(r"\{(\w+)\}", text)) == sorted(re.findall(r"\{(\w+)\}", CATALOGUES["en"][key])), (
-                lang, key)
+                lang,
+                key,
+            )
     assert build_course(make_module(), "scorm12", state_budget=4096)["strings"]["start"] == "Commencer"  # fr-FR
     assert strings_for("de-AT")["next"] == "Weiter"
     assert strings_for("EN-gb")["next"] == strings_for("pt-BR")["next"] == "Next"  # fallback: English
@@ -246,8 +312,10 @@ TEXT_FIXES = {
 }
 STRUCTURE_CHANGES = {
     "item id": lambda items: items[0].update(id="s1-renamed"),
-    "item type": lambda items: items[2].update(type="single", choices=[{"text": "Yes"}, {"text": "No", "correct": True}],
-                                               answer=None) or items[2].pop("answer"),
+    "item type": lambda items: (
+        items[2].update(type="single", choices=[{"text": "Yes"}, {"text": "No", "correct": True}], answer=None)
+        or items[2].pop("answer")
+    ),
     "choice added": lambda items: items[0]["choices"].append({"text": "C"}),
     "pair added": lambda items: items[5]["pairs"].append({"source": "z", "target": "3"}),
     "item removed": lambda items: items.pop(),

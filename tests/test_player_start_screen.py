@@ -31,8 +31,14 @@ def test_start_screen_is_in_the_html_with_slide_1_as_its_cover() -> None:
     assert main.get("data-screen") is None  # set by player.js once its button is there
     assert texts(main, "h1") == ["Pain basics"]
     (cover,) = main.xpath(".//figure[@class='cover']/img")
-    assert dict(cover.attrib) == {"class": "cover", "src": "slides/001.webp", "width": "1280", "height": "720",
-                                  "alt": "Diapositive 1 : Slide 1", "fetchpriority": "high"}
+    assert dict(cover.attrib) == {
+        "class": "cover",
+        "src": "slides/001.webp",
+        "width": "1280",
+        "height": "720",
+        "alt": "Diapositive 1 : Slide 1",
+        "fetchpriority": "high",
+    }
     assert texts(main, ".//div[@class='prose']") == ["Learn this."]
     assert [e.tag for e in main.xpath(".//div[@class='prose']/p/*")] == ["strong"]
 
@@ -40,12 +46,20 @@ def test_start_screen_is_in_the_html_with_slide_1_as_its_cover() -> None:
 def test_start_screen_speaks_the_module_language_and_lists_what_the_player_listed() -> None:
     main = start_screen(make_module())  # language fr-FR
     # The declaration comes first, under the cover and above Start (issue 11: Start without scrolling).
-    assert texts(main, ".//h2") == ["Déclaration d'intérêts", "Objectifs pédagogiques", "À propos de ce module",
-                                 "Crédits CME"]
+    assert texts(main, ".//h2") == [
+        "Déclaration d'intérêts",
+        "Objectifs pédagogiques",
+        "À propos de ce module",
+        "Crédits CME",
+    ]
     assert texts(main, "ul[1]/li") == ["First", "Second"]
     about = dict(zip(texts(main, ".//dl[@class='about']/dt"), texts(main, ".//dl[@class='about']/dd")))
-    assert about == {"Auteur": "A. Author (Clinic)", "Éditeur": "Pub", "Publication": "2010",
-                     "Dernière mise à jour": "2010-09-22"}
+    assert about == {
+        "Auteur": "A. Author (Clinic)",
+        "Éditeur": "Pub",
+        "Publication": "2010",
+        "Dernière mise à jour": "2010-09-22",
+    }
     assert texts(main, ".//ul[@class='disclosures']/li") == ["A. Author: None"]
     assert main.xpath(".//p[@id='credit']")[0].text is None  # filled in by player.js (the launch's date and LMS)
 

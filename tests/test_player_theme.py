@@ -12,7 +12,6 @@ from scormkit.api import pack
 from scormkit.diagnostics import ScormkitError
 from scormkit.model import contrast_ratio
 from scormkit.player import build_player
-
 from tests.test_player_course import make_module
 
 MODULE_SRC = Path(__file__).resolve().parents[1] / "module_src"
@@ -33,7 +32,7 @@ def test_contrast_ratio_follows_wcag():
 
 
 def test_theme_colours_ship_as_theme_css(tmp_path):
-    src = themed_source(tmp_path, "  primary: \"#7a1f5c\"\n  accent: \"#c05a00\"\n")
+    src = themed_source(tmp_path, '  primary: "#7a1f5c"\n  accent: "#c05a00"\n')
     (result, *_) = pack(src, targets=["web"], out=tmp_path / "dist")
     import zipfile
 
@@ -49,10 +48,13 @@ def test_no_theme_no_theme_css():
     assert "theme.css" not in files and "theme.css" not in files["index.html"].decode()
 
 
-@pytest.mark.parametrize("theme, colour, needed", [
-    ("  primary: \"#8ab4f8\"\n", "#8ab4f8", "4.5:1"),   # a light blue: white button text unreadable
-    ("  accent: \"#f5d76e\"\n", "#f5d76e", "3:1"),      # a pale yellow mark on white
-])
+@pytest.mark.parametrize(
+    "theme, colour, needed",
+    [
+        ('  primary: "#8ab4f8"\n', "#8ab4f8", "4.5:1"),  # a light blue: white button text unreadable
+        ('  accent: "#f5d76e"\n', "#f5d76e", "3:1"),  # a pale yellow mark on white
+    ],
+)
 def test_a_theme_that_fails_contrast_is_a_build_error(tmp_path, theme, colour, needed):
     src = themed_source(tmp_path, theme)
     with pytest.raises(ScormkitError) as caught:

@@ -60,7 +60,8 @@ def failure(src: Path, *args: str, env: dict | None = None) -> list[str]:
 # ---- YAML bounds -------------------------------------------------------------------------------------------
 
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8))
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8)
+)
 
 
 def test_yaml_alias_bomb_is_refused_under_bounds(mod: Path) -> None:
@@ -68,8 +69,9 @@ def test_yaml_alias_bomb_is_refused_under_bounds(mod: Path) -> None:
     (mod / "quiz.yaml").write_text(ALIAS_BOMB)
     outcome = run_bounded(["pack", str(mod), "--out", "dist"], cwd=Path.cwd())
     assert_kept_promise(outcome, exit_code=1)
-    assert diagnostic_lines(outcome)[0].startswith("mod/quiz.yaml:5: error[yaml.too-complex] the file expands to "
-                                                   "more than 200,000 values once its aliases")
+    assert diagnostic_lines(outcome)[0].startswith(
+        "mod/quiz.yaml:5: error[yaml.too-complex] the file expands to more than 200,000 values once its aliases"
+    )
 
 
 def test_yaml_nesting_is_bounded(mod: Path) -> None:
@@ -92,7 +94,8 @@ def test_yaml_file_size_is_bounded(mod: Path) -> None:
     assert_kept_promise(outcome, exit_code=1)
     assert diagnostic_lines(outcome) == [
         "mod/module.yaml: error[yaml.too-large] file is 3,009,353 bytes; the limit is 2 MiB (docs/limits.md): split "
-        "the quiz or remove what the module does not need"]
+        "the quiz or remove what the module does not need"
+    ]
 
 
 def test_a_fifo_for_a_quiz_is_refused_not_waited_on(mod: Path) -> None:
@@ -127,36 +130,48 @@ def test_nan_and_infinity_are_refused(mod: Path, answer: str, tolerance: str, li
 
 def test_nan_weight_and_credits_are_refused(mod: Path) -> None:
     edit(mod / "quiz.yaml", "    answer: true\n", "    answer: true\n    weight: .nan\n")
-    edit(mod / "module.yaml", "updated: 2024-01-31\n",
-         "updated: 2024-01-31\ncredit:\n  provider: EACCME\n  credits: .inf\n  expires: 2030\n")
+    edit(
+        mod / "module.yaml",
+        "updated: 2024-01-31\n",
+        "updated: 2024-01-31\ncredit:\n  provider: EACCME\n  credits: .inf\n  expires: 2030\n",
+    )
     lines = failure(mod)
     assert "mod/module.yaml:13: error[schema.invalid] credit.credits is inf; it must be a finite number" in lines
     assert "mod/quiz.yaml:15: error[schema.invalid] item 'q2' weight is nan; it must be a finite number" in lines
 
 
-@pytest.mark.parametrize("date, why", [("2023-02-30", "day is out of range for month"),
-                                       ("2023-13-01", "month must be in 1..12")])
+@pytest.mark.parametrize(
+    "date, why", [("2023-02-30", "day is out of range for month"), ("2023-13-01", "month must be in 1..12")]
+)
 def test_impossible_dates_name_the_line(mod: Path, date: str, why: str) -> None:
     edit(mod / "module.yaml", "updated: 2024-01-31", f"updated: {date}")
-    assert failure(mod) == [f"mod/module.yaml:10: error[yaml.invalid-date] cannot read the value '{date}' ({why}); "
-                            "write a real date as YYYY-MM-DD"]
+    assert failure(mod) == [
+        f"mod/module.yaml:10: error[yaml.invalid-date] cannot read the value '{date}' ({why}); "
+        "write a real date as YYYY-MM-DD"
+    ]
 
 
 def test_a_date_after_2107_is_refused(mod: Path) -> None:
     """Zip dates end in 2107: `updated: 2200-01-01` reached zipfile's ValueError."""
     edit(mod / "module.yaml", "updated: 2024-01-31", "updated: 2200-01-01")
-    assert failure(mod) == ["mod/module.yaml:10: error[source.date-range] updated 2200-01-01 is after 2107, the last year "
-                            "a zip can carry; write the date of the last update"]
+    assert failure(mod) == [
+        "mod/module.yaml:10: error[source.date-range] updated 2200-01-01 is after 2107, the last year "
+        "a zip can carry; write the date of the last update"
+    ]
 
 
-@pytest.mark.parametrize("escaped, code", [("\\x1b[31mred\\x1b[0m", "U+001B"), ("nul\\0", "U+0000"),
-                                           ("\\uFFFE", "U+FFFE"), ("\\x85next", "U+0085")])
+@pytest.mark.parametrize(
+    "escaped, code",
+    [("\\x1b[31mred\\x1b[0m", "U+001B"), ("nul\\0", "U+0000"), ("\\uFFFE", "U+FFFE"), ("\\x85next", "U+0085")],
+)
 def test_control_characters_in_text_are_refused_and_never_printed(mod: Path, escaped: str, code: str) -> None:
     """lxml's ValueError (130 fuzz hits), or raw ANSI escapes echoed to the terminal."""
     edit(mod / "module.yaml", "title: Demo", f'title: "{escaped}"')
     lines = failure(mod)
-    assert lines == [f"mod/module.yaml:3: error[yaml.control-character] title holds the character {code} (a control "
-                     "character or a noncharacter), which cannot be shown or packaged; remove it"]
+    assert lines == [
+        f"mod/module.yaml:3: error[yaml.control-character] title holds the character {code} (a control "
+        "character or a noncharacter), which cannot be shown or packaged; remove it"
+    ]
 
 
 def test_raw_escape_in_a_key_is_never_printed_raw(mod: Path) -> None:
@@ -167,26 +182,42 @@ def test_raw_escape_in_a_key_is_never_printed_raw(mod: Path) -> None:
     assert "error[yaml.control-character]" in result.stderr
 
 
-@pytest.mark.parametrize("value, code", [("!!binary AAAA", "bytes"), ("!custom x", "!custom"), ("!!set {a}", "CommentedSet")])
+@pytest.mark.parametrize(
+    "value, code", [("!!binary AAAA", "bytes"), ("!custom x", "!custom"), ("!!set {a}", "CommentedSet")]
+)
 def test_yaml_tags_that_are_no_plain_value_are_refused(mod: Path, value: str, code: str) -> None:
     edit(mod / "module.yaml", "publisher: Example", f"publisher: {value}")
-    assert failure(mod) == [f"mod/module.yaml:9: error[yaml.unsupported-value] publisher is a {code} value; write plain "
-                            "text, a number, a date, a list or a mapping"]
+    assert failure(mod) == [
+        f"mod/module.yaml:9: error[yaml.unsupported-value] publisher is a {code} value; write plain "
+        "text, a number, a date, a list or a mapping"
+    ]
 
 
 # ---- unanswerable items ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("item, message", [
-    ("type: matching\n    pairs:\n      - {source: A, target: One}\n      - {source: B, target: One}",
-     "item q9 has the target 'One' twice"),
-    ("type: matching\n    pairs:\n      - {source: A, target: One}\n      - {source: a, target: Two}",
-     "item q9 has the source 'a' twice"),
-    ("type: sequencing\n    steps: [First, Second, first]", "item q9 has the step 'first' twice"),
-    ("type: single\n    choices:\n      - {text: Yes, correct: true}\n      - {text: ' yes '}",
-     "item q9 has the choice 'yes' twice"),
-    ("type: multiple\n    choices:\n      - {text: Yes, correct: true}\n      - {text: Yes}",
-     "item q9 has the choice 'Yes' twice"),
-])
+
+@pytest.mark.parametrize(
+    "item, message",
+    [
+        (
+            "type: matching\n    pairs:\n      - {source: A, target: One}\n      - {source: B, target: One}",
+            "item q9 has the target 'One' twice",
+        ),
+        (
+            "type: matching\n    pairs:\n      - {source: A, target: One}\n      - {source: a, target: Two}",
+            "item q9 has the source 'a' twice",
+        ),
+        ("type: sequencing\n    steps: [First, Second, first]", "item q9 has the step 'first' twice"),
+        (
+            "type: single\n    choices:\n      - {text: Yes, correct: true}\n      - {text: ' yes '}",
+            "item q9 has the choice 'yes' twice",
+        ),
+        (
+            "type: multiple\n    choices:\n      - {text: Yes, correct: true}\n      - {text: Yes}",
+            "item q9 has the choice 'Yes' twice",
+        ),
+    ],
+)
 def test_unanswerable_items_are_refused(mod: Path, item: str, message: str) -> None:
     with (mod / "quiz.yaml").open("a") as fh:
         fh.write(f"  - id: q9\n    objective: dosing\n    prompt: Which?\n    {item}\n")
@@ -198,11 +229,14 @@ def test_unanswerable_items_are_refused(mod: Path, item: str, message: str) -> N
 def test_sequencing_of_one_step_is_refused(mod: Path) -> None:
     with (mod / "quiz.yaml").open("a") as fh:
         fh.write("  - id: q9\n    objective: dosing\n    prompt: Order\n    type: sequencing\n    steps: [Only]\n")
-    assert failure(mod) == ["mod/quiz.yaml:19: error[schema.invalid] invalid item 'q9' steps ['Only']: it must have at "
-                            "least 2 items after validation, not 1"]
+    assert failure(mod) == [
+        "mod/quiz.yaml:19: error[schema.invalid] invalid item 'q9' steps ['Only']: it must have at "
+        "least 2 items after validation, not 1"
+    ]
 
 
 # ---- paths: links, loops, non-canonical and case-only names ------------------------------------------------
+
 
 def test_module_yaml_linked_outside_the_module_is_not_read(mod: Path, tmp_path: Path) -> None:
     """Its values shipped before; now nothing of it is read."""
@@ -211,8 +245,10 @@ def test_module_yaml_linked_outside_the_module_is_not_read(mod: Path, tmp_path: 
     (mod / "module.yaml").unlink()
     (mod / "module.yaml").symlink_to(outside)
     lines = failure(mod)
-    assert lines == ["mod/module.yaml: error[source.outside-module] module.yaml is a link to a file outside mod; copy "
-                     "the file into the module folder"]
+    assert lines == [
+        "mod/module.yaml: error[source.outside-module] module.yaml is a link to a file outside mod; copy "
+        "the file into the module folder"
+    ]
 
 
 def test_quiz_keys_are_not_echoed_from_outside_when_module_yaml_is_broken(mod: Path, tmp_path: Path) -> None:
@@ -246,13 +282,20 @@ def image_prompt(mod: Path, *targets: str) -> None:
     edit(mod / "quiz.yaml", PROMPT_IMAGE, f"    prompt: 'Which dose? {images}'\n")
 
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4810000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4810000000049454e44ae426082"
+)
 
 
-@pytest.mark.parametrize("written, canonical", [("assets//chart.png", "assets/chart.png"),
-                                                ("assets/./chart.png", "assets/chart.png"),
-                                                ("assets/sub/../chart.png", None)])
+@pytest.mark.parametrize(
+    "written, canonical",
+    [
+        ("assets//chart.png", "assets/chart.png"),
+        ("assets/./chart.png", "assets/chart.png"),
+        ("assets/sub/../chart.png", None),
+    ],
+)
 def test_non_canonical_image_paths_are_refused_with_the_right_spelling(mod: Path, written: str, canonical) -> None:
     """`assets//x` reached the manifest writer as a "scormkit bug"; `assets/./x` gave a package validate flagged."""
     (mod / "assets" / "sub").mkdir(parents=True)
@@ -270,9 +313,11 @@ def test_image_names_differing_only_by_case_are_refused(mod: Path) -> None:
     (mod / "assets" / "chart.png").write_bytes(PNG)
     image_prompt(mod, "assets/Chart.png", "assets/chart.png")
     lines = failure(mod)
-    assert lines == ["mod/quiz.yaml:5: error[markdown.image-case] the prompt of item 'q1' shows the image "
-                     "'assets/chart.png', which differs from 'assets/Chart.png' only in letter case; the two would "
-                     "collide on Windows and macOS: rename one (LMS-PITFALLS rule 12)"]
+    assert lines == [
+        "mod/quiz.yaml:5: error[markdown.image-case] the prompt of item 'q1' shows the image "
+        "'assets/chart.png', which differs from 'assets/Chart.png' only in letter case; the two would "
+        "collide on Windows and macOS: rename one (LMS-PITFALLS rule 12)"
+    ]
 
 
 def test_image_names_with_spaces_and_accents_ship_and_validate(mod: Path) -> None:
@@ -304,10 +349,12 @@ def test_a_huge_image_is_refused_before_it_is_read(mod: Path) -> None:
     assert_kept_promise(outcome, exit_code=1)
     assert diagnostic_lines(outcome) == [
         "mod/quiz.yaml:5: error[markdown.image-too-large] the image 'assets/huge.png' is 3072 MiB; the limit is 50 MiB "
-        "(docs/limits.md): save it smaller"]
+        "(docs/limits.md): save it smaller"
+    ]
 
 
 # ---- content that ships: warnings --------------------------------------------------------------------------
+
 
 def test_html_named_png_and_svg_with_script_are_warned_about(mod: Path) -> None:
     (mod / "assets").mkdir()
@@ -340,18 +387,24 @@ def test_a_pdf_with_javascript_or_attachments_is_warned_about(mod: Path, feature
         writer.write(fh)
     result = pack(mod, "--target", "web")
     assert result.exit_code == 0, result.stderr
-    assert (f"mod/module.yaml:17: warning[slides.active-content] slides.pdf contains {feature}; it ships as is for the "
-            "'Download slides' link: export the PDF again without them, or set slides.download: false") in result.stderr
+    assert (
+        f"mod/module.yaml:17: warning[slides.active-content] slides.pdf contains {feature}; it ships as is for the "
+        "'Download slides' link: export the PDF again without them, or set slides.download: false"
+    ) in result.stderr
 
 
 # ---- the environment and the output folder -----------------------------------------------------------------
 
-@pytest.mark.parametrize("value, message", [
-    ("yesterday", "SOURCE_DATE_EPOCH is 'yesterday'; it must be a whole number of seconds since 1970-01-01"),
-    ("99999999999999999999", "SOURCE_DATE_EPOCH is '99999999999999999999'; it must be a whole number"),
-    ("4354819200", "SOURCE_DATE_EPOCH 4354819200 is 2108-01-01, after 2107, the last year a zip can carry"),
-    ("-5", "SOURCE_DATE_EPOCH -5 is before 1970"),
-])
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("yesterday", "SOURCE_DATE_EPOCH is 'yesterday'; it must be a whole number of seconds since 1970-01-01"),
+        ("99999999999999999999", "SOURCE_DATE_EPOCH is '99999999999999999999'; it must be a whole number"),
+        ("4354819200", "SOURCE_DATE_EPOCH 4354819200 is 2108-01-01, after 2107, the last year a zip can carry"),
+        ("-5", "SOURCE_DATE_EPOCH -5 is before 1970"),
+    ],
+)
 def test_bad_source_date_epoch_is_one_clear_error(mod: Path, value: str, message: str) -> None:
     lines = failure(mod, env={"SOURCE_DATE_EPOCH": value})
     assert len(lines) == 1 and lines[0].startswith(f"SOURCE_DATE_EPOCH: error[source.date-range] {message}")
@@ -361,13 +414,16 @@ def test_bad_source_date_epoch_is_one_clear_error(mod: Path, value: str, message
 def test_an_iri_base_with_quotes_or_angle_brackets_is_refused(mod: Path, base: str) -> None:
     """pack accepted it, and validate then rejected the package (cmi5.id-not-iri)."""
     lines = failure(mod, "--target", "xapi", env={"SCORMKIT_XAPI_IRI_BASE": base})
-    assert len(lines) == 1 and lines[0].startswith(f"SCORMKIT_XAPI_IRI_BASE: error[cli.iri-base] xAPI IRI base {base!r}")
+    assert len(lines) == 1 and lines[0].startswith(
+        f"SCORMKIT_XAPI_IRI_BASE: error[cli.iri-base] xAPI IRI base {base!r}"
+    )
 
 
 def test_out_naming_a_file_is_one_clear_error(mod: Path) -> None:
     Path("dist").write_text("not a folder")
-    assert failure(mod) == ["dist: error[cli.out-not-a-folder] --out dist is a file, not a folder; give a folder (it "
-                            "is created if missing)"]
+    assert failure(mod) == [
+        "dist: error[cli.out-not-a-folder] --out dist is a file, not a folder; give a folder (it is created if missing)"
+    ]
 
 
 def test_read_only_output_folder_is_one_clear_error(mod: Path) -> None:
@@ -378,7 +434,8 @@ def test_read_only_output_folder_is_one_clear_error(mod: Path) -> None:
     assert_kept_promise(outcome, exit_code=1)
     assert diagnostic_lines(outcome) == [
         "/proc/sys/scormkit-dist: error[cli.out-not-writable] --out /proc/sys/scormkit-dist cannot be created: "
-        "/proc/sys is read-only for this user; choose another folder with --out or fix the permissions"]
+        "/proc/sys is read-only for this user; choose another folder with --out or fix the permissions"
+    ]
 
 
 def test_read_only_dist_is_one_clear_error(mod: Path) -> None:
@@ -389,7 +446,8 @@ def test_read_only_dist_is_one_clear_error(mod: Path) -> None:
     assert_kept_promise(outcome, exit_code=1)
     assert diagnostic_lines(outcome) == [
         "dist: error[cli.out-not-writable] --out dist is read-only for this user; choose another folder with --out or "
-        "fix the permissions"]
+        "fix the permissions"
+    ]
 
 
 def test_an_unreadable_module_file_is_one_clear_error(mod: Path) -> None:
@@ -399,7 +457,8 @@ def test_an_unreadable_module_file_is_one_clear_error(mod: Path) -> None:
     outcome = run_bounded(["pack", str(mod), "--out", "dist"], cwd=Path.cwd())
     assert_kept_promise(outcome, exit_code=1)
     assert diagnostic_lines(outcome) == [
-        "mod/quiz.yaml: error[source.unreadable] cannot read mod/quiz.yaml: Permission denied; check its permissions"]
+        "mod/quiz.yaml: error[source.unreadable] cannot read mod/quiz.yaml: Permission denied; check its permissions"
+    ]
 
 
 def test_a_write_that_fails_midway_is_one_clear_error(mod: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -418,15 +477,18 @@ def test_a_write_that_fails_midway_is_one_clear_error(mod: Path, monkeypatch: py
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "dist/demo-module-1.0.0-scorm12.zip: error[io.enospc] No space left on device; the disk is full: free some "
-        "space or choose another folder with --out"]
+        "space or choose another folder with --out"
+    ]
 
 
 def test_json_of_info_is_valid_with_a_non_numeric_mastery_score(tmp_path: Path) -> None:
     """`info` crashed on masteryScore="high" and printed NaN (not JSON) for masteryScore="NaN"."""
-    cmi5 = ('<?xml version="1.0"?><courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">'
-            '<course id="https://example.org/c"><title><langstring lang="en">C</langstring></title></course>'
-            '<au id="https://example.org/a{n}" moveOn="Passed" masteryScore="{score}"><title><langstring lang="en">A'
-            '</langstring></title><url>index.html</url></au></courseStructure>')
+    cmi5 = (
+        '<?xml version="1.0"?><courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">'
+        '<course id="https://example.org/c"><title><langstring lang="en">C</langstring></title></course>'
+        '<au id="https://example.org/a{n}" moveOn="Passed" masteryScore="{score}"><title><langstring lang="en">A'
+        "</langstring></title><url>index.html</url></au></courseStructure>"
+    )
     for n, score in enumerate(["high", "NaN", "0.8"]):
         path = tmp_path / f"c{n}" / "cmi5.xml"
         path.parent.mkdir()
@@ -442,7 +504,7 @@ def test_library_warnings_do_not_break_one_line_per_problem(mod: Path) -> None:
     """pypdf logs "incorrect startxref pointer" to stderr; every stderr line must stay a diagnostic."""
     pdf = (mod / "slides.pdf").read_bytes()
     head, _, tail = pdf.rpartition(b"startxref\n")
-    (mod / "slides.pdf").write_bytes(head + b"startxref\n" + b"12" + tail[tail.index(b"\n"):])
+    (mod / "slides.pdf").write_bytes(head + b"startxref\n" + b"12" + tail[tail.index(b"\n") :])
     edit(mod / "module.yaml", "updated: 2024-01-31", "updated: 2024-02-30")  # a failure, so stderr has lines
     outcome = run_bounded(["pack", str(mod), "--out", "dist"], cwd=Path.cwd())
     assert_kept_promise(outcome, exit_code=1)
@@ -463,5 +525,7 @@ def test_a_yaml_file_ruamel_itself_fails_on_is_a_yaml_error(mod: Path) -> None:
     found = Path(__file__).resolve().parent / "fuzz" / "found-quiz-flow-style.yaml"
     (mod / "quiz.yaml").write_bytes(found.read_bytes())
     lines = failure(mod)
-    assert "mod/quiz.yaml: error[yaml.syntax] could not parse YAML (AttributeError); check merge keys (<<:), anchors " \
+    assert (
+        "mod/quiz.yaml: error[yaml.syntax] could not parse YAML (AttributeError); check merge keys (<<:), anchors "
         "and aliases" in lines
+    )

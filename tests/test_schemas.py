@@ -109,8 +109,7 @@ def test_w3c_xml_xsd_url_is_served_locally(tmp_path):
     """The W3C xml.xsd URL, imported by the 4th edition imscp_v1p1.xsd, resolves to the vendored copy."""
     schema = _compile(
         tmp_path,
-        '<xs:import namespace="http://www.w3.org/XML/1998/namespace" '
-        'schemaLocation="http://www.w3.org/2001/xml.xsd"/>',
+        '<xs:import namespace="http://www.w3.org/XML/1998/namespace" schemaLocation="http://www.w3.org/2001/xml.xsd"/>',
     )
     assert isinstance(schema, etree.XMLSchema)
 

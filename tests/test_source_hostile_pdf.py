@@ -45,10 +45,13 @@ ONE_PAGE = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
 
 def fan_out(levels: int = 9, fan: int = 10) -> bytes:
     """Forms that each draw the next `fan` times, `levels` deep: fan**levels draws from a 4 KB file."""
-    objects = [CATALOG, ONE_PAGE,
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 720 405] /Contents 4 0 R "
-               b"/Resources << /XObject << /F 5 0 R >> >> >>",
-               stream(b"", b" ".join([b"q /F Do Q"] * fan))]
+    objects = [
+        CATALOG,
+        ONE_PAGE,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 720 405] /Contents 4 0 R "
+        b"/Resources << /XObject << /F 5 0 R >> >> >>",
+        stream(b"", b" ".join([b"q /F Do Q"] * fan)),
+    ]
     for level in range(levels):
         last = level == levels - 1
         content = b"0 0 1 rg 0 0 10 10 re f" if last else b" ".join([b"q 0.9 0 0 0.9 1 1 cm /F Do Q"] * fan)
@@ -64,8 +67,13 @@ def page_of(media_box: bytes) -> bytes:
 def many_pages(count: int) -> bytes:
     """`count` pages that are one page object listed `count` times: 600 KB for 100,000 pages."""
     kids = b" ".join([b"3 0 R"] * count)
-    return pdf([CATALOG, b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
-                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 720 405] >>"])
+    return pdf(
+        [
+            CATALOG,
+            b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 720 405] >>",
+        ]
+    )
 
 
 def flate_bomb(megabytes: int) -> bytes:
@@ -73,16 +81,22 @@ def flate_bomb(megabytes: int) -> bytes:
     compressor = zlib.compressobj(1)
     chunk = b" " * (1 << 20)
     inner = b"".join(compressor.compress(chunk) for _ in range(megabytes)) + compressor.flush()
-    return pdf([CATALOG, ONE_PAGE,
-                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 720 405] /Contents 4 0 R >>",
-                stream(b"/Filter [/FlateDecode /FlateDecode]", zlib.compress(inner, 9))])
+    return pdf(
+        [
+            CATALOG,
+            ONE_PAGE,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 720 405] /Contents 4 0 R >>",
+            stream(b"/Filter [/FlateDecode /FlateDecode]", zlib.compress(inner, 9)),
+        ]
+    )
 
 
 def read_pdf(path: Path, limits: RenderLimits) -> list[str]:
     """Open and render `path` as read_module does, with `limits`; the diagnostics as printed."""
     report = Report()
-    deck = open_deck(path, path.name, file=path.name, folder=".", where="module.yaml", line=None, report=report,
-                     limits=limits)
+    deck = open_deck(
+        path, path.name, file=path.name, folder=".", where="module.yaml", line=None, report=report, limits=limits
+    )
     if deck is not None:
         render_deck(deck, SlidesOptions(width=320), report=report, limits=limits)
     return [str(d) for d in report.diagnostics]
@@ -95,8 +109,10 @@ def test_fan_out_of_forms_is_an_error_within_the_default_limits(mod: Path) -> No
     assert message.startswith("mod/deck/slides.pdf: error[slides.render-limit] page 1 of deck/slides.pdf ")
     # Under the default limits (1 GiB, 30 s) PDFium runs out of memory first; a slower machine may hit the time.
     assert ("needs more than 1024 MB of memory to render" in message) or ("takes more than 30 s to render" in message)
-    assert message.endswith("simplify it (flatten nested drawings and transparency, downsample huge images) and "
-                            "export the deck to PDF again")
+    assert message.endswith(
+        "simplify it (flatten nested drawings and transparency, downsample huge images) and "
+        "export the deck to PDF again"
+    )
 
 
 def test_a_page_that_renders_too_long_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
@@ -104,9 +120,11 @@ def test_a_page_that_renders_too_long_is_stopped_at_the_time_limit(tmp_path: Pat
     path.write_bytes(fan_out())
     # A time limit shorter than the memory exhaustion of the fan-out (seconds) and more memory than it reaches then.
     (message,) = read_pdf(path, RenderLimits(memory_bytes=8 << 30, seconds=0.5))
-    assert message == ("slow.pdf: error[slides.render-limit] page 1 of slow.pdf takes more than 0.5 s to render; "
-                       "simplify it (flatten nested drawings and transparency, downsample huge images) and export "
-                       "the deck to PDF again")
+    assert message == (
+        "slow.pdf: error[slides.render-limit] page 1 of slow.pdf takes more than 0.5 s to render; "
+        "simplify it (flatten nested drawings and transparency, downsample huge images) and export "
+        "the deck to PDF again"
+    )
 
 
 def test_flate_bomb_is_an_error_at_the_memory_limit(tmp_path: Path) -> None:
@@ -116,12 +134,14 @@ def test_flate_bomb_is_an_error_at_the_memory_limit(tmp_path: Path) -> None:
     path.write_bytes(flate_bomb(512))
     assert path.stat().st_size < 100_000
     (message,) = read_pdf(path, RenderLimits(memory_bytes=256 << 20, seconds=60))
-    assert message.startswith("bomb.pdf: error[slides.render-limit] page 1 of bomb.pdf needs more than 256 MB of "
-                              "memory to render")
+    assert message.startswith(
+        "bomb.pdf: error[slides.render-limit] page 1 of bomb.pdf needs more than 256 MB of memory to render"
+    )
 
 
-@pytest.mark.parametrize(("box", "shown"), [(b"[0 0 1 14400]", "1 x 14400"), (b"[0 0 1 200]", "1 x 200"),
-                                            (b"[0 0 14400 1]", "14400 x 1")])
+@pytest.mark.parametrize(
+    ("box", "shown"), [(b"[0 0 1 14400]", "1 x 14400"), (b"[0 0 1 200]", "1 x 200"), (b"[0 0 14400 1]", "14400 x 1")]
+)
 def test_pages_far_from_slide_proportions_are_refused_before_rendering(mod: Path, box: bytes, shown: str) -> None:  # noqa: F811
     """Issue 15: MediaBox [0 0 1 14400] gave MemoryError, [0 0 1 200] 2.6 GB then WebP's 16,383 px limit."""
     (mod / "deck" / "slides.pdf").write_bytes(page_of(box))
@@ -151,8 +171,13 @@ def test_the_cli_reports_a_hostile_pdf_in_one_line_and_writes_nothing(mod: Path,
     (mod / "deck" / "slides.pdf").write_bytes(fan_out())
     out = tmp_path / "dist"
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    done = subprocess.run([sys.executable, "-m", "scormkit", "pack", str(mod), "--out", str(out)],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "scormkit", "pack", str(mod), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert lines[0].startswith("mod/deck/slides.pdf: error[slides.render-limit] page 1 of deck/slides.pdf ")

@@ -95,6 +95,7 @@ def test_valid_module_reads(mod: Path) -> None:
 
 # ---- YAML and schema -----------------------------------------------------------------------------------
 
+
 def test_yaml_syntax_error(mod: Path) -> None:
     edit(mod / "quiz.yaml", "prompt: Which dose?", 'prompt: "Which dose?')
     assert errors(mod) == [
@@ -109,7 +110,7 @@ def test_yaml_syntax_error_in_module_yaml_still_checks_quiz(mod: Path) -> None:
     edit(mod / "quiz.yaml", "        correct: true\n", "")
     assert errors(mod) == [
         "mod/module.yaml:3: error[yaml.syntax] line 3 ('title: [Demo') has a value that starts with { or [, which "
-        "YAML reads as a list or mapping; put the text in quotes, e.g. title: \"[Draft] Pain\"",
+        'YAML reads as a list or mapping; put the text in quotes, e.g. title: "[Draft] Pain"',
         "mod/quiz.yaml:2: error[quiz.no-correct-answer] item 'q1' has no correct choice; mark one with correct: true",
     ]
 
@@ -197,6 +198,7 @@ def test_top_level_not_a_mapping(mod: Path) -> None:
 
 # ---- quiz rules ----------------------------------------------------------------------------------------
 
+
 def test_no_correct_answer(mod: Path) -> None:
     edit(mod / "quiz.yaml", "        correct: true\n", "")
     assert errors(mod) == [
@@ -247,8 +249,11 @@ def test_unknown_objective_without_close_match(mod: Path) -> None:
 
 
 def test_unused_objective(mod: Path) -> None:
-    edit(mod / "module.yaml", "    text: Spot side effects.\n",
-         "    text: Spot side effects.\n  - id: extra\n    text: Never assessed.\n")
+    edit(
+        mod / "module.yaml",
+        "    text: Spot side effects.\n",
+        "    text: Spot side effects.\n  - id: extra\n    text: Never assessed.\n",
+    )
     # A warning, not an error: a module may teach what its quiz does not test (issue 12).
     warnings = Report()
     read_module(mod, warnings=warnings)
@@ -294,6 +299,7 @@ def test_slides_only_module_needs_no_objective_use(mod: Path) -> None:
 
 # ---- Markdown ------------------------------------------------------------------------------------------
 
+
 def test_raw_html_in_description_and_prompt(mod: Path) -> None:
     edit(mod / "module.yaml", "  A short **demo** module.", "  A short **demo** module.\n  Now <b>bold</b>.")
     edit(mod / "quiz.yaml", "prompt: Nausea is common.", "prompt: Nausea is <em>common</em>.")
@@ -306,11 +312,12 @@ def test_raw_html_in_description_and_prompt(mod: Path) -> None:
 
 
 def test_autolinks_and_less_than_are_not_html(mod: Path) -> None:
-    edit(mod / "quiz.yaml", "prompt: Nausea is common.", "prompt: \"See <https://example.org>; 3 < 4.\"")
+    edit(mod / "quiz.yaml", "prompt: Nausea is common.", 'prompt: "See <https://example.org>; 3 < 4."')
     assert read_module(mod).items[1].prompt == "See <https://example.org>; 3 < 4."
 
 
 # ---- files ---------------------------------------------------------------------------------------------
+
 
 def test_missing_module_yaml(mod: Path) -> None:
     (mod / "module.yaml").unlink()
@@ -390,23 +397,38 @@ def test_items_that_are_not_mappings(mod: Path) -> None:
 
 # ---- Markdown images ---------------------------------------------------------------------------------------------
 
+
 def test_markdown_images_under_assets_are_shipped(mod: Path) -> None:
     (mod / "assets").mkdir()
     (mod / "assets" / "chart.png").write_bytes(b"\x89PNG chart")
-    edit(mod / "module.yaml", "  A short **demo** module.", "  A short **demo** module.\n  ![A dosing chart](assets/chart.png)")
-    edit(mod / "quiz.yaml", "prompt: Nausea is common.", "prompt: \"![A dosing chart](assets/chart.png) Is nausea common?\"")
+    edit(
+        mod / "module.yaml",
+        "  A short **demo** module.",
+        "  A short **demo** module.\n  ![A dosing chart](assets/chart.png)",
+    )
+    edit(
+        mod / "quiz.yaml",
+        "prompt: Nausea is common.",
+        'prompt: "![A dosing chart](assets/chart.png) Is nausea common?"',
+    )
     module = read_module(mod)
     assert module.assets["assets/chart.png"] == b"\x89PNG chart"
-    assert sorted(name for name in module.assets if not name.startswith("slides/")) == ["assets/chart.png", "slides.pdf"]
+    assert sorted(name for name in module.assets if not name.startswith("slides/")) == [
+        "assets/chart.png",
+        "slides.pdf",
+    ]
 
 
 def test_markdown_images_must_be_local_under_assets_present_and_described(mod: Path) -> None:
     (mod / "assets").mkdir()
     (mod / "assets" / "notes.txt").write_text("not an image")
     (mod / "chart.png").write_bytes(b"\x89PNG")
-    edit(mod / "module.yaml", "  A short **demo** module.",
-         "  A short **demo** module.\n  ![A chart](https://example.org/chart.png)\n  ![A chart](chart.png)\n"
-         "  ![Notes](assets/notes.txt)\n  ![](assets/gone.png)")
+    edit(
+        mod / "module.yaml",
+        "  A short **demo** module.",
+        "  A short **demo** module.\n  ![A chart](https://example.org/chart.png)\n  ![A chart](chart.png)\n"
+        "  ![Notes](assets/notes.txt)\n  ![](assets/gone.png)",
+    )
     assert errors(mod) == [
         "mod/module.yaml:7: error[markdown.remote-image] description shows the image 'https://example.org/chart.png' "
         "from another host, which the player never contacts; save it under assets/ in mod and write "
@@ -424,7 +446,7 @@ def test_markdown_images_must_be_local_under_assets_present_and_described(mod: P
 
 def test_a_markdown_image_cannot_leave_the_module_folder(mod: Path, tmp_path: Path) -> None:
     (tmp_path / "secret.png").write_bytes(b"\x89PNG")
-    edit(mod / "quiz.yaml", "prompt: Nausea is common.", "prompt: \"![Secret](assets/../../secret.png) Common?\"")
+    edit(mod / "quiz.yaml", "prompt: Nausea is common.", 'prompt: "![Secret](assets/../../secret.png) Common?"')
     assert errors(mod) == [
         "mod/quiz.yaml:13: error[markdown.image-path] the prompt of item 'q2' shows the image "
         "'assets/../../secret.png', which is not under assets/ in the module folder; move it to mod/assets and "

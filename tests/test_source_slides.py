@@ -88,6 +88,7 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
 
 # ---- happy path ----------------------------------------------------------------------------------------
 
+
 def test_titles_text_and_images(mod: Path) -> None:
     module = read_module(mod)
     assert [s.title for s in module.slides] == ["Welcome", "Dosing", "Unbookmarked heading", "Slide 4"]
@@ -128,6 +129,7 @@ def test_deterministic_bytes(mod: Path, tmp_path: Path) -> None:
 
 def no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make starting a render worker fail the test: what runs after this must come from the cache."""
+
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a render worker was started on a warm cache")
 
@@ -155,8 +157,14 @@ def test_cache_hit_renders_nothing(mod: Path, tmp_path: Path, monkeypatch: pytes
     assert sorted(p.name for p in cache.iterdir()) == ["objects", "probes", "renders"]
     objects = sorted(p.name for p in (cache / "objects").iterdir())
     assert len(objects) == 4 and all(len(name) == 64 for name in objects)  # named by the SHA-256 of their bytes
-    assert sorted(hashlib.sha256(module_bytes).hexdigest() for name, module_bytes in cold.assets.items()
-                  if name.startswith("slides/")) == objects
+    assert (
+        sorted(
+            hashlib.sha256(module_bytes).hexdigest()
+            for name, module_bytes in cold.assets.items()
+            if name.startswith("slides/")
+        )
+        == objects
+    )
     before = snapshot(cache)
 
     no_workers(monkeypatch)
@@ -188,8 +196,9 @@ def test_partial_cache_renders_only_missing_pages(mod: Path, tmp_path: Path, mon
 
 
 @pytest.mark.parametrize("damage", ["replaced", "swapped", "truncated", "emptied"])
-def test_damaged_cache_entries_are_rendered_again_never_shipped(mod: Path, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+def test_damaged_cache_entries_are_rendered_again_never_shipped(
+    mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
     """Issue 15: a replaced, swapped or truncated cached image shipped with exit 0, or failed every later pack."""
     cache = tmp_path / "cache"
     cold = read_module(mod, cache_dir=cache)
@@ -233,8 +242,9 @@ def test_serial_and_parallel_encoding_agree(mod: Path) -> None:
 
     sources = read_sources(mod, Report())
     assert sources is not None and sources.config is not None and sources.slides_path is not None
-    deck = slides_module.open_deck(sources.slides_path, "x", file="x", folder="x", where="x", line=None,
-                                   report=Report())
+    deck = slides_module.open_deck(
+        sources.slides_path, "x", file="x", folder="x", where="x", line=None, report=Report()
+    )
     assert deck is not None
     serial = slides_module.render_deck(deck, sources.config.slides, workers=1)
     parallel = slides_module.render_deck(deck, sources.config.slides, workers=3)
@@ -253,6 +263,7 @@ def test_nothing_written_outside_cache(mod: Path, tmp_path: Path) -> None:
 
 
 # ---- PDF problems --------------------------------------------------------------------------------------
+
 
 def test_missing_pdf(mod: Path) -> None:
     (mod / "deck" / "slides.pdf").unlink()
@@ -337,11 +348,14 @@ def test_pdf_and_yaml_errors_together(mod: Path) -> None:
     edit(mod / "module.yaml", "language: en", "langauge: en")
     found = errors(mod)
     assert [line.split(" ", 2)[1] for line in found] == [
-        "error[slides.corrupt]", "error[schema.missing]", "error[schema.unknown-key]",
+        "error[slides.corrupt]",
+        "error[schema.missing]",
+        "error[schema.unknown-key]",
     ]
 
 
 # ---- the real example module ---------------------------------------------------------------------------
+
 
 def test_example_module_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)

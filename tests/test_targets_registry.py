@@ -40,7 +40,7 @@ def test_duplicate_name_refused():
             runtime = "scorm12"
             suspend_data_limit = 1
 
-    assert TARGETS == before
+    assert before == TARGETS
 
 
 def test_register_new_target_and_name_required():

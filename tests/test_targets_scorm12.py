@@ -199,7 +199,9 @@ def test_version_too_long_for_ims_cp_is_a_user_error():
     with pytest.raises(ValueError, match="version"):
         make_module(version="1.0.0-beta.1+build.20240101")
     module = make_module()
-    module = module.model_copy(update={"config": module.config.model_copy(update={"version": "1.0.0-beta.1+build.20240101"})})
+    module = module.model_copy(
+        update={"config": module.config.model_copy(update={"version": "1.0.0-beta.1+build.20240101"})}
+    )
     with pytest.raises(ScormkitError) as caught:
         get_target("scorm12").build_manifest(module, PLAYER_FILES)
     (diagnostic,) = caught.value.report.errors

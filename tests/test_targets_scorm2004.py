@@ -73,8 +73,12 @@ def test_identifiers_prefixed_and_stable(edition):
     first = target.build_manifest(make_module(), PLAYER_FILES)
     assert first == target.build_manifest(make_module(), PLAYER_FILES)
     identifiers = parse(first).xpath("//@identifier")
-    assert identifiers == ["MANIFEST-esmo-difficult-pain", "ORG-esmo-difficult-pain", "ITEM-esmo-difficult-pain",
-                           "RES-esmo-difficult-pain"]
+    assert identifiers == [
+        "MANIFEST-esmo-difficult-pain",
+        "ORG-esmo-difficult-pain",
+        "ITEM-esmo-difficult-pain",
+        "RES-esmo-difficult-pain",
+    ]
     assert all(re.match(r"^[A-Za-z_]", i) for i in identifiers)
     release = parse(target.build_manifest(make_module(version="2.0.0"), PLAYER_FILES))
     assert release.xpath("//@identifier") == identifiers and release.get("version") == "2.0.0"
@@ -124,8 +128,9 @@ def test_min_normalized_measure_follows_passing_score():
     assert one(root, "//imsss:primaryObjective/imsss:minNormalizedMeasure/text()") == "0.75"
 
 
-@pytest.mark.parametrize("module", [no_quiz_module(), make_module(tracking=Tracking(success="none"))],
-                         ids=["no-quiz", "success-none"])
+@pytest.mark.parametrize(
+    "module", [no_quiz_module(), make_module(tracking=Tracking(success="none"))], ids=["no-quiz", "success-none"]
+)
 def test_no_measure_without_quiz_success(module):
     root = manifest(module=module)
     primary = one(root, "//imsss:primaryObjective")
@@ -174,7 +179,6 @@ def test_no_item_level_extras():
     item = one(manifest(), "//cp:item")
     assert item.xpath("adlcp:completionThreshold | adlnav:presentation", namespaces=NS) == []
     assert item.get("parameters") is None
-
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

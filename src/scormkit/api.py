@@ -96,8 +96,17 @@ def pack(
     for path, (target, files) in zip(paths, built):
         warnings = tuple(source_warnings.diagnostics) + tuple(target.package_warnings(files).diagnostics)
         results.append(
-            PackResult(target.name, path, path.stat().st_size, len(files), len(module.slides), len(module.items), warnings,
-                       state=state, state_budget=target.suspend_data_limit)
+            PackResult(
+                target.name,
+                path,
+                path.stat().st_size,
+                len(files),
+                len(module.slides),
+                len(module.items),
+                warnings,
+                state=state,
+                state_budget=target.suspend_data_limit,
+            )
         )
     if handoff:
         write_handoff([r.path for r in results], out / f"{module.zip_stem}-handoff.md")
@@ -106,9 +115,14 @@ def pack(
     try:
         cache.commit()
     except OSError as problem:  # the zips are in place; a cache that cannot be written only costs the next pack time
-        note = Diagnostic(str(cache.root), None, Severity.WARNING, "pack.cache-not-written",
-                          f"the render cache could not be written ({problem.strerror or problem}); the packages are "
-                          "complete, the next pack renders again")
+        note = Diagnostic(
+            str(cache.root),
+            None,
+            Severity.WARNING,
+            "pack.cache-not-written",
+            f"the render cache could not be written ({problem.strerror or problem}); the packages are "
+            "complete, the next pack renders again",
+        )
         results = [replace(r, warnings=r.warnings + (note,)) for r in results]
     return results
 
@@ -122,8 +136,8 @@ def pack_many(
     """`pack` each module folder of a catalogue, `jobs` modules at a time (default: every core), each in its own
     process rendering on one core; one folder's errors do not stop the others. Returns, per folder in the given
     order, its results or the report of what is wrong."""
-    from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     from scormkit.source.render import default_workers
 
@@ -134,7 +148,9 @@ def pack_many(
         except ScormkitError as problem:
             return [(sources[0], problem.report)]
     # spawn: a fresh interpreter per worker, so no thread or lock of this process is inherited half-held.
-    with ProcessPoolExecutor(max_workers=min(jobs, len(sources)), mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(sources)), mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
         futures = [pool.submit(_pack_one, Path(source), options) for source in sources]
         return [(Path(source), future.result()) for source, future in zip(sources, futures)]
 
@@ -156,7 +172,10 @@ def _fingerprint() -> str:
     digest = hashlib.sha256(scormkit.__version__.encode())
     root = Path(scormkit.__file__).parent
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".js", ".css", ".j2", ".xsd", ".dtd", ".json", ".txt") and "__pycache__" not in path.parts:
+        if (
+            path.suffix in (".py", ".js", ".css", ".j2", ".xsd", ".dtd", ".json", ".txt")
+            and "__pycache__" not in path.parts
+        ):
             st = path.stat()
             digest.update(f"{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()
@@ -176,8 +195,12 @@ def _build_key(src: Path, targets: list[tuple[str, str | None]], out: Path, cach
     import stat
 
     digest = hashlib.sha256()
-    for part in (_fingerprint(), str(out.resolve()), os.environ.get("SOURCE_DATE_EPOCH", ""),
-                 ",".join(f"{name}:{edition}" for name, edition in targets)):
+    for part in (
+        _fingerprint(),
+        str(out.resolve()),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        ",".join(f"{name}:{edition}" for name, edition in targets),
+    ):
         digest.update(part.encode() + b"\0")
     root = Path(src)
     total = 0
@@ -205,11 +228,23 @@ def _build_key(src: Path, targets: list[tuple[str, str | None]], out: Path, cach
 def _build_record(results: list[PackResult]) -> dict:
     import hashlib
 
-    return {"results": [
-        {"target": r.target, "path": r.path.name, "size": r.size, "sha256": hashlib.sha256(r.path.read_bytes()).hexdigest(),
-         "files": r.files, "slides": r.slides, "items": r.items, "state": r.state, "state_budget": r.state_budget,
-         "warnings": [w.to_dict() for w in r.warnings]}
-        for r in results]}
+    return {
+        "results": [
+            {
+                "target": r.target,
+                "path": r.path.name,
+                "size": r.size,
+                "sha256": hashlib.sha256(r.path.read_bytes()).hexdigest(),
+                "files": r.files,
+                "slides": r.slides,
+                "items": r.items,
+                "state": r.state,
+                "state_budget": r.state_budget,
+                "warnings": [w.to_dict() for w in r.warnings],
+            }
+            for r in results
+        ]
+    }
 
 
 def _unchanged(record: dict | None, out: Path) -> list[PackResult] | None:
@@ -226,11 +261,24 @@ def _unchanged(record: dict | None, out: Path) -> list[PackResult] | None:
                 return None
             if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
                 return None
-            warnings = tuple(Diagnostic(w["file"], w["line"], Severity(w["severity"]), w["code"], w["message"])
-                             for w in entry["warnings"])
-            results.append(PackResult(entry["target"], path, entry["size"], entry["files"], entry["slides"],
-                                      entry["items"], warnings, state=entry.get("state", 0),
-                                      state_budget=entry.get("state_budget", 0), unchanged=True))
+            warnings = tuple(
+                Diagnostic(w["file"], w["line"], Severity(w["severity"]), w["code"], w["message"])
+                for w in entry["warnings"]
+            )
+            results.append(
+                PackResult(
+                    entry["target"],
+                    path,
+                    entry["size"],
+                    entry["files"],
+                    entry["slides"],
+                    entry["items"],
+                    warnings,
+                    state=entry.get("state", 0),
+                    state_budget=entry.get("state_budget", 0),
+                    unchanged=True,
+                )
+            )
     except (KeyError, TypeError, ValueError, OSError):
         return None
     return results
@@ -260,17 +308,28 @@ def _resolve_targets(names: Sequence[str], edition: str | None):
     chosen = []
     for name in dict.fromkeys(names):  # keep order, drop repeats
         if name not in TARGETS:
-            report.error("--target", None, "cli.unknown-target", f"unknown target {name!r}; choose from {', '.join(sorted(TARGETS))}")
+            report.error(
+                "--target",
+                None,
+                "cli.unknown-target",
+                f"unknown target {name!r}; choose from {', '.join(sorted(TARGETS))}",
+            )
             continue
         chosen.append(get_target(name, edition=edition if name == "scorm2004" else None))
     if edition is not None and "scorm2004" not in names:
-        report.error("--edition", None, "cli.edition-without-scorm2004", "--edition applies to the scorm2004 target only; add --target scorm2004 or drop --edition")
+        report.error(
+            "--edition",
+            None,
+            "cli.edition-without-scorm2004",
+            "--edition applies to the scorm2004 target only; add --target scorm2004 or drop --edition",
+        )
     if not report.ok:
         raise ScormkitError(report)
     return chosen
 
 
 # ---- the authoring loop (issue 12): init, schema, check, quiz convert; the modules live in scormkit.authoring ----
+
 
 def init(folder: Path, *, example: bool = False) -> list[Path]:
     """Write a new module source into `folder` (the commented template, or the shipped example); never overwrites."""
@@ -306,8 +365,13 @@ def pack_report(results: Sequence[PackResult]) -> dict:
         "ok": True,
         "targets": [
             {
-                "target": r.target, "zip": str(r.path), "size": r.size, "files": r.files, "slides": r.slides,
-                "items": r.items, "state": {"worst_case": r.state, "budget": r.state_budget},
+                "target": r.target,
+                "zip": str(r.path),
+                "size": r.size,
+                "files": r.files,
+                "slides": r.slides,
+                "items": r.items,
+                "state": {"worst_case": r.state, "budget": r.state_budget},
                 "warnings": [w.to_dict() for w in r.warnings],
             }
             for r in results
@@ -340,6 +404,7 @@ def is_web_package(path: Path) -> bool:
     except (OSError, ValueError, zipfile.BadZipFile, AttributeError):
         return False
 
+
 def diff(old: Path, new: Path):
     """Compare two packages (any standard): what an update changes for learners in progress and LMS records.
 
@@ -348,6 +413,7 @@ def diff(old: Path, new: Path):
     from scormkit.diff import diff_packages
 
     return diff_packages(old, new)
+
 
 def preview(
     src: Path,

@@ -17,7 +17,6 @@ import os
 import re
 import warnings
 from collections.abc import Iterator
-
 from typing import Any
 
 import typer
@@ -123,15 +122,21 @@ class ErrorBoundaryGroup(typer.core.TyperGroup):
         except MemoryError:
             if debugging():
                 raise
-            _say("scormkit: error[limit.memory] ran out of memory; the input is larger than scormkit can handle "
-                 "(docs/limits.md)")
+            _say(
+                "scormkit: error[limit.memory] ran out of memory; the input is larger than scormkit can handle "
+                "(docs/limits.md)"
+            )
         except RecursionError:
             if debugging():
                 raise
             _say("scormkit: error[limit.depth] the input nests too deep to process (docs/limits.md)")
-        except Exception as exc:  # noqa: BLE001 - the boundary: a bug must still end as one line and exit 1
+        except Exception as exc:
             if debugging() or _cli_control(exc):
                 raise
-            _say(printable(f"scormkit: error[internal] scormkit bug: {type(exc).__name__}: {exc}; please report it "
-                           f"with the input that caused it ({DEBUG_ENV}=1 shows the traceback)"))
+            _say(
+                printable(
+                    f"scormkit: error[internal] scormkit bug: {type(exc).__name__}: {exc}; please report it "
+                    f"with the input that caused it ({DEBUG_ENV}=1 shows the traceback)"
+                )
+            )
         raise typer.Exit(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -54,9 +54,13 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = None,
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more detail (resume state vs budget, files written).")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Print more detail (resume state vs budget, files written).")
+    ] = False,
 ) -> None:
     """scormkit: e-learning packages that import first time."""
     verbosity["quiet"], verbosity["verbose"] = quiet, verbose and not quiet
@@ -78,35 +82,54 @@ class PackFormat(str, Enum):
     json = "json"
 
 
-@app.command(epilog=examples(
-    "scormkit pack module_src                  # dist/*-scorm12.zip, *-scorm2004.zip",
-    "scormkit pack module_src --target scorm2004 --edition 4th",
-    "scormkit pack module_src -t xapi -t cmi5 -t web",
-    "scormkit pack module_src --format json    # the build report, for scripts",
-))
+@app.command(
+    epilog=examples(
+        "scormkit pack module_src                  # dist/*-scorm12.zip, *-scorm2004.zip",
+        "scormkit pack module_src --target scorm2004 --edition 4th",
+        "scormkit pack module_src -t xapi -t cmi5 -t web",
+        "scormkit pack module_src --format json    # the build report, for scripts",
+    )
+)
 def pack(
     src: Annotated[
-        Optional[list[Path]],
-        typer.Argument(help="Module folders (module.yaml, slides PDF, quiz.yaml); several build in parallel. Default: module_src."),
+        list[Path] | None,
+        typer.Argument(
+            help="Module folders (module.yaml, slides PDF, quiz.yaml); several build in parallel. Default: module_src."
+        ),
     ] = None,
     target: Annotated[
-        Optional[list[str]],
-        typer.Option("--target", "-t", help="Package standard; repeat for several: scorm12, scorm2004, web. Default: scorm12 and scorm2004."),
+        list[str] | None,
+        typer.Option(
+            "--target",
+            "-t",
+            help="Package standard; repeat for several: scorm12, scorm2004, web. Default: scorm12 and scorm2004.",
+        ),
     ] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where the zips go.")] = Path("dist"),
-    edition: Annotated[Optional[Edition], typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
-    output: Annotated[PackFormat, typer.Option("--format", "-f", help="text (a table) or json (the build report, on stdout).")] = PackFormat.text,
-    handoff: Annotated[bool, typer.Option("--handoff", help="Also write <id>-<version>-handoff.md for the LMS administrator.")] = False,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to use. Default: all cores.")] = None,
+    edition: Annotated[Edition | None, typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
+    output: Annotated[
+        PackFormat, typer.Option("--format", "-f", help="text (a table) or json (the build report, on stdout).")
+    ] = PackFormat.text,
+    handoff: Annotated[
+        bool, typer.Option("--handoff", help="Also write <id>-<version>-handoff.md for the LMS administrator.")
+    ] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use. Default: all cores.")
+    ] = None,
     cache_dir: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--cache-dir", help="Render cache, shareable between runs and machines. Default: <out>/.cache."),
     ] = None,
 ) -> None:
     """Build dist/<id>-<version>-<target>.zip for each target (of each module folder)."""
     sources = src or [Path("module_src")]
-    options = {"targets": target or api.DEFAULT_TARGETS, "out": out_dir, "edition": edition.value if edition else None,
-               "cache_dir": cache_dir, "handoff": handoff}
+    options = {
+        "targets": target or api.DEFAULT_TARGETS,
+        "out": out_dir,
+        "edition": edition.value if edition else None,
+        "cache_dir": cache_dir,
+        "handoff": handoff,
+    }
     if output is PackFormat.json:
         _pack_json(sources[0], target, out_dir, edition, handoff)
         return
@@ -114,8 +137,13 @@ def pack(
         _pack_catalogue(sources, jobs, options)
         return
     with Progress(
-        TextColumn("Rendering slides"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        TextColumn("Rendering slides"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("render", total=None)
 
@@ -143,14 +171,20 @@ def _pack_catalogue(sources: list[Path], jobs: int | None, options: dict) -> Non
         else:
             results.extend(outcome)
     if results:
-        _print_packed(results, f"Packed {len(outcomes) - sum(isinstance(o, Report) for _, o in outcomes)} of "
-                               f"{len(outcomes)} modules into {options['out']}")
+        _print_packed(
+            results,
+            f"Packed {len(outcomes) - sum(isinstance(o, Report) for _, o in outcomes)} of "
+            f"{len(outcomes)} modules into {options['out']}",
+        )
     if not failed.ok:
         for diagnostic in failed.sorted():
             err.print(printable(str(diagnostic)), markup=False, highlight=False, soft_wrap=True)
         bad = sum(isinstance(o, Report) for _, o in outcomes)
-        err.print(f"{len(failed.errors)} error(s), {len(failed.warnings)} warning(s) in {bad} module(s); nothing was "
-                  "written for them.", markup=False)
+        err.print(
+            f"{len(failed.errors)} error(s), {len(failed.warnings)} warning(s) in {bad} module(s); nothing was "
+            "written for them.",
+            markup=False,
+        )
         raise typer.Exit(1)
 
 
@@ -167,21 +201,28 @@ def _print_packed(results: list, title: str) -> None:
     for result in results:
         size = _human_size(result.size) + (" (unchanged)" if result.unchanged else "")
         state = (f"{result.state} / {result.state_budget}",) if verbosity["verbose"] else ()
-        table.add_row(result.target, Text(printable(result.path.name)), size, str(result.slides), str(result.items),
-                      *state)
+        table.add_row(
+            result.target, Text(printable(result.path.name)), size, str(result.slides), str(result.items), *state
+        )
     if not out.is_terminal:  # piped or in CI: rich would assume 80 columns and cut the file names
         out.width = max(out.width, max(len(r.path.name) for r in results) + (78 if verbosity["verbose"] else 62))
     out.print(table)
 
 
-def _pack_json(src: Path, target: Optional[list[str]], out_dir: Path, edition: Optional[Edition],
-               handoff: bool = False) -> None:
+def _pack_json(
+    src: Path, target: list[str] | None, out_dir: Path, edition: Edition | None, handoff: bool = False
+) -> None:
     """`pack --format json`: the build report, or every diagnostic, as JSON on stdout (exit 1 on errors)."""
     import json
 
     try:
-        results = api.pack(src, targets=target or api.DEFAULT_TARGETS, out=out_dir,
-                           edition=edition.value if edition else None, handoff=handoff)
+        results = api.pack(
+            src,
+            targets=target or api.DEFAULT_TARGETS,
+            out=out_dir,
+            edition=edition.value if edition else None,
+            handoff=handoff,
+        )
     except ScormkitError as problem:
         print(json.dumps({"ok": False, "diagnostics": [d.to_dict() for d in problem.report.sorted()]}, indent=2))
         raise typer.Exit(1)
@@ -205,8 +246,25 @@ class OutputFormat(str, Enum):
 
 # scormkit.validate.LMS_PROFILES, written out so that starting the CLI (a no-op `pack` above all) does not import the
 # validator with lxml and its XSD sets; tests/test_cli.py checks that the two lists agree.
-LMS_NAMES = ("moodle", "canvas", "blackboard", "cornerstone", "successfactors", "talentlms", "docebo", "openedx",
-             "knowbe4", "absorb", "riseup", "latitude", "lms365", "fuse", "ilias", "chamilo", "totara")
+LMS_NAMES = (
+    "moodle",
+    "canvas",
+    "blackboard",
+    "cornerstone",
+    "successfactors",
+    "talentlms",
+    "docebo",
+    "openedx",
+    "knowbe4",
+    "absorb",
+    "riseup",
+    "latitude",
+    "lms365",
+    "fuse",
+    "ilias",
+    "chamilo",
+    "totara",
+)
 
 LmsProfile = Enum("LmsProfile", {name: name for name in LMS_NAMES}, type=str)  # type: ignore[misc]
 
@@ -222,20 +280,35 @@ def _expand(patterns: list[str]) -> list[Path]:
     return paths
 
 
-@app.command(epilog=examples(
-    "scormkit validate dist/*.zip",
-    "scormkit validate 'dist/*.zip' --lms moodle --strict --format junit",
-    "scormkit validate course-folder/ imsmanifest.xml --format github",
-))
+@app.command(
+    epilog=examples(
+        "scormkit validate dist/*.zip",
+        "scormkit validate 'dist/*.zip' --lms moodle --strict --format junit",
+        "scormkit validate course-folder/ imsmanifest.xml --format github",
+    )
+)
 def validate(
     paths: Annotated[list[str], typer.Argument(help="Zips, folders, manifests or globs such as 'dist/*.zip'.")],
-    lms: Annotated[Optional[LmsProfile], typer.Option(help="Add one LMS's known limits.")] = None,
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text, json, junit or github annotations.")] = OutputFormat.text,
+    lms: Annotated[LmsProfile | None, typer.Option(help="Add one LMS's known limits.")] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text, json, junit or github annotations.")
+    ] = OutputFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to use (default: every core).")] = None,
-    run: Annotated[bool, typer.Option("--run", help="Also launch each package in headless Chromium against the local LMS (needs scormkit[run]).")] = False,
-    browser: Annotated[Optional[str], typer.Option(help="Chromium/Chrome executable for --run (default: found on PATH).")] = None,
-    run_timeout: Annotated[float, typer.Option(help="Seconds the content gets to initialize under --run.", min=1)] = 15.0,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use (default: every core).")
+    ] = None,
+    run: Annotated[
+        bool,
+        typer.Option(
+            "--run", help="Also launch each package in headless Chromium against the local LMS (needs scormkit[run])."
+        ),
+    ] = False,
+    browser: Annotated[
+        str | None, typer.Option(help="Chromium/Chrome executable for --run (default: found on PATH).")
+    ] = None,
+    run_timeout: Annotated[
+        float, typer.Option(help="Seconds the content gets to initialize under --run.", min=1)
+    ] = 15.0,
 ) -> None:
     """Check packages the way an LMS would: exit 0 valid, 1 invalid, 2 usage error."""
     from scormkit import validate as v
@@ -244,9 +317,13 @@ def validate(
     # A `pack --target web` zip has no LMS manifest by design: say so and leave it out, rather than call it invalid.
     for path in (p for p in expanded if api.is_web_package(p)):
         if not verbosity["quiet"]:
-            err.print(f"{path}: a scormkit web package (standalone player, no LMS manifest): not an LMS package, "
-                      "skipped; upload a scorm12, scorm2004, xapi or cmi5 zip to an LMS", markup=False, highlight=False,
-                      soft_wrap=True)
+            err.print(
+                f"{path}: a scormkit web package (standalone player, no LMS manifest): not an LMS package, "
+                "skipped; upload a scorm12, scorm2004, xapi or cmi5 zip to an LMS",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
     expanded = [p for p in expanded if not api.is_web_package(p)]
     if not expanded:
         raise typer.Exit(0)
@@ -264,10 +341,12 @@ def validate(
     raise typer.Exit(v.exit_code(results, strict))
 
 
-@app.command(epilog=examples(
-    "scormkit info dist/esmo-difficult-pain-problems-1.0.0-scorm2004.zip",
-    "scormkit info course-folder/ --format json",
-))
+@app.command(
+    epilog=examples(
+        "scormkit info dist/esmo-difficult-pain-problems-1.0.0-scorm2004.zip",
+        "scormkit info course-folder/ --format json",
+    )
+)
 def info(
     package: Annotated[Path, typer.Argument(help="A zip, a folder or a manifest.")],
     output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
@@ -295,14 +374,19 @@ def info(
 
 # ---- the authoring loop (issue 12) ---------------------------------------------------------------------------
 
-@app.command(epilog=examples(
-    "scormkit init my-module              # commented template, packs as it is",
-    "scormkit init esmo-copy --example    # a copy of the README's example module",
-    "scormkit check my-module && scormkit pack my-module",
-))
+
+@app.command(
+    epilog=examples(
+        "scormkit init my-module              # commented template, packs as it is",
+        "scormkit init esmo-copy --example    # a copy of the README's example module",
+        "scormkit check my-module && scormkit pack my-module",
+    )
+)
 def init(
     folder: Annotated[Path, typer.Argument(help="New module folder; it must not exist yet, or be empty.")],
-    example: Annotated[bool, typer.Option("--example", help="Copy the shipped example module instead of the template.")] = False,
+    example: Annotated[
+        bool, typer.Option("--example", help="Copy the shipped example module instead of the template.")
+    ] = False,
 ) -> None:
     """Start a module: a source folder that packs as it is, with a comment on each field."""
     try:
@@ -312,8 +396,13 @@ def init(
     if not verbosity["quiet"]:
         for path in written if verbosity["verbose"] else []:
             out.print(f"  wrote {path}", markup=False, highlight=False)
-        out.print(f"Created {folder} ({len(written)} files). Next: edit {folder}/module.yaml, then "
-                  f"scormkit check {folder} and scormkit pack {folder}", markup=False, highlight=False, soft_wrap=True)
+        out.print(
+            f"Created {folder} ({len(written)} files). Next: edit {folder}/module.yaml, then "
+            f"scormkit check {folder} and scormkit pack {folder}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 class SchemaKind(str, Enum):
@@ -321,13 +410,18 @@ class SchemaKind(str, Enum):
     quiz = "quiz"
 
 
-@app.command(epilog=examples(
-    "scormkit schema module > module.schema.json",
-    "scormkit schema --out my-module/.schema   # refresh init's schemas",
-))
+@app.command(
+    epilog=examples(
+        "scormkit schema module > module.schema.json",
+        "scormkit schema --out my-module/.schema   # refresh init's schemas",
+    )
+)
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="module (module.yaml) or quiz (quiz.yaml).")] = SchemaKind.module,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write module.schema.json and quiz.schema.json into this folder instead.")] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write module.schema.json and quiz.schema.json into this folder instead."),
+    ] = None,
 ) -> None:
     """Print the JSON Schema of module.yaml or quiz.yaml, for editors that complete and check YAML keys."""
     if out_dir is not None:
@@ -340,15 +434,20 @@ def schema(
     print(api.schema(kind.value), end="")
 
 
-@app.command(epilog=examples(
-    "scormkit check module_src",
-    "scormkit check module_src -t scorm12 --strict   # warnings fail too",
-    "scormkit check module_src --format json",
-))
+@app.command(
+    epilog=examples(
+        "scormkit check module_src",
+        "scormkit check module_src -t scorm12 --strict   # warnings fail too",
+        "scormkit check module_src --format json",
+    )
+)
 def check(
     src: Annotated[Path, typer.Argument(help="The module folder.")] = Path("module_src"),
-    target: Annotated[Optional[list[str]], typer.Option("--target", "-t", help="Targets to build in memory; default: scorm12 and scorm2004.")] = None,
-    edition: Annotated[Optional[Edition], typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option("--target", "-t", help="Targets to build in memory; default: scorm12 and scorm2004."),
+    ] = None,
+    edition: Annotated[Edition | None, typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     output: Annotated[PackFormat, typer.Option("--format", "-f", help="text or json.")] = PackFormat.text,
 ) -> None:
@@ -366,28 +465,52 @@ def check(
     report = result.report
     failed = not report.ok or (strict and bool(report.warnings))
     if output is PackFormat.json:
-        print(json.dumps({"ok": not failed, "targets": result.targets, "slides": result.slides, "items": result.items,
-                          "state": {"worst_case": result.state, "budgets": result.budgets},
-                          "diagnostics": [d.to_dict() for d in report.sorted()]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "targets": result.targets,
+                    "slides": result.slides,
+                    "items": result.items,
+                    "state": {"worst_case": result.state, "budgets": result.budgets},
+                    "diagnostics": [d.to_dict() for d in report.sorted()],
+                },
+                indent=2,
+            )
+        )
         raise typer.Exit(1 if failed else 0)
     for diagnostic in report.sorted():
         if diagnostic in report.errors or not verbosity["quiet"]:
             err.print(str(diagnostic), markup=False, highlight=False, soft_wrap=True)
     if not verbosity["quiet"]:
         verdict = "has errors" if not report.ok else "is ready to pack"
-        extra = f"; {result.slides} slides, {result.items} items, built {', '.join(result.targets)} in memory" if report.ok else ""
-        state = (f"; resume state {result.state} of " + ", ".join(f"{n} {b}" for n, b in result.budgets.items())
-                 if verbosity["verbose"] and result.state else "")
-        err.print(f"{src} {verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s){extra}{state}; "
-                  "nothing was written." + (" (--strict: warnings fail)" if strict and report.warnings else ""),
-                  markup=False, highlight=False, soft_wrap=True)
+        extra = (
+            f"; {result.slides} slides, {result.items} items, built {', '.join(result.targets)} in memory"
+            if report.ok
+            else ""
+        )
+        state = (
+            f"; resume state {result.state} of " + ", ".join(f"{n} {b}" for n, b in result.budgets.items())
+            if verbosity["verbose"] and result.state
+            else ""
+        )
+        err.print(
+            f"{src} {verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s){extra}{state}; "
+            "nothing was written." + (" (--strict: warnings fail)" if strict and report.warnings else ""),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     raise typer.Exit(1 if failed else 0)
 
 
-@quiz_app.command("convert", epilog=examples(
-    "scormkit quiz convert bank.gift > module_src/quiz.yaml",
-    "scormkit quiz convert questions.txt      # an Aiken file",
-))
+@quiz_app.command(
+    "convert",
+    epilog=examples(
+        "scormkit quiz convert bank.gift > module_src/quiz.yaml",
+        "scormkit quiz convert questions.txt      # an Aiken file",
+    ),
+)
 def quiz_convert(
     file: Annotated[Path, typer.Argument(help="A Moodle GIFT (.gift) or Aiken (.txt) file, or a quiz.yaml.")],
 ) -> None:
@@ -397,6 +520,7 @@ def quiz_convert(
     except ScormkitError as problem:
         _fail(problem, wrote=False)
     print(text, end="")
+
 
 class DiffFormat(str, Enum):
     text = "text"
@@ -435,17 +559,25 @@ class HandoffFormat(str, Enum):
 @app.command("handoff")
 def handoff_command(
     paths: Annotated[list[str], typer.Argument(help="Zips, folders or globs such as 'dist/*.zip'.")],
-    lms: Annotated[Optional[LmsProfile], typer.Option(help="The LMS the packages go to: list its known limits.")] = None,
+    lms: Annotated[
+        LmsProfile | None, typer.Option(help="The LMS the packages go to: list its known limits.")
+    ] = None,
     output: Annotated[HandoffFormat, typer.Option("--format", "-f", help="markdown or html.")] = HandoffFormat.markdown,
-    out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the sheet to this file instead of printing it.")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the sheet to this file instead of printing it.")
+    ] = None,
 ) -> None:
     """A one-page sheet for the LMS administrator: which zip for which LMS, launch, passing score, what is reported."""
     paths_found = _expand(paths)
     missing = [p for p in paths_found if not p.exists()]
     if missing:
         for p in missing:
-            err.print(f"{p}: error[handoff.not-found] no such package; pass .zip files or unzipped package folders",
-                      markup=False, highlight=False, soft_wrap=True)
+            err.print(
+                f"{p}: error[handoff.not-found] no such package; pass .zip files or unzipped package folders",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         raise typer.Exit(1)
     text = api.handoff(paths_found, lms=lms.value if lms else None, fmt=output.value)
     if out_file is None:
@@ -456,7 +588,8 @@ def handoff_command(
     tmp.replace(out_file)
     out.print(f"wrote {out_file}", markup=False, highlight=False)
 
-def _run_packages(results: list, browser: Optional[str], timeout: float) -> None:
+
+def _run_packages(results: list, browser: str | None, timeout: float) -> None:
     """validate --run: the runtime check adds its run.* findings to each result (docs/preview.md)."""
     from scormkit.validate.run import RunUnavailable, run_packages
 
@@ -474,11 +607,21 @@ class PreviewLms(str, Enum):
 
 @app.command()
 def preview(
-    src: Annotated[Path, typer.Argument(help="A module folder (rebuilt on every save) or a package zip.")] = Path("module_src"),
-    target: Annotated[Optional[str], typer.Option("--target", "-t", help="Target to build and run: scorm12 (default), scorm2004, xapi, cmi5, web.")] = None,
-    edition: Annotated[Optional[Edition], typer.Option(help="SCORM 2004 edition (with --target scorm2004).")] = None,
+    src: Annotated[Path, typer.Argument(help="A module folder (rebuilt on every save) or a package zip.")] = Path(
+        "module_src"
+    ),
+    target: Annotated[
+        str | None,
+        typer.Option("--target", "-t", help="Target to build and run: scorm12 (default), scorm2004, xapi, cmi5, web."),
+    ] = None,
+    edition: Annotated[Edition | None, typer.Option(help="SCORM 2004 edition (with --target scorm2004).")] = None,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
-    lms: Annotated[PreviewLms, typer.Option(help="moodle: credit and the manifest's mastery applied, as Moodle does; lenient: the content's own status stands.")] = PreviewLms.moodle,
+    lms: Annotated[
+        PreviewLms,
+        typer.Option(
+            help="moodle: credit and the manifest's mastery applied, as Moodle does; lenient: the content's own status stands."
+        ),
+    ] = PreviewLms.moodle,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the page in your browser.")] = False,
 ) -> None:
     """Run the module in a local LMS on 127.0.0.1, with a live panel of what the LMS receives; Ctrl-C stops.
@@ -486,14 +629,26 @@ def preview(
     Example: scormkit preview module_src --target scorm2004 --open
     """
     try:
-        api.preview(src, target=target, edition=edition.value if edition else None, port=port, profile=lms.value,
-                    open_browser=open_browser, say=lambda text: err.print(text, markup=False, highlight=False, soft_wrap=True))
+        api.preview(
+            src,
+            target=target,
+            edition=edition.value if edition else None,
+            port=port,
+            profile=lms.value,
+            open_browser=open_browser,
+            say=lambda text: err.print(text, markup=False, highlight=False, soft_wrap=True),
+        )
     except ScormkitError as problem:
         _fail(problem)
     except (FileNotFoundError, ValueError) as problem:
         err.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     except OSError as problem:  # the port is taken
-        err.print(f"error: cannot listen on 127.0.0.1:{port}: {problem.strerror or problem}; pass another --port "
-                  "(0 picks a free one)", markup=False, highlight=False, soft_wrap=True)
+        err.print(
+            f"error: cannot listen on 127.0.0.1:{port}: {problem.strerror or problem}; pass another --port "
+            "(0 picks a free one)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(2)

@@ -32,8 +32,23 @@ from scormkit.validate.xmlsafe import parse
 
 BREAKING, QUIZ_RESET, SAFE = "breaking", "quiz reset", "safe"
 KIND_ORDER = {BREAKING: 0, QUIZ_RESET: 1, SAFE: 2}
-TEXT_EXT = {".html", ".htm", ".xhtml", ".js", ".mjs", ".css", ".json", ".txt", ".md", ".xml", ".vtt", ".srt",
-            ".svg", ".xlf", ".xliff"}
+TEXT_EXT = {
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".js",
+    ".mjs",
+    ".css",
+    ".json",
+    ".txt",
+    ".md",
+    ".xml",
+    ".vtt",
+    ".srt",
+    ".svg",
+    ".xlf",
+    ".xliff",
+}
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico"}
 MAX_JSON = 16 * 1024 * 1024
 
@@ -93,15 +108,22 @@ class DiffResult:
     def reupload_note(self) -> str:
         """What the LMS administrator should do with NEW."""
         if self.breaking:
-            return ("Upload NEW as a new activity (a new SCORM/cmi5/xAPI object), not as an update of the old one: "
-                    "the LMS keys learner records on what changed, so updating in place would orphan or misread "
-                    "the records of learners in progress. Keep the old activity until its learners have finished.")
+            return (
+                "Upload NEW as a new activity (a new SCORM/cmi5/xAPI object), not as an update of the old one: "
+                "the LMS keys learner records on what changed, so updating in place would orphan or misread "
+                "the records of learners in progress. Keep the old activity until its learners have finished."
+            )
         if self.quiz_reset:
-            return ("Update the existing activity in place (e.g. Moodle: replace the package file; most LMSs: "
-                    "'update content' or 'new version'). Learners keep their slide progress and recorded "
-                    "results; those in the middle of the quiz start it again.")
-        return ("Update the existing activity in place; learners keep their progress and their records."
-                if self.changes else "Nothing to upload: the packages are the same for learners and the LMS.")
+            return (
+                "Update the existing activity in place (e.g. Moodle: replace the package file; most LMSs: "
+                "'update content' or 'new version'). Learners keep their slide progress and recorded "
+                "results; those in the middle of the quiz start it again."
+            )
+        return (
+            "Update the existing activity in place; learners keep their progress and their records."
+            if self.changes
+            else "Nothing to upload: the packages are the same for learners and the LMS."
+        )
 
     def sorted_changes(self) -> list[Change]:
         return sorted(self.changes, key=lambda c: (KIND_ORDER[c.kind], c.code, c.message))
@@ -110,12 +132,19 @@ class DiffResult:
         def side(s: Snapshot) -> dict:
             return {"path": str(s.path), "standard": s.standard, "edition": s.edition}
 
-        return {"schema_version": 1, "tool": "scormkit", "old": side(self.old), "new": side(self.new),
-                "verdict": self.verdict, "changes": [c.to_dict() for c in self.sorted_changes()],
-                "reupload": self.reupload_note()}
+        return {
+            "schema_version": 1,
+            "tool": "scormkit",
+            "old": side(self.old),
+            "new": side(self.new),
+            "verdict": self.verdict,
+            "changes": [c.to_dict() for c in self.sorted_changes()],
+            "reupload": self.reupload_note(),
+        }
 
 
 # --- reading a package ---------------------------------------------------------------------------------------
+
 
 def _fail(path: Path, message: str) -> ScormkitError:
     report = Report()
@@ -165,7 +194,7 @@ def snapshot(path: Path) -> Snapshot:
         root, found = parse(data, name)
         if root is None:
             raise _fail(path, f"{name}: {found[0].message if found else 'cannot be parsed'}")
-        snap.files = {n[len(prefix):]: d for n, d in _digests(pkg).items() if n.startswith(prefix)}
+        snap.files = {n[len(prefix) :]: d for n, d in _digests(pkg).items() if n.startswith(prefix)}
         snap.course = _read_json(pkg, prefix + "course.json")
         xapi = _read_json(pkg, prefix + "xapi.json")
         if xapi:
@@ -203,18 +232,26 @@ def _scorm(root: etree._Element, name: str, snap: Snapshot) -> None:
             if ms is not None:
                 snap.mastery[ident] = (ms.text or "").strip()
         else:
-            mnm = item.find(f"{{{scorm.IMSSS}}}sequencing/{{{scorm.IMSSS}}}objectives/"
-                            f"{{{scorm.IMSSS}}}primaryObjective/{{{scorm.IMSSS}}}minNormalizedMeasure")
+            mnm = item.find(
+                f"{{{scorm.IMSSS}}}sequencing/{{{scorm.IMSSS}}}objectives/"
+                f"{{{scorm.IMSSS}}}primaryObjective/{{{scorm.IMSSS}}}minNormalizedMeasure"
+            )
             if mnm is not None:
                 snap.mastery[ident] = (mnm.text or "").strip()
             ct = item.find(f"{{{m.adlcp}}}completionThreshold")
             if ct is not None:
-                rule = " ".join(f"{k}={ct.get(k)}" for k in ("completedByMeasure", "minProgressMeasure",
-                                                             "progressWeight") if ct.get(k) is not None)
+                rule = " ".join(
+                    f"{k}={ct.get(k)}"
+                    for k in ("completedByMeasure", "minProgressMeasure", "progressWeight")
+                    if ct.get(k) is not None
+                )
                 snap.completion[ident] = (rule + " " + (ct.text or "").strip()).strip()
     snap.ids["item"] = items
-    snap.ids["resource"] = {r.identifier: (r.href or "").strip() for r in m.resources.values()
-                            if (r.scormtype or "").strip().lower() == "sco"}
+    snap.ids["resource"] = {
+        r.identifier: (r.href or "").strip()
+        for r in m.resources.values()
+        if (r.scormtype or "").strip().lower() == "sco"
+    }
     objectives = {}
     for obj in root.iter(f"{{{scorm.IMSSS}}}primaryObjective", f"{{{scorm.IMSSS}}}objective"):
         oid = (obj.get("objectiveID") or "").strip()
@@ -243,8 +280,7 @@ def _cmi5(root: etree._Element, snap: Snapshot) -> None:
             snap.mastery[ident] = au.get("masteryScore").strip()
         snap.completion[ident] = f"moveOn={au.get('moveOn') or 'NotApplicable'}"
     snap.ids["au"] = aus
-    snap.ids["objective"] = {(o.get("id") or "").strip(): "objective" for o in root.iter(q("objective"))
-                             if o.get("id")}
+    snap.ids["objective"] = {(o.get("id") or "").strip(): "objective" for o in root.iter(q("objective")) if o.get("id")}
 
 
 def _tincan(root: etree._Element, snap: Snapshot) -> None:
@@ -272,9 +308,17 @@ def _our_iris(xapi: dict) -> dict[str, str]:
 
 # --- comparing -----------------------------------------------------------------------------------------------
 
-_ID_CODES = {"manifest": "diff.manifest-id", "organization": "diff.organization-id", "item": "diff.item-id",
-             "resource": "diff.sco-id", "objective": "diff.objective-id", "course": "diff.course-id",
-             "block": "diff.block-id", "au": "diff.au-id", "activity": "diff.activity-id"}
+_ID_CODES = {
+    "manifest": "diff.manifest-id",
+    "organization": "diff.organization-id",
+    "item": "diff.item-id",
+    "resource": "diff.sco-id",
+    "objective": "diff.objective-id",
+    "course": "diff.course-id",
+    "block": "diff.block-id",
+    "au": "diff.au-id",
+    "activity": "diff.activity-id",
+}
 _WHY = {
     "manifest": "LMSs identify the package by it",
     "organization": "the LMS's course structure is keyed on it",
@@ -294,15 +338,20 @@ def _compare_ids(old: Snapshot, new: Snapshot, out: list[Change]) -> None:
         removed, added = sorted(set(a) - set(b)), sorted(set(b) - set(a))
         for ident in removed:
             renamed = f" (NEW has {', '.join(repr(x) for x in added)})" if added and len(removed) == 1 else ""
-            out.append(Change(BREAKING, _ID_CODES.get(cat, "diff.id"),
-                              f"{cat} {ident!r} is removed or renamed{renamed}: {_WHY.get(cat, 'records are keyed on it')}"))
+            out.append(
+                Change(
+                    BREAKING,
+                    _ID_CODES.get(cat, "diff.id"),
+                    f"{cat} {ident!r} is removed or renamed{renamed}: {_WHY.get(cat, 'records are keyed on it')}",
+                )
+            )
         for ident in added:
             if not removed:
                 out.append(Change(SAFE, _ID_CODES.get(cat, "diff.id") + "-added", f"new {cat} {ident!r}"))
 
 
 def _number(text: str | None) -> object:
-    """"0.80" and "0.8" are one pass mark."""
+    """ "0.80" and "0.8" are one pass mark."""
     try:
         return Decimal(text.strip()) if text is not None else None
     except InvalidOperation:
@@ -319,14 +368,24 @@ def _compare_rules(old: Snapshot, new: Snapshot, out: list[Change]) -> None:
     for unit in sorted(both & (set(old.mastery) | set(new.mastery))):
         a, b = old.mastery.get(unit), new.mastery.get(unit)
         if _number(a) != _number(b):
-            out.append(Change(BREAKING, "diff.mastery",
-                              f"mastery of {unit!r} changes from {a or 'none'} to {b or 'none'}: learners already "
-                              "judged by the old pass mark keep that status, new attempts get the new one"))
+            out.append(
+                Change(
+                    BREAKING,
+                    "diff.mastery",
+                    f"mastery of {unit!r} changes from {a or 'none'} to {b or 'none'}: learners already "
+                    "judged by the old pass mark keep that status, new attempts get the new one",
+                )
+            )
     for unit in sorted(both & (set(old.completion) | set(new.completion))):
         a, b = old.completion.get(unit), new.completion.get(unit)
         if a != b:
-            out.append(Change(BREAKING, "diff.completion",
-                              f"completion rule of {unit!r} changes from {a or 'none'} to {b or 'none'}"))
+            out.append(
+                Change(
+                    BREAKING,
+                    "diff.completion",
+                    f"completion rule of {unit!r} changes from {a or 'none'} to {b or 'none'}",
+                )
+            )
 
 
 def _compare_course(old: Snapshot, new: Snapshot, out: list[Change]) -> None:
@@ -334,54 +393,107 @@ def _compare_course(old: Snapshot, new: Snapshot, out: list[Change]) -> None:
     a, b = old.course, new.course
     if a is not None and b is not None:
         if a.get("id") != b.get("id"):
-            out.append(Change(BREAKING, "diff.module-id", f"module id changes from {a.get('id')!r} to "
-                              f"{b.get('id')!r}: resume data and records are keyed on it"))
+            out.append(
+                Change(
+                    BREAKING,
+                    "diff.module-id",
+                    f"module id changes from {a.get('id')!r} to "
+                    f"{b.get('id')!r}: resume data and records are keyed on it",
+                )
+            )
         if a.get("format") != b.get("format"):
-            out.append(Change(BREAKING, "diff.state-format",
-                              f"resume-state format changes from {a.get('format')} to {b.get('format')}: a player "
-                              "that does not know the old format starts learners over"))
+            out.append(
+                Change(
+                    BREAKING,
+                    "diff.state-format",
+                    f"resume-state format changes from {a.get('format')} to {b.get('format')}: a player "
+                    "that does not know the old format starts learners over",
+                )
+            )
         if a.get("tracking") != b.get("tracking"):
-            out.append(Change(BREAKING, "diff.completion",
-                              f"tracking rule changes from {json.dumps(a.get('tracking'), sort_keys=True)} to "
-                              f"{json.dumps(b.get('tracking'), sort_keys=True)}"))
+            out.append(
+                Change(
+                    BREAKING,
+                    "diff.completion",
+                    f"tracking rule changes from {json.dumps(a.get('tracking'), sort_keys=True)} to "
+                    f"{json.dumps(b.get('tracking'), sort_keys=True)}",
+                )
+            )
         qa, qb = a.get("quiz") or {}, b.get("quiz") or {}
         if qa.get("passingScore") != qb.get("passingScore"):
-            out.append(Change(BREAKING, "diff.mastery",
-                              f"quiz passing score changes from {qa.get('passingScore')} to {qb.get('passingScore')}"))
+            out.append(
+                Change(
+                    BREAKING,
+                    "diff.mastery",
+                    f"quiz passing score changes from {qa.get('passingScore')} to {qb.get('passingScore')}",
+                )
+            )
         items_a = {i.get("id"): i for i in qa.get("items") or [] if isinstance(i, dict)}
         items_b = {i.get("id"): i for i in qb.get("items") or [] if isinstance(i, dict)}
         gone, new_ids = sorted(set(items_a) - set(items_b)), sorted(set(items_b) - set(items_a))
         for iid in gone:
-            out.append(Change(BREAKING, "diff.question-id",
-                              f"question {iid!r} is removed or renamed: LMS interaction reports and LRS question "
-                              "activities are keyed on its id"))
+            out.append(
+                Change(
+                    BREAKING,
+                    "diff.question-id",
+                    f"question {iid!r} is removed or renamed: LMS interaction reports and LRS question "
+                    "activities are keyed on its id",
+                )
+            )
         for iid in new_ids:
             out.append(Change(SAFE, "diff.question-added", f"new question {iid!r}"))
         structural = ("type", "interactionType", "choices", "steps", "sources", "targets")
         for iid in sorted(set(items_a) & set(items_b)):
             ia, ib = items_a[iid], items_b[iid]
             if ia.get("type") != ib.get("type"):
-                out.append(Change(QUIZ_RESET, "diff.question-type",
-                                  f"question {iid!r} changes type from {ia.get('type')} to {ib.get('type')}"))
+                out.append(
+                    Change(
+                        QUIZ_RESET,
+                        "diff.question-type",
+                        f"question {iid!r} changes type from {ia.get('type')} to {ib.get('type')}",
+                    )
+                )
             elif any(_ids(ia.get(k)) != _ids(ib.get(k)) for k in structural[2:]):
-                out.append(Change(QUIZ_RESET, "diff.question-structure",
-                                  f"question {iid!r}: its choices, steps or pairs (ids or count) change"))
-            elif {k: v for k, v in ia.items() if k not in structural} != \
-                    {k: v for k, v in ib.items() if k not in structural}:
+                out.append(
+                    Change(
+                        QUIZ_RESET,
+                        "diff.question-structure",
+                        f"question {iid!r}: its choices, steps or pairs (ids or count) change",
+                    )
+                )
+            elif {k: v for k, v in ia.items() if k not in structural} != {
+                k: v for k, v in ib.items() if k not in structural
+            }:
                 out.append(Change(SAFE, "diff.question-text", f"question {iid!r}: text, answers or feedback change"))
         if a.get("stateKey") != b.get("stateKey"):
-            out.append(Change(QUIZ_RESET, "diff.state-key",
-                              f"the resume fingerprint (stateKey) changes from {a.get('stateKey')} to "
-                              f"{b.get('stateKey')}: learners in the middle of the quiz start it again (slide "
-                              "progress is kept)"))
+            out.append(
+                Change(
+                    QUIZ_RESET,
+                    "diff.state-key",
+                    f"the resume fingerprint (stateKey) changes from {a.get('stateKey')} to "
+                    f"{b.get('stateKey')}: learners in the middle of the quiz start it again (slide "
+                    "progress is kept)",
+                )
+            )
         elif qa.get("attempts") != qb.get("attempts"):
-            out.append(Change(SAFE, "diff.attempts", f"attempts allowed change from {qa.get('attempts') or 'unlimited'}"
-                              f" to {qb.get('attempts') or 'unlimited'}"))
+            out.append(
+                Change(
+                    SAFE,
+                    "diff.attempts",
+                    f"attempts allowed change from {qa.get('attempts') or 'unlimited'}"
+                    f" to {qb.get('attempts') or 'unlimited'}",
+                )
+            )
     for what in sorted(set(old.iris) & set(new.iris)):
         if old.iris[what] != new.iris[what]:
-            out.append(Change(BREAKING, "diff.activity-iri",
-                              f"{what}: activity IRI changes from {old.iris[what]} to {new.iris[what]}: the LRS "
-                              "keys statements on it"))
+            out.append(
+                Change(
+                    BREAKING,
+                    "diff.activity-iri",
+                    f"{what}: activity IRI changes from {old.iris[what]} to {new.iris[what]}: the LRS "
+                    "keys statements on it",
+                )
+            )
 
 
 def _ids(value: object) -> list:
@@ -416,9 +528,14 @@ def diff_packages(old_path: Path, new_path: Path) -> DiffResult:
     old, new = snapshot(Path(old_path)), snapshot(Path(new_path))
     changes: list[Change] = []
     if (old.standard, old.edition) != (new.standard, new.edition):
-        changes.append(Change(BREAKING, "diff.standard",
-                              f"the standard changes from {old.label} to {new.label}: an LMS activity of one "
-                              "standard cannot take a package of another"))
+        changes.append(
+            Change(
+                BREAKING,
+                "diff.standard",
+                f"the standard changes from {old.label} to {new.label}: an LMS activity of one "
+                "standard cannot take a package of another",
+            )
+        )
     _compare_ids(old, new, changes)
     if (old.standard, old.edition) == (new.standard, new.edition):  # 80 (1.2) and 0.8 (2004) are not comparable
         _compare_rules(old, new, changes)

@@ -21,14 +21,19 @@ from scormkit.validate.package import ReadError, open_package
 from scormkit.validate.profiles import PROFILES
 
 # the suspend_data / state budget per standard (LMS-PITFALLS 1); xAPI/cmi5 keep state in the State API
-STATE_BUDGET = {("scorm12", None): "cmi.suspend_data, 4,096 characters",
-                ("scorm2004", "2nd"): "cmi.suspend_data, 4,000 characters (2nd Edition)",
-                ("scorm2004", "3rd"): "cmi.suspend_data, 64,000 characters",
-                ("scorm2004", "4th"): "cmi.suspend_data, 64,000 characters",
-                ("cmi5", None): "the xAPI State API (one document per registration)",
-                ("xapi", None): "the xAPI State API (one document per learner and activity)"}
-COMPLETION = {"slides": "the required share of slides viewed", "quiz": "the quiz submitted",
-              "slides_and_quiz": "the required share of slides viewed and the quiz submitted"}
+STATE_BUDGET = {
+    ("scorm12", None): "cmi.suspend_data, 4,096 characters",
+    ("scorm2004", "2nd"): "cmi.suspend_data, 4,000 characters (2nd Edition)",
+    ("scorm2004", "3rd"): "cmi.suspend_data, 64,000 characters",
+    ("scorm2004", "4th"): "cmi.suspend_data, 64,000 characters",
+    ("cmi5", None): "the xAPI State API (one document per registration)",
+    ("xapi", None): "the xAPI State API (one document per learner and activity)",
+}
+COMPLETION = {
+    "slides": "the required share of slides viewed",
+    "quiz": "the quiz submitted",
+    "slides_and_quiz": "the required share of slides viewed and the quiz submitted",
+}
 
 
 @dataclass
@@ -74,16 +79,22 @@ def _reported(std: str | None, course: dict | None) -> str:
     elif std == "scorm2004":
         parts = ["cmi.completion_status", "cmi.success_status", "cmi.score.scaled (and raw/min/max)"]
     elif std in ("cmi5", "xapi"):
-        parts = ["xAPI statements: " + ("launched/initialized, completed, passed or failed (with the score), "
-                                        "terminated" if std == "cmi5" else "experienced, completed, passed or failed "
-                                        "(with the score)")]
+        parts = [
+            "xAPI statements: "
+            + (
+                "launched/initialized, completed, passed or failed (with the score), terminated"
+                if std == "cmi5"
+                else "experienced, completed, passed or failed (with the score)"
+            )
+        ]
     else:
         return "-"
     if course is None:
         return ", ".join(parts) + "; interactions and objectives as the content sends them (not a scormkit package)"
     if has_quiz:
-        parts.append("one interaction per answer" if std in ("scorm12", "scorm2004")
-                     else "one answered statement per question")
+        parts.append(
+            "one interaction per answer" if std in ("scorm12", "scorm2004") else "one answered statement per question"
+        )
     if objectives:
         parts.append("objectives " + ", ".join(objectives))
     return ", ".join(parts)
@@ -109,7 +120,7 @@ def sheet_for(path: Path, lms: str | None = None, *, profiled: dict[str, object]
     if quiz.get("passingScore") is not None:
         f["passing score"] = _percent(quiz["passingScore"]) + (f" (manifest: {mastery})" if mastery else "")
     elif mastery is not None:
-        f["passing score"] = (_percent(mastery) if not isinstance(mastery, list) else ", ".join(map(str, mastery)))
+        f["passing score"] = _percent(mastery) if not isinstance(mastery, list) else ", ".join(map(str, mastery))
     else:
         f["passing score"] = "none in the manifest (the content decides passed/failed)"
     if tracking:
@@ -130,11 +141,17 @@ def sheet_for(path: Path, lms: str | None = None, *, profiled: dict[str, object]
     budget = STATE_BUDGET.get((std, ed if std == "scorm2004" else None))
     if budget:
         worst = (course or {}).get("stateBudget")
-        f["resume"] = budget + ("; scormkit checked at build time that this module's largest resume state fits"
-                                f" ({worst:,} characters)" if isinstance(worst, int) else "")
+        f["resume"] = budget + (
+            f"; scormkit checked at build time that this module's largest resume state fits ({worst:,} characters)"
+            if isinstance(worst, int)
+            else ""
+        )
     errors, warnings = len(plain.errors), len(plain.warnings)
-    f["validation"] = ("valid" if plain.valid else "INVALID") + f", {errors} error(s), {warnings} warning(s)" + (
-        f" (first: {plain.sorted_findings()[0].code})" if errors or warnings else "")
+    f["validation"] = (
+        ("valid" if plain.valid else "INVALID")
+        + f", {errors} error(s), {warnings} warning(s)"
+        + (f" (first: {plain.sorted_findings()[0].code})" if errors or warnings else "")
+    )
     profiled = profiled or {}
     base = set(plain.findings)
     for key, profile in PROFILES.items():
@@ -146,8 +163,11 @@ def sheet_for(path: Path, lms: str | None = None, *, profiled: dict[str, object]
         if not plain.valid:
             verdict, notes = "no", "the package is invalid"
         elif unsupported:
-            verdict, notes = "no", _note(unsupported[0].message) + (
-                " (a plugin may add it)" if unsupported[0].code == "lms.unsupported-standard" else "")
+            verdict, notes = (
+                "no",
+                _note(unsupported[0].message)
+                + (" (a plugin may add it)" if unsupported[0].code == "lms.unsupported-standard" else ""),
+            )
         elif errs:
             verdict, notes = "no", _note(errs[0].message)
         elif warns:
@@ -157,7 +177,8 @@ def sheet_for(path: Path, lms: str | None = None, *, profiled: dict[str, object]
         sheet.fit.append((profile.name, verdict, notes))
         if key == lms:
             sheet.limits = [f"{x.severity.value}: {_note(x.message)}" for x in added] or [
-                "no known limit of this LMS applies to this package"]
+                "no known limit of this LMS applies to this package"
+            ]
             sheet.limits.append(f"source: {profile.source}")
     return sheet
 
@@ -184,9 +205,14 @@ def _cell(text: object) -> str:
 def render_markdown(sheets: list[Sheet], lms: str | None = None) -> str:
     titles = list(dict.fromkeys(s.title for s in sheets if s.title))
     heading = titles[0] if len(titles) == 1 else "e-learning packages"
-    out = [f"# Hand-off: {_cell(heading)}", "",
-           f"For the LMS administrator: {len(sheets)} package(s), checked by scormkit {__version__}"
-           + (f" with the {PROFILES[lms].name} profile" if lms else "") + ".", ""]
+    out = [
+        f"# Hand-off: {_cell(heading)}",
+        "",
+        f"For the LMS administrator: {len(sheets)} package(s), checked by scormkit {__version__}"
+        + (f" with the {PROFILES[lms].name} profile" if lms else "")
+        + ".",
+        "",
+    ]
     for s in sheets:
         out += [f"## {_cell(s.path.name)}", "", "| fact | value |", "|---|---|"]
         out += [f"| {_cell(k)} | {_cell(v)} |" for k, v in s.facts.items()]
@@ -194,8 +220,10 @@ def render_markdown(sheets: list[Sheet], lms: str | None = None) -> str:
         groups: dict[tuple[str, str], list[str]] = {}  # LMSs with the same verdict share a row: one page
         for name, verdict, notes in s.fit:
             groups.setdefault((verdict, notes), []).append(name)
-        out += [f"| {_cell(', '.join(names))} | {_cell(verdict)} | {_cell(notes)} |"
-                for (verdict, notes), names in groups.items()]
+        out += [
+            f"| {_cell(', '.join(names))} | {_cell(verdict)} | {_cell(notes)} |"
+            for (verdict, notes), names in groups.items()
+        ]
         if lms:
             out += ["", f"Known limits of {_cell(PROFILES[lms].name)} for this package:", ""]
             out += [f"- {_cell(x)}" for x in s.limits]
@@ -209,10 +237,12 @@ def render_html(sheets: list[Sheet], lms: str | None = None) -> str:
 
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(render_markdown(sheets, lms))
     title = html.escape(next((s.title for s in sheets if s.title), "Hand-off"))
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>Hand-off: {title}</title><style>"
-            "body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}"
-            "table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #bbb;padding:.25rem .5rem;"
-            "vertical-align:top;text-align:left}th{background:#eee}h2{margin-top:2rem;border-top:2px solid #333;"
-            "padding-top:.5rem}@media print{body{margin:0}h2{break-before:page}}"
-            f"</style></head><body>\n{body}</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Hand-off: {title}</title><style>"
+        "body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}"
+        "table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #bbb;padding:.25rem .5rem;"
+        "vertical-align:top;text-align:left}th{background:#eee}h2{margin-top:2rem;border-top:2px solid #333;"
+        "padding-top:.5rem}@media print{body{margin:0}h2{break-before:page}}"
+        f"</style></head><body>\n{body}</body></html>\n"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -103,7 +103,7 @@ def contrast_ratio(a: str, b: str) -> float:
     """WCAG 2.x contrast ratio of two #rrggbb colours (relative luminance, WCAG 2.1 definition)."""
 
     def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -154,8 +154,10 @@ class XapiOptions(Strict):
             return None
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in value:
-            raise ValueError("iri_base must be an absolute http(s) IRI without query or fragment, "
-                             "e.g. https://learning.example.org/xapi")
+            raise ValueError(
+                "iri_base must be an absolute http(s) IRI without query or fragment, "
+                "e.g. https://learning.example.org/xapi"
+            )
         return value.rstrip("/")
 
 
@@ -186,8 +188,10 @@ class ModuleConfig(Strict):
     def _zip_can_date_it(cls, value: dt.date) -> dt.date:
         # Zip entries are dated from `updated`, and the zip format ends on 2107-12-31 (docs/limits.md).
         if value.year > ZIP_LAST_YEAR:
-            raise ValueError(f"updated {value.isoformat()} is after {ZIP_LAST_YEAR}, the last year a zip can carry; "
-                             "write the date of the last update")
+            raise ValueError(
+                f"updated {value.isoformat()} is after {ZIP_LAST_YEAR}, the last year a zip can carry; "
+                "write the date of the last update"
+            )
         return value
 
     @model_validator(mode="after")
@@ -201,6 +205,7 @@ class ModuleConfig(Strict):
 
 
 # ---- quiz items -------------------------------------------------------------------------------------
+
 
 class ItemFeedback(Strict):
     correct: str | None = None
@@ -230,8 +235,10 @@ def _twice(item_id: str, what: str, texts: list[str]) -> None:
     for text in texts:
         key = " ".join(text.split()).casefold()
         if key in seen:
-            raise ValueError(f"item {item_id} has the {what} {text!r} twice; the learner cannot tell them apart, "
-                             f"so make each {what} different")
+            raise ValueError(
+                f"item {item_id} has the {what} {text!r} twice; the learner cannot tell them apart, "
+                f"so make each {what} different"
+            )
         seen.add(key)
 
 
@@ -339,7 +346,7 @@ class SequencingItem(ItemBase):
 
 
 QuizItem = Annotated[
-    Union[SingleChoiceItem, MultipleChoiceItem, TrueFalseItem, FillInItem, NumericItem, MatchingItem, SequencingItem],
+    SingleChoiceItem | MultipleChoiceItem | TrueFalseItem | FillInItem | NumericItem | MatchingItem | SequencingItem,
     Field(discriminator="type"),
 ]
 ITEM_TYPES = ("single", "multiple", "truefalse", "fillin", "numeric", "matching", "sequencing")
@@ -352,6 +359,7 @@ class QuizFile(Strict):
 
 
 # ---- what the readers produce -----------------------------------------------------------------------
+
 
 class Slide(Strict):
     number: int  # 1-based

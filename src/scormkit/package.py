@@ -24,7 +24,7 @@ from pathlib import Path
 # Regular file, rw-r--r--: fixed so that the umask or the build machine never leaks into the zip.
 _FILE_MODE = 0o100644 << 16
 # ZIP stores local time with 2-second precision and cannot go before 1980.
-_ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+_ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 #: Written in out/ while a set of zips is being renamed into place; see the module docstring.
 JOURNAL = ".scormkit-commit.json"
 #: Marks our temporary files in out/ (".<zip name>.scormkit-<random>.tmp").
@@ -36,9 +36,9 @@ def entry_date(updated: dt.date, environ: os._Environ | dict | None = None) -> t
     environ = os.environ if environ is None else environ
     raw = environ.get("SOURCE_DATE_EPOCH")
     if raw:
-        moment = dt.datetime.fromtimestamp(int(raw), tz=dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(int(raw), tz=dt.UTC)
     else:
-        moment = dt.datetime(updated.year, updated.month, updated.day, tzinfo=dt.timezone.utc)
+        moment = dt.datetime(updated.year, updated.month, updated.day, tzinfo=dt.UTC)
     moment = max(moment, _ZIP_EPOCH)
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second - moment.second % 2)
 

@@ -80,8 +80,11 @@ def probe(pdf_path: str, file: str) -> Probe:
         try:
             pages = len(doc)
             if pages > MAX_PAGES:
-                return error("slides.too-many-pages", f"{file} has {pages:,} pages, more than the {MAX_PAGES:,} a "
-                                                      "module can carry; split the deck into several modules")
+                return error(
+                    "slides.too-many-pages",
+                    f"{file} has {pages:,} pages, more than the {MAX_PAGES:,} a "
+                    "module can carry; split the deck into several modules",
+                )
             sizes = tuple(doc.get_page_size(index) for index in range(pages))
         finally:
             doc.close()
@@ -89,22 +92,30 @@ def probe(pdf_path: str, file: str) -> Probe:
         reader = PdfReader(pdf_path)
         encrypted = reader.is_encrypted
     except Exception as exc:  # pypdf raises many types on damaged files
-        return error("slides.corrupt", f"{file} is not a readable PDF ({_clean(str(exc)) or type(exc).__name__}); "
-                                       "export the deck to PDF again")
+        return error(
+            "slides.corrupt",
+            f"{file} is not a readable PDF ({_clean(str(exc)) or type(exc).__name__}); export the deck to PDF again",
+        )
     if encrypted:
-        return error("slides.encrypted", f"{file} is encrypted; remove the password (e.g. qpdf --decrypt in.pdf out.pdf) "
-                                         "and export again")
+        return error(
+            "slides.encrypted",
+            f"{file} is encrypted; remove the password (e.g. qpdf --decrypt in.pdf out.pdf) and export again",
+        )
     try:
         reader_pages = len(reader.pages)
     except Exception as exc:
-        return error("slides.corrupt", f"{file} has a damaged page tree ({_clean(str(exc))}); export the deck to PDF again")
+        return error(
+            "slides.corrupt", f"{file} has a damaged page tree ({_clean(str(exc))}); export the deck to PDF again"
+        )
     if reader_pages == 0:
         return error("slides.empty", f"{file} has no pages; export the deck again with its slides")
     if pdfium_error is not None:
         return error("slides.corrupt", f"{file} cannot be rendered ({pdfium_error}); export the deck to PDF again")
     if reader_pages != pages:
-        return error("slides.corrupt", f"{file} is inconsistent (pypdf sees {reader_pages} pages, PDFium {pages}); "
-                                       "export the deck to PDF again")
+        return error(
+            "slides.corrupt",
+            f"{file} is inconsistent (pypdf sees {reader_pages} pages, PDFium {pages}); export the deck to PDF again",
+        )
     return Probe(pages=pages, sizes=sizes, bookmarks=tuple(_bookmarks(reader, pages)))
 
 
@@ -187,9 +198,9 @@ def serve(fd: int, memory_bytes: int, pdf_path: str, file: str, fmt: str, width:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it kills the workers
     conn = Connection(fd)
-    import pypdfium2 as pdfium
-    import pypdf  # noqa: F401  (loaded before "ready": the job deadlines then time the job alone)
     import PIL.Image  # noqa: F401
+    import pypdf  # noqa: F401  (loaded before "ready": the job deadlines then time the job alone)
+    import pypdfium2 as pdfium
 
     conn.send(("ready",))
     doc = None

@@ -12,26 +12,38 @@ from scormkit import limits
 from scormkit.diagnostics import Report
 
 #: The first instant a zip entry can carry (entry_date clamps earlier ones to it) and the last.
-_ZIP_LAST = dt.datetime(limits.ZIP_LAST_YEAR, 12, 31, 23, 59, 58, tzinfo=dt.timezone.utc)
+_ZIP_LAST = dt.datetime(limits.ZIP_LAST_YEAR, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
 
 
 def check_output_folder(out: Path, report: Report) -> None:
     """`--out` must be a folder scormkit can write into, or a path where one can be made."""
     where = out.as_posix()
     if out.exists() and not out.is_dir():
-        report.error(where, None, "cli.out-not-a-folder",
-                     f"--out {where} is a file, not a folder; give a folder (it is created if missing)")
+        report.error(
+            where,
+            None,
+            "cli.out-not-a-folder",
+            f"--out {where} is a file, not a folder; give a folder (it is created if missing)",
+        )
         return
     existing = out
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if existing.exists() and not existing.is_dir():
-        report.error(where, None, "cli.out-not-a-folder",
-                     f"--out {where} cannot be created: {existing.as_posix()} is a file; give another folder")
+        report.error(
+            where,
+            None,
+            "cli.out-not-a-folder",
+            f"--out {where} cannot be created: {existing.as_posix()} is a file; give another folder",
+        )
     elif existing.exists() and not os.access(existing, os.W_OK | os.X_OK):
         what = "is read-only" if existing == out else f"cannot be created: {existing.as_posix()} is read-only"
-        report.error(where, None, "cli.out-not-writable",
-                     f"--out {where} {what} for this user; choose another folder with --out or fix the permissions")
+        report.error(
+            where,
+            None,
+            "cli.out-not-writable",
+            f"--out {where} {what} for this user; choose another folder with --out or fix the permissions",
+        )
 
 
 def check_source_date_epoch(report: Report, environ: Mapping[str, str] | None = None) -> None:
@@ -42,19 +54,31 @@ def check_source_date_epoch(report: Report, environ: Mapping[str, str] | None = 
         return
     try:
         seconds = int(raw.strip())
-        moment = dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
     except (ValueError, OverflowError, OSError):
-        report.error("SOURCE_DATE_EPOCH", None, "source.date-range",
-                     f"SOURCE_DATE_EPOCH is {raw[:40]!r}; it must be a whole number of seconds since 1970-01-01 "
-                     "(e.g. the output of `git log -1 --format=%ct`), or unset")
+        report.error(
+            "SOURCE_DATE_EPOCH",
+            None,
+            "source.date-range",
+            f"SOURCE_DATE_EPOCH is {raw[:40]!r}; it must be a whole number of seconds since 1970-01-01 "
+            "(e.g. the output of `git log -1 --format=%ct`), or unset",
+        )
         return
     if moment > _ZIP_LAST:
-        report.error("SOURCE_DATE_EPOCH", None, "source.date-range",
-                     f"SOURCE_DATE_EPOCH {seconds} is {moment.date().isoformat()}, after {limits.ZIP_LAST_YEAR}, "
-                     "the last year a zip can carry; give a real build time or unset it")
+        report.error(
+            "SOURCE_DATE_EPOCH",
+            None,
+            "source.date-range",
+            f"SOURCE_DATE_EPOCH {seconds} is {moment.date().isoformat()}, after {limits.ZIP_LAST_YEAR}, "
+            "the last year a zip can carry; give a real build time or unset it",
+        )
     elif seconds < 0:
-        report.error("SOURCE_DATE_EPOCH", None, "source.date-range",
-                     f"SOURCE_DATE_EPOCH {seconds} is before 1970; give a real build time or unset it")
+        report.error(
+            "SOURCE_DATE_EPOCH",
+            None,
+            "source.date-range",
+            f"SOURCE_DATE_EPOCH {seconds} is before 1970; give a real build time or unset it",
+        )
 
 
 def check_iri_base(targets: Sequence[str], report: Report) -> None:

@@ -58,8 +58,16 @@ def _problem_dict(d: Diagnostic, src: Path) -> dict[str, Any]:
 class Preview:
     """One preview: the local LMS, the temporary build folder and the watcher thread."""
 
-    def __init__(self, src: Path, *, target: str | None = None, edition: str | None = None, port: int = 0,
-                 profile: str = "moodle", say: Callable[[str], None] = print):
+    def __init__(
+        self,
+        src: Path,
+        *,
+        target: str | None = None,
+        edition: str | None = None,
+        port: int = 0,
+        profile: str = "moodle",
+        say: Callable[[str], None] = print,
+    ):
         self.src = Path(src)
         self.is_zip = self.src.is_file()
         if not self.src.exists():
@@ -100,8 +108,17 @@ class Preview:
             self.say(f"build failed{kept}:\n" + "\n".join(f"  {d}" for d in diagnostics))
             return False
         except (LaunchError, FileNotFoundError, OSError) as problem:
-            self.lms.report_problems([{"file": str(self.src), "line": None, "severity": "error",
-                                       "code": "preview.cannot-launch", "message": str(problem)}])
+            self.lms.report_problems(
+                [
+                    {
+                        "file": str(self.src),
+                        "line": None,
+                        "severity": "error",
+                        "code": "preview.cannot-launch",
+                        "message": str(problem),
+                    }
+                ]
+            )
             self.say(f"cannot launch {self.src}: {problem}")
             return False
         seconds = time.monotonic() - started
@@ -140,7 +157,9 @@ class Preview:
                 if again == now:
                     break
                 now = again
-            changed = sorted(set(now) ^ set(self._seen) | {k for k in now if k in self._seen and now[k] != self._seen[k]})
+            changed = sorted(
+                set(now) ^ set(self._seen) | {k for k in now if k in self._seen and now[k] != self._seen[k]}
+            )
             self._seen = now
             if self._stop.is_set():
                 return
@@ -159,9 +178,17 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def run_preview(src: Path, *, target: str | None = None, edition: str | None = None, port: int = 0,
-                profile: str = "moodle", open_browser: bool = False, say: Callable[[str], None] = print,
-                ready: Callable[[Preview], None] | None = None) -> None:
+def run_preview(
+    src: Path,
+    *,
+    target: str | None = None,
+    edition: str | None = None,
+    port: int = 0,
+    profile: str = "moodle",
+    open_browser: bool = False,
+    say: Callable[[str], None] = print,
+    ready: Callable[[Preview], None] | None = None,
+) -> None:
     """Serve until Ctrl-C, then stop the server and remove the temporary build folder."""
     session = Preview(src, target=target, edition=edition, port=port, profile=profile, say=say)
     if threading.current_thread() is threading.main_thread():
@@ -170,8 +197,10 @@ def run_preview(src: Path, *, target: str | None = None, edition: str | None = N
     try:
         session.start()
         what = "zip" if session.is_zip else f"{session.target} build"
-        say(f"Previewing {src} ({what}, LMS {'like Moodle' if profile == 'moodle' else 'lenient'}) at {session.url}\n"
-            "Edit and save the source to rebuild; Ctrl-C stops.")
+        say(
+            f"Previewing {src} ({what}, LMS {'like Moodle' if profile == 'moodle' else 'lenient'}) at {session.url}\n"
+            "Edit and save the source to rebuild; Ctrl-C stops."
+        )
         if open_browser:
             import webbrowser
 

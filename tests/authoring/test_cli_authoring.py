@@ -24,8 +24,9 @@ ANSI = re.compile(r"\x1b\[")
 
 def scormkit(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "scormkit", *args], capture_output=True, text=True, cwd=cwd,
-                          env=environment)
+    return subprocess.run(
+        [sys.executable, "-m", "scormkit", *args], capture_output=True, text=True, cwd=cwd, env=environment
+    )
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -36,21 +37,31 @@ def test_init_then_check_then_pack_then_validate_with_no_warning(tmp_path):
     made = scormkit("init", "my-course", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     assert sorted(tree(tmp_path / "my-course")) == [
-        ".schema/module.schema.json", ".schema/quiz.schema.json", "module.yaml", "quiz.yaml", "slides.pdf"]
+        ".schema/module.schema.json",
+        ".schema/quiz.schema.json",
+        "module.yaml",
+        "quiz.yaml",
+        "slides.pdf",
+    ]
     checked = scormkit("check", "my-course", cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
-    assert checked.stderr.strip() == ("my-course is ready to pack: 0 error(s), 0 warning(s); 3 slides, 7 items, built "
-                                      "scorm12, scorm2004 in memory; nothing was written.")
-    packed = scormkit("pack", "my-course", "-t", "scorm12", "-t", "scorm2004", "-t", "xapi", "-t", "cmi5", "-t",
-                      "web", cwd=tmp_path)
+    assert checked.stderr.strip() == (
+        "my-course is ready to pack: 0 error(s), 0 warning(s); 3 slides, 7 items, built "
+        "scorm12, scorm2004 in memory; nothing was written."
+    )
+    packed = scormkit(
+        "pack", "my-course", "-t", "scorm12", "-t", "scorm2004", "-t", "xapi", "-t", "cmi5", "-t", "web", cwd=tmp_path
+    )
     assert packed.returncode == 0, packed.stderr
     assert packed.stderr == ""  # no warning of any kind
     validated = scormkit("validate", "dist/*.zip", "--strict", cwd=tmp_path)
     assert validated.returncode == 0, validated.stdout + validated.stderr
     assert "4 package(s): 4 valid, 0 invalid; 0 error(s), 0 warning(s)" in validated.stdout
     # The README's own example: the web zip is named, not called invalid.
-    assert "my-course-0.1.0-web.zip: a scormkit web package (standalone player, no LMS manifest): not an LMS " \
-           "package, skipped" in validated.stderr
+    assert (
+        "my-course-0.1.0-web.zip: a scormkit web package (standalone player, no LMS manifest): not an LMS "
+        "package, skipped" in validated.stderr
+    )
 
 
 def test_init_template_has_one_item_of_every_type_and_a_comment_on_each_field(tmp_path):
@@ -61,8 +72,11 @@ def test_init_template_has_one_item_of_every_type_and_a_comment_on_each_field(tm
     assert sorted(i["type"] for i in quiz["items"]) == sorted(ITEM_TYPES)
     module_lines = (tmp_path / "m" / "module.yaml").read_text().splitlines()
     assert module_lines[0] == "# yaml-language-server: $schema=.schema/module.schema.json"
-    assert (tmp_path / "m" / "quiz.yaml").read_text().startswith(
-        "# yaml-language-server: $schema=.schema/quiz.schema.json\n")
+    assert (
+        (tmp_path / "m" / "quiz.yaml")
+        .read_text()
+        .startswith("# yaml-language-server: $schema=.schema/quiz.schema.json\n")
+    )
     # Each top-level key of the template is explained, on its line or in the comment just above.
     for index, line in enumerate(module_lines):
         if re.match(r"^[a-z_]+:", line):
@@ -79,7 +93,8 @@ def test_init_refuses_a_folder_that_is_not_empty_and_changes_nothing(tmp_path):
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (
         "notes: error[init.not-empty] notes is not empty; init never overwrites anything: choose a new folder name, "
-        "e.g. scormkit init my-module")
+        "e.g. scormkit init my-module"
+    )
     assert tree(tmp_path / "notes") == {"todo.txt": b"keep me"}
 
 
@@ -87,8 +102,10 @@ def test_init_example_copies_the_shipped_example(tmp_path):
     result = runner.invoke(app, ["init", str(tmp_path / "esmo"), "--example"])
     assert result.exit_code == 0, result.output
     copied = (tmp_path / "esmo" / "module.yaml").read_text()
-    assert copied == ("# yaml-language-server: $schema=.schema/module.schema.json\n"
-                      + (ROOT / "module_src" / "module.yaml").read_text())
+    assert copied == (
+        "# yaml-language-server: $schema=.schema/module.schema.json\n"
+        + (ROOT / "module_src" / "module.yaml").read_text()
+    )
     assert (tmp_path / "esmo" / "slides.pdf").read_bytes() == (ROOT / "module_src" / "slides.pdf").read_bytes()
     assert runner.invoke(app, ["check", str(tmp_path / "esmo")]).exit_code == 0
 
@@ -140,12 +157,19 @@ def _designer_mistakes(folder: Path) -> None:
     from pypdf import PdfReader, PdfWriter
 
     quiz = (folder / "quiz.yaml").read_text()
-    quiz = quiz.replace("    feedback:\n      correct: Right, the order matters.\n"
-                        "      incorrect: The order matters; each step relies on the one before.\n", "")
+    quiz = quiz.replace(
+        "    feedback:\n      correct: Right, the order matters.\n"
+        "      incorrect: The order matters; each step relies on the one before.\n",
+        "",
+    )
     for n in range(6):  # typed answers are the longest resume data: 6 more bring scorm12 near its 4096
-        quiz += (f"\n  - id: extra-{n}\n    type: fillin\n    objective: recall\n    prompt: Word {n}?\n"
-                 f"    accepted: [w{n}]\n    feedback: {{correct: Yes, incorrect: 'No'}}\n")
-    quiz = quiz.replace("    objective: apply\n    prompt: A patient weighs", "    objective: recall\n    prompt: A patient weighs")
+        quiz += (
+            f"\n  - id: extra-{n}\n    type: fillin\n    objective: recall\n    prompt: Word {n}?\n"
+            f"    accepted: [w{n}]\n    feedback: {{correct: Yes, incorrect: 'No'}}\n"
+        )
+    quiz = quiz.replace(
+        "    objective: apply\n    prompt: A patient weighs", "    objective: recall\n    prompt: A patient weighs"
+    )
     quiz = quiz.replace("    objective: apply\n    prompt: Match each", "    objective: recall\n    prompt: Match each")
     (folder / "quiz.yaml").write_text(quiz)
     writer = PdfWriter(clone_from=PdfReader(folder / "slides.pdf"))
@@ -203,9 +227,12 @@ def test_check_reports_what_pack_reports(tmp_path):
 def test_unused_objective_is_a_warning_pack_shows_once(tmp_path):
     runner.invoke(app, ["init", str(tmp_path / "m")])
     module = tmp_path / "m" / "module.yaml"
-    module.write_text(module.read_text().replace(
-        "    text: Apply the procedure to a realistic case.\n",
-        "    text: Apply the procedure to a realistic case.\n  - id: explain\n    text: Explain why.\n"))
+    module.write_text(
+        module.read_text().replace(
+            "    text: Apply the procedure to a realistic case.\n",
+            "    text: Apply the procedure to a realistic case.\n  - id: explain\n    text: Explain why.\n",
+        )
+    )
     packed = scormkit("pack", "m", cwd=tmp_path)
     assert packed.returncode == 0
     assert packed.stderr.count("warning[quiz.unused-objective] objective 'explain' is not assessed") == 1
@@ -232,9 +259,18 @@ def test_pack_format_json_is_the_build_report(tmp_path):
 def test_pack_format_json_reports_errors_as_json(tmp_path):
     result = scormkit("pack", "nowhere", "--format", "json", cwd=tmp_path)
     assert result.returncode == 1
-    assert json.loads(result.stdout) == {"ok": False, "diagnostics": [{
-        "file": "nowhere", "line": None, "severity": "error", "code": "source.missing",
-        "message": "module folder nowhere not found; check the path"}]}
+    assert json.loads(result.stdout) == {
+        "ok": False,
+        "diagnostics": [
+            {
+                "file": "nowhere",
+                "line": None,
+                "severity": "error",
+                "code": "source.missing",
+                "message": "module folder nowhere not found; check the path",
+            }
+        ],
+    }
 
 
 def test_quiz_convert_prints_the_equivalent_quiz_yaml(tmp_path):
@@ -258,8 +294,9 @@ def test_quiz_convert_of_a_bad_file_names_the_line(tmp_path):
     assert result.stderr.startswith("bank.gift:3: error[gift.unsupported] question 'b' is an essay")
 
 
-@pytest.mark.parametrize("verb", [["pack"], ["validate"], ["info"], ["init"], ["schema"], ["check"],
-                                  ["quiz", "convert"]])
+@pytest.mark.parametrize(
+    "verb", [["pack"], ["validate"], ["info"], ["init"], ["schema"], ["check"], ["quiz", "convert"]]
+)
 def test_every_verb_has_examples_in_its_help(verb):
     result = runner.invoke(app, [*verb, "--help"])
     assert result.exit_code == 0
@@ -292,7 +329,9 @@ def test_quiet_prints_errors_only_and_version(tmp_path):
 
 
 def test_shell_completion_script_is_offered(tmp_path):
-    result = scormkit("--show-completion", "bash", cwd=tmp_path, env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
+    result = scormkit(
+        "--show-completion", "bash", cwd=tmp_path, env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    )
     assert result.returncode == 0, result.stderr
     assert "complete" in result.stdout and "scormkit" in result.stdout.lower()
 
@@ -302,7 +341,11 @@ def test_schema_hover_texts_name_real_keys():
 
     module_schema, quiz_schema = _schema("module"), _schema("quiz")
     for (definition, prop), text in DESCRIPTIONS.items():
-        node = (module_schema if prop != "items" else quiz_schema) if not definition else module_schema["$defs"][definition]
+        node = (
+            (module_schema if prop != "items" else quiz_schema)
+            if not definition
+            else module_schema["$defs"][definition]
+        )
         assert node["properties"][prop]["description"] == text
     assert "interaction id" in quiz_schema["$defs"]["NumericItem"]["properties"]["id"]["description"]
 
@@ -311,7 +354,9 @@ def test_a_scorm_zip_that_lost_its_manifest_is_still_invalid(tmp_path):
     import zipfile
 
     runner.invoke(app, ["init", str(tmp_path / "m")])
-    assert runner.invoke(app, ["pack", str(tmp_path / "m"), "-t", "scorm12", "--out", str(tmp_path / "d")]).exit_code == 0
+    assert (
+        runner.invoke(app, ["pack", str(tmp_path / "m"), "-t", "scorm12", "--out", str(tmp_path / "d")]).exit_code == 0
+    )
     (packed,) = (tmp_path / "d").glob("*.zip")
     broken = tmp_path / "broken.zip"
     with zipfile.ZipFile(packed) as source, zipfile.ZipFile(broken, "w") as target:

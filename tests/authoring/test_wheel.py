@@ -24,8 +24,23 @@ def wheel(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "src", project / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     shutil.copytree(ROOT / "module_src", project / "module_src")
     out = tmp_path_factory.mktemp("wheel")
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", str(project), "--no-deps", "--no-build-isolation",
-                             "--no-index", "-q", "-w", str(out)], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(project),
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     (built,) = out.glob("scormkit-*.whl")
     return built
@@ -40,8 +55,11 @@ def test_wheel_ships_the_example_the_templates_and_every_data_file(wheel):
     assert {"scormkit/authoring/templates/module.yaml", "scormkit/authoring/templates/quiz.yaml"} <= names
     # Every non-Python file of the package (player, XSDs, licences, templates) is in the wheel.
     package = ROOT / "src" / "scormkit"
-    data = {f"scormkit/{p.relative_to(package).as_posix()}" for p in package.rglob("*")
-            if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts}
+    data = {
+        f"scormkit/{p.relative_to(package).as_posix()}"
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    }
     assert data - names == set()
 
 
@@ -54,20 +72,32 @@ def test_installed_wheel_inits_the_example_and_packs_it(wheel, tmp_path):
     # Installed into a folder of its own that comes first on the path: the dependencies come from this machine,
     # scormkit itself only from the wheel (not from the checkout or an editable install).
     target = tmp_path / "site"
-    install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
-                              "--target", str(target), str(wheel)], capture_output=True, text=True)
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+    )
     assert install.returncode == 0, install.stdout + install.stderr
     environment = {**os.environ, "PYTHONPATH": str(target)}
-    where = subprocess.run([sys.executable, "-c", "import scormkit; print(scormkit.__file__)"], capture_output=True,
-                           text=True, env=environment, cwd=tmp_path)
+    where = subprocess.run(
+        [sys.executable, "-c", "import scormkit; print(scormkit.__file__)"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+    )
     assert where.stdout.startswith(str(target)), where.stdout + where.stderr
     entry_points = next(target.glob("scormkit-*.dist-info")) / "entry_points.txt"
     assert "scormkit = scormkit.cli:app" in entry_points.read_text()  # the `scormkit` command of pip install .
     for args in (["init", "esmo", "--example"], ["init", "mine"], ["pack", "esmo"], ["pack", "mine"]):
-        result = subprocess.run([sys.executable, "-m", "scormkit", *args], capture_output=True, text=True,
-                                env=environment, cwd=tmp_path)
+        result = subprocess.run(
+            [sys.executable, "-m", "scormkit", *args], capture_output=True, text=True, env=environment, cwd=tmp_path
+        )
         assert result.returncode == 0, (args, result.stdout + result.stderr)
     assert (tmp_path / "esmo" / "slides.pdf").read_bytes() == (ROOT / "module_src" / "slides.pdf").read_bytes()
     assert sorted(p.name for p in (tmp_path / "dist").glob("*.zip")) == [
-        "esmo-difficult-pain-problems-1.0.0-scorm12.zip", "esmo-difficult-pain-problems-1.0.0-scorm2004.zip",
-        "mine-0.1.0-scorm12.zip", "mine-0.1.0-scorm2004.zip"]
+        "esmo-difficult-pain-problems-1.0.0-scorm12.zip",
+        "esmo-difficult-pain-problems-1.0.0-scorm2004.zip",
+        "mine-0.1.0-scorm12.zip",
+        "mine-0.1.0-scorm2004.zip",
+    ]

@@ -26,10 +26,11 @@ import threading
 import urllib.parse
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -105,9 +106,7 @@ class _ZipSource:
         self._zip = zipfile.ZipFile(path)
         self._lock = threading.Lock()
         self._members = {
-            info.filename.lstrip("/").removeprefix("./"): info
-            for info in self._zip.infolist()
-            if not info.is_dir()
+            info.filename.lstrip("/").removeprefix("./"): info for info in self._zip.infolist() if not info.is_dir()
         }
 
     def read(self, rel: str) -> bytes | None:
@@ -213,7 +212,10 @@ def read_manifest(xml: bytes) -> ManifestInfo:
     threshold = _child(item, "completionThreshold")
     if threshold is not None:
         value = (threshold.text or "").strip() or threshold.get("minProgressMeasure")
-        if value and threshold.get("completedByMeasure", "true" if (threshold.text or "").strip() else "false") == "true":
+        if (
+            value
+            and threshold.get("completedByMeasure", "true" if (threshold.text or "").strip() else "false") == "true"
+        ):
             info.presets2004["cmi.completion_threshold"] = value
     sequencing = _child(item, "sequencing")
     primary = _child(_child(sequencing, "objectives"), "primaryObjective")
@@ -248,7 +250,7 @@ class Package:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_Server"
+    server: _Server
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
@@ -285,7 +287,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    lms: "LmsServer"
+    lms: LmsServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:  # quiet
         pass
@@ -329,11 +331,11 @@ class LmsServer:
 
     def resolve(self, path: str) -> bytes | None:
         if path.startswith("/lms/scorm-again/"):
-            return _DirSource(SCORM_AGAIN_DIST).read(path[len("/lms/scorm-again/"):])
+            return _DirSource(SCORM_AGAIN_DIST).read(path[len("/lms/scorm-again/") :])
         if path.startswith("/lms/"):
-            return _DirSource(HARNESS_DIR).read(path[len("/lms/"):])
+            return _DirSource(HARNESS_DIR).read(path[len("/lms/") :])
         if path.startswith("/pkg/"):
-            name, _, rest = path[len("/pkg/"):].partition("/")
+            name, _, rest = path[len("/pkg/") :].partition("/")
             src = self._packages.get(name)
             return src.read(rest) if src is not None and rest else None
         return None
@@ -372,10 +374,21 @@ def _get_path(data: Any, element: str) -> Any:
 class LmsSession:
     """A launched package: page, SCO frame, LMS data and everything observed."""
 
-    def __init__(self, *, context: Any, page: Any, server: LmsServer, package: Package,
-                 standard: str, mode: str, viewport: dict[str, int] | None,
-                 presets: dict[str, Any] | None, saved_cmi: dict[str, Any] | None,
-                 settings: dict[str, Any] | None = None, init_script: str | None = None):
+    def __init__(
+        self,
+        *,
+        context: Any,
+        page: Any,
+        server: LmsServer,
+        package: Package,
+        standard: str,
+        mode: str,
+        viewport: dict[str, int] | None,
+        presets: dict[str, Any] | None,
+        saved_cmi: dict[str, Any] | None,
+        settings: dict[str, Any] | None = None,
+        init_script: str | None = None,
+    ):
         self.settings = settings
         self.init_script = init_script
         self.context = context
@@ -461,8 +474,7 @@ class LmsSession:
     @property
     def finished(self) -> bool:
         if self.closed:
-            return any(c["method"] in ("LMSFinish", "Terminate") and c["result"] == "true"
-                       for c in self.calls())
+            return any(c["method"] in ("LMSFinish", "Terminate") and c["result"] == "true" for c in self.calls())
         return bool(self._eval("window.__lmsFinished === true"))
 
     # -- what the browser did --------------------------------------------
@@ -470,8 +482,11 @@ class LmsSession:
     def external_requests(self) -> list[str]:
         """URLs requested that were not on the 127.0.0.1 test origin (all aborted)."""
         origin = self.server.origin + "/"
-        return [r["url"] for r in self.requests
-                if not r["url"].startswith(origin) and r["url"].split(":", 1)[0] not in ("data", "blob", "about")]
+        return [
+            r["url"]
+            for r in self.requests
+            if not r["url"].startswith(origin) and r["url"].split(":", 1)[0] not in ("data", "blob", "about")
+        ]
 
     @property
     def console_errors(self) -> list[dict[str, Any]]:
@@ -508,8 +523,9 @@ class LmsSession:
     def wait_for_finish(self, timeout: float = DEFAULT_TIMEOUT_MS) -> None:
         self.wait_for_js("window.__lmsFinished === true", timeout)
 
-    def wait_for_call(self, method: str, element: str | None = None, value: str | None = None,
-                      timeout: float = DEFAULT_TIMEOUT_MS) -> dict[str, Any]:
+    def wait_for_call(
+        self, method: str, element: str | None = None, value: str | None = None, timeout: float = DEFAULT_TIMEOUT_MS
+    ) -> dict[str, Any]:
         """Wait for a recorded call (e.g. "LMSSetValue", "cmi.core.lesson_status", "completed")."""
         crit = json.dumps({"method": method, "element": element, "value": value})
         self.wait_for_js(
@@ -517,8 +533,13 @@ class LmsSession:
             " && (c.element === null || x.element === c.element) && (c.value === null || x.value === c.value)); })()",
             timeout,
         )
-        return next(c for c in reversed(self.calls()) if c["method"] == method
-                    and (element is None or c["element"] == element) and (value is None or c["value"] == value))
+        return next(
+            c
+            for c in reversed(self.calls())
+            if c["method"] == method
+            and (element is None or c["element"] == element)
+            and (value is None or c["value"] == value)
+        )
 
     # -- ending the session ------------------------------------------------
     def unload_content(self, timeout: float = 5_000) -> None:
@@ -586,13 +607,18 @@ class Launcher:
         self.server = server
         self.sessions: list[LmsSession] = []
 
-    def __call__(self, package: str | os.PathLike[str] | Package, standard: str,
-                 saved_cmi: dict[str, Any] | None = None, mode: str | None = None,
-                 viewport: dict[str, int] | None = None,
-                 presets: dict[str, Any] | None = None,
-                 settings: dict[str, Any] | None = None,
-                 init_script: str | None = None,
-                 storage_state: dict[str, Any] | None = None) -> LmsSession:
+    def __call__(
+        self,
+        package: str | os.PathLike[str] | Package,
+        standard: str,
+        saved_cmi: dict[str, Any] | None = None,
+        mode: str | None = None,
+        viewport: dict[str, int] | None = None,
+        presets: dict[str, Any] | None = None,
+        settings: dict[str, Any] | None = None,
+        init_script: str | None = None,
+        storage_state: dict[str, Any] | None = None,
+    ) -> LmsSession:
         """settings: extra scorm-again settings (JSON), e.g. {"lmsCommitUrl": "/lms/nowhere"} to make every
         Commit fail; init_script: JavaScript run first in every frame (e.g. a fixed clock); storage_state:
         cookies/localStorage to start from (an earlier session's `storage_state()`: the same browser)."""
@@ -606,13 +632,24 @@ class Launcher:
         all_presets = dict(pkg.manifest.presets12 if standard == "scorm12" else pkg.manifest.presets2004)
         all_presets.update(presets or {})
 
-        context = self.browser.new_context(viewport=viewport or DEFAULT_VIEWPORT, service_workers="block",
-                                           storage_state=storage_state)
+        context = self.browser.new_context(
+            viewport=viewport or DEFAULT_VIEWPORT, service_workers="block", storage_state=storage_state
+        )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         page = context.new_page()
-        session = LmsSession(context=context, page=page, server=self.server, package=pkg,
-                             standard=standard, mode=mode or "normal", viewport=viewport,
-                             presets=presets, saved_cmi=saved_cmi, settings=settings, init_script=init_script)
+        session = LmsSession(
+            context=context,
+            page=page,
+            server=self.server,
+            package=pkg,
+            standard=standard,
+            mode=mode or "normal",
+            viewport=viewport,
+            presets=presets,
+            saved_cmi=saved_cmi,
+            settings=settings,
+            init_script=init_script,
+        )
         self.sessions.append(session)
         origin = self.server.origin + "/"
 
@@ -625,15 +662,28 @@ class Launcher:
                 route.abort("blockedbyclient")
 
         context.route("**/*", on_route)
-        page.on("request", lambda r: session.requests.append(
-            {"url": r.url, "method": r.method, "resource_type": r.resource_type,
-             "frame_url": _frame_url(r)}))
-        page.on("response", lambda r: r.status >= 400 and session.bad_responses.append(
-            {"url": r.url, "status": r.status}))
-        page.on("requestfailed", lambda r: r.url not in session.blocked and session.bad_responses.append(
-            {"url": r.url, "status": None, "failure": r.failure}))
-        page.on("console", lambda m: session.console.append(
-            {"type": m.type, "text": m.text, "url": (m.location or {}).get("url", "")}))
+        page.on(
+            "request",
+            lambda r: session.requests.append(
+                {"url": r.url, "method": r.method, "resource_type": r.resource_type, "frame_url": _frame_url(r)}
+            ),
+        )
+        page.on(
+            "response", lambda r: r.status >= 400 and session.bad_responses.append({"url": r.url, "status": r.status})
+        )
+        page.on(
+            "requestfailed",
+            lambda r: (
+                r.url not in session.blocked
+                and session.bad_responses.append({"url": r.url, "status": None, "failure": r.failure})
+            ),
+        )
+        page.on(
+            "console",
+            lambda m: session.console.append(
+                {"type": m.type, "text": m.text, "url": (m.location or {}).get("url", "")}
+            ),
+        )
         page.on("pageerror", lambda e: session.page_errors.append(f"{e.name}: {e.message}\n{e.stack or ''}"))
         page.on("dialog", lambda d: d.dismiss())
 
@@ -658,16 +708,21 @@ class Launcher:
             raise RuntimeError(f"launch of {pkg.launch_url} timed out; {session.page_errors}") from exc
         harness = [e for e in session.errors() if e.get("source") == "harness"]
         if harness:
-            raise RuntimeError("test LMS could not launch the package: "
-                               + "; ".join(e["message"] for e in harness))
+            raise RuntimeError("test LMS could not launch the package: " + "; ".join(e["message"] for e in harness))
         return session
 
-    def relaunch(self, previous: LmsSession, *, source: str = "committed", mode: str | None = None,
-                 viewport: dict[str, int] | None = None,
-                 presets: dict[str, Any] | None = None,
-                 settings: dict[str, Any] | None = None,
-                 init_script: str | None = None,
-                 keep_storage: bool = False) -> LmsSession:
+    def relaunch(
+        self,
+        previous: LmsSession,
+        *,
+        source: str = "committed",
+        mode: str | None = None,
+        viewport: dict[str, int] | None = None,
+        presets: dict[str, Any] | None = None,
+        settings: dict[str, Any] | None = None,
+        init_script: str | None = None,
+        keep_storage: bool = False,
+    ) -> LmsSession:
         """Close `previous` (SCO unloaded first) and launch the same package with
         the CMI it left: source="committed" (what the LMS stored at the last
         Commit/Finish; a session that never committed stored nothing) or
@@ -679,12 +734,17 @@ class Launcher:
             raise ValueError("source must be 'committed' or 'current'")
         previous.close()
         saved = previous.final_committed_cmi if source == "committed" else previous.final_cmi
-        return self(previous.package, previous.standard, saved_cmi=saved,
-                    mode=mode or previous.mode, viewport=viewport or previous.viewport,
-                    presets=presets if presets is not None else previous.presets,
-                    settings=settings if settings is not None else previous.settings,
-                    init_script=init_script if init_script is not None else previous.init_script,
-                    storage_state=previous.final_storage_state if keep_storage else None)
+        return self(
+            previous.package,
+            previous.standard,
+            saved_cmi=saved,
+            mode=mode or previous.mode,
+            viewport=viewport or previous.viewport,
+            presets=presets if presets is not None else previous.presets,
+            settings=settings if settings is not None else previous.settings,
+            init_script=init_script if init_script is not None else previous.init_script,
+            storage_state=previous.final_storage_state if keep_storage else None,
+        )
 
     def close_all(self) -> None:
         for s in self.sessions:

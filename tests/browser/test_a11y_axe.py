@@ -46,7 +46,8 @@ class Audit:
     def assert_none(self) -> None:
         bad = {name: v for name, v in self.results.items() if v}
         assert not bad, "axe-core WCAG 2.1 A/AA violations:\n" + "\n".join(
-            f"[{name}]\n{describe(v)}" for name, v in bad.items())
+            f"[{name}]\n{describe(v)}" for name, v in bad.items()
+        )
 
 
 def test_axe_finds_no_violation_scorm2004(launch, lms_server, packages):
@@ -73,6 +74,8 @@ def test_axe_run_reports_a_violation(standalone, lms_server, packages):  # noqa:
     s = standalone(packages["web"])
     url = axe_url(lms_server)
     assert run_axe(s.frame, url) == []
-    s.page.evaluate("() => { const i = document.createElement('img'); i.src = 'x.webp'; document.querySelector('main').append(i); }")
+    s.page.evaluate(
+        "() => { const i = document.createElement('img'); i.src = 'x.webp'; document.querySelector('main').append(i); }"
+    )
     found = run_axe(s.frame, url)
     assert [v["id"] for v in found] == ["image-alt"], describe(found)

@@ -8,9 +8,10 @@ the package, so the player's Content-Security-Policy (`script-src 'self'`) lets 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -77,8 +78,11 @@ class Standalone:
         return self.page.main_frame
 
     def assert_clean(self) -> None:
-        problems = {"page_errors": self.page_errors, "console_errors": self.console_errors,
-                    "external_requests": self.external}
+        problems = {
+            "page_errors": self.page_errors,
+            "console_errors": self.console_errors,
+            "external_requests": self.external,
+        }
         assert not any(problems.values()), json.dumps(problems, indent=2)
 
 
@@ -89,8 +93,9 @@ def standalone(browser: Any, lms_server: LmsServer) -> Iterator[Callable[..., St
 
     def open_(package: Path, viewport: dict[str, int] | None = None, **options: Any) -> Standalone:
         pkg = lms_server.register(package)
-        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800},
-                                      service_workers="block", **options)
+        context = browser.new_context(
+            viewport=viewport or {"width": 1280, "height": 800}, service_workers="block", **options
+        )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         page = context.new_page()
         s = Standalone(context, page)

@@ -8,7 +8,6 @@ shows it (an outline or a box-shadow), including the focused heading.
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +86,9 @@ class KeyboardLearner:
     def expect_heading_focus(self, text: str | None = None) -> None:
         self.frame.wait_for_function(
             "(t) => { const h = document.querySelector('main h1'); return h && document.activeElement === h"
-            " && (t === null || h.textContent === t); }", arg=text)
+            " && (t === null || h.textContent === t); }",
+            arg=text,
+        )
         info = self.focused()
         assert info and info["headingOfScreen"], info
 
@@ -99,11 +100,14 @@ class KeyboardLearner:
     def answer(self, item: dict[str, Any]) -> None:
         kind = item["type"]
         if kind in ("single", "truefalse"):
-            labels = (["True", "False"] if kind == "truefalse" else [c["text"] for c in item["choices"]])
-            want = ("True" if item["answer"] else "False") if kind == "truefalse" \
+            labels = ["True", "False"] if kind == "truefalse" else [c["text"] for c in item["choices"]]
+            want = (
+                ("True" if item["answer"] else "False")
+                if kind == "truefalse"
                 else next(c["text"] for c in item["choices"] if c["correct"])
-            info = self.tab_to(labels[0])      # Tab enters the radio group on its first radio
-            self.keys.press("Space")           # check it, then arrow keys move the checked radio
+            )
+            info = self.tab_to(labels[0])  # Tab enters the radio group on its first radio
+            self.keys.press("Space")  # check it, then arrow keys move the checked radio
             for _ in range(labels.index(want)):
                 info = self.press("ArrowDown")
             info = self.focused()
@@ -137,7 +141,8 @@ class KeyboardLearner:
                     self.activate(f"Move up: {step}")
                     self.frame.wait_for_function(
                         "(n) => document.activeElement && document.activeElement.getAttribute('aria-label') === n",
-                        arg=f"Move up: {step}" if self.order().index(step) > 0 else f"Move down: {step}")
+                        arg=f"Move up: {step}" if self.order().index(step) > 0 else f"Move down: {step}",
+                    )
             assert self.order() == [s["text"] for s in item["steps"]]
         else:
             raise AssertionError(kind)

@@ -66,7 +66,8 @@ SCO_TEMPLATE = """<!doctype html>
 def make_sco(folder: Path, standard: str, *, finish_on_unload_only: bool = False) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     html = SCO_TEMPLATE.replace("__STD__", standard).replace(
-        "__UNLOAD_ONLY__", "true" if finish_on_unload_only else "false")
+        "__UNLOAD_ONLY__", "true" if finish_on_unload_only else "false"
+    )
     (folder / "index.html").write_text(html, encoding="utf-8")
     return folder
 
@@ -108,8 +109,7 @@ def test_sco_calls_reach_the_lms(launch, tmp_path, standard):
     calls = session.calls()
     assert [c["method"] for c in calls if c["method"] in methods] == methods
     # 2004: GetValue of a never-set element answers "" with error 403 (first launch)
-    assert all(c["error"] == "0" or (c["method"] == "GetValue" and c["error"] == "403")
-               for c in calls), calls
+    assert all(c["error"] == "0" or (c["method"] == "GetValue" and c["error"] == "403") for c in calls), calls
     sets = session.set_values()
     assert sets["cmi.suspend_data"] == "x"
     assert session.finished
@@ -174,15 +174,17 @@ def test_invalid_value_is_an_lms_error(launch, tmp_path):
     session = launch(make_sco(tmp_path / "sco", "scorm2004"), "scorm2004")
     session.content.locator("#bad").click()
     errors = session.errors()
-    assert any(e["source"] == "sco-call" and e["element"] == "cmi.completion_status"
-               and e["error"] == "406" for e in errors), errors
+    assert any(
+        e["source"] == "sco-call" and e["element"] == "cmi.completion_status" and e["error"] == "406" for e in errors
+    ), errors
     bad = [c for c in session.calls() if c["value"] == "bogus"]
     assert bad and bad[0]["result"] == "false"
 
 
 def test_review_mode_and_presets(launch, tmp_path):
-    session = launch(make_sco(tmp_path / "sco", "scorm12"), "scorm12", mode="review",
-                     presets={"cmi.core.student_name": "Ünal, Zoë"})
+    session = launch(
+        make_sco(tmp_path / "sco", "scorm12"), "scorm12", mode="review", presets={"cmi.core.student_name": "Ünal, Zoë"}
+    )
     cmi = session.cmi()
     assert cmi["core"]["lesson_mode"] == "review"
     assert cmi["core"]["credit"] == "no-credit"
@@ -203,8 +205,7 @@ MANIFEST_12 = """<?xml version="1.0" encoding="UTF-8"?>
 </manifest>
 """
 
-WEBP_1PX = bytes.fromhex(
-    "524946461a000000574542505650384c0d0000002f00000010071011118888fe0700")
+WEBP_1PX = bytes.fromhex("524946461a000000574542505650384c0d0000002f00000010071011118888fe0700")
 
 
 def test_zip_package_manifest_and_content_types(launch, lms_server, tmp_path):
@@ -277,8 +278,7 @@ def test_relaunch_keeps_interactions_objectives_and_adds_up_time(launch, relaunc
 
 
 def test_launch_with_handwritten_saved_cmi(launch, tmp_path):
-    saved = {"suspend_data": "s=3", "core": {"exit": "suspend", "lesson_location": "3",
-                                             "lesson_status": "incomplete"}}
+    saved = {"suspend_data": "s=3", "core": {"exit": "suspend", "lesson_location": "3", "lesson_status": "incomplete"}}
     session = launch(make_sco(tmp_path / "sco", "scorm12"), "scorm12", saved_cmi=saved)
     session.content.get_by_text("entry=resume").wait_for()
     session.content.get_by_text("suspend=s=3", exact=True).wait_for()

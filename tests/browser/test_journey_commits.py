@@ -75,8 +75,9 @@ def banner_text(learner: Learner) -> str:
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
-def test_refused_suspend_data_keeps_the_mirror_and_the_banner_until_the_lms_has_it(launch, example_package,
-                                                                                   standard) -> None:
+def test_refused_suspend_data_keeps_the_mirror_and_the_banner_until_the_lms_has_it(
+    launch, example_package, standard
+) -> None:
     """A suspend_data SetValue refused with a general failure while the Commit itself succeeds: the LMS does not
     have the learner's state, so the player must not act as if it had (rule 15: commits are retried until the LMS
     stores the state; the mirror lives until then). When the LMS takes SetValue again, the next commit stores it."""
@@ -111,7 +112,8 @@ def test_refused_suspend_data_keeps_the_mirror_and_the_banner_until_the_lms_has_
     banner(learner).get_by_text(SAVE_FAILED, exact=False).wait_for()
     # Retried (the 1 s backoff): suspend_data written again, refused again, still no success.
     session.wait_for_js(
-        "(window.__lmsCalls || []).filter(c => c.element === 'cmi.suspend_data' && c.result === 'false').length >= 2")
+        "(window.__lmsCalls || []).filter(c => c.element === 'cmi.suspend_data' && c.result === 'false').length >= 2"
+    )
     assert SAVE_FAILED in banner_text(learner)
     assert state(session.committed_cmi())["r"][0] == 0
 
@@ -125,8 +127,9 @@ def test_refused_suspend_data_keeps_the_mirror_and_the_banner_until_the_lms_has_
 
 
 @pytest.mark.parametrize("standard", STANDARDS)
-def test_closing_while_suspend_data_is_refused_keeps_the_mirror_and_resumes_from_it(launch, relaunch, example_package,
-                                                                                    standard) -> None:
+def test_closing_while_suspend_data_is_refused_keeps_the_mirror_and_resumes_from_it(
+    launch, relaunch, example_package, standard
+) -> None:
     """Exit while the LMS still refuses suspend_data (general failure) but accepts LMSFinish/Terminate: the closing
     screen says the save was not confirmed, the mirror stays, and the next launch in this browser resumes from it
     (rule 15; docs/player.md, "Saving and LMS failures")."""
@@ -209,8 +212,9 @@ def test_a_refused_interaction_is_retried_without_warning_the_learner(launch, ex
     learner.click("Quiz")
     refuse(session, r"^cmi\.interactions\.0\.result$", TRANSIENT[standard])
     item = learner.answer_and_check(True)  # Check records the interaction and commits
-    session.wait_for_js("(window.__lmsCalls || []).some(c => /interactions\\.0\\.result$/.test(c.element)"
-                        " && c.result === 'false')")
+    session.wait_for_js(
+        "(window.__lmsCalls || []).some(c => /interactions\\.0\\.result$/.test(c.element) && c.result === 'false')"
+    )
     assert calls(session, COMMIT[standard])[-1]["result"] == "true"
     assert interactions(session.committed_cmi())[0].get("result", "") == ""  # the LMS lacks it
     assert banner_text(learner) == ""

@@ -109,7 +109,8 @@ class Learner:
             ui.get_by_label("Your answer", exact=True).fill(item["accepted"][0] if correct else "paracetamol")
         elif kind == "numeric":
             ui.get_by_label("Your answer (a number)", exact=True).fill(
-                str(item["min"]) if correct else str(item["max"] + 1000))
+                str(item["min"]) if correct else str(item["max"] + 1000)
+            )
         elif kind == "matching":
             targets = {t["id"]: t["text"] for t in item["targets"]}
             sources = item["sources"]

@@ -57,8 +57,9 @@ def two_answers_then_outage(session: Any, course: dict[str, Any]) -> tuple[Learn
 
 
 @pytest.mark.parametrize("standard", ["scorm12", "scorm2004"])
-def test_reload_during_an_outage_resumes_from_the_mirror_and_the_lms_gets_it(launch, relaunch, example_package,
-                                                                             standard) -> None:
+def test_reload_during_an_outage_resumes_from_the_mirror_and_the_lms_gets_it(
+    launch, relaunch, example_package, standard
+) -> None:
     pkg = example_package(standard)
     course = course_of(pkg)
     total = len(course["quiz"]["items"])
@@ -104,7 +105,9 @@ def test_another_learner_on_the_same_browser_never_sees_the_mirror(launch, examp
     browser_storage = first.final_storage_state
     assert browser_storage and any(
         item["name"] == mirror_key(course, "scormkit-tester")
-        for origin in browser_storage["origins"] for item in origin["localStorage"])
+        for origin in browser_storage["origins"]
+        for item in origin["localStorage"]
+    )
 
     other = launch(pkg, standard, presets={LEARNER_ID[standard]: "another-learner"}, storage_state=browser_storage)
     learner = Learner(other, course)
@@ -127,8 +130,9 @@ def test_review_mode_does_not_restore_from_the_mirror(launch, example_package, s
     first = launch(pkg, standard)
     two_answers_then_outage(first, course)
     first.close()
-    review = launch(pkg, standard, saved_cmi=first.final_committed_cmi, mode="review",
-                    storage_state=first.final_storage_state)
+    review = launch(
+        pkg, standard, saved_cmi=first.final_committed_cmi, mode="review", storage_state=first.final_storage_state
+    )
     review.wait_for_initialize()
     learner = Learner(review, course)
     learner.start("Resume")

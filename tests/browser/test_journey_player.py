@@ -148,8 +148,12 @@ def test_bank_draw_and_shuffle_resume_with_the_same_questions_in_the_same_order(
 
 
 def test_feedback_at_the_end_without_review_then_attempts_run_out(launch, build) -> None:
-    package = build("end-noreview", "scorm12", quiz_options(draw=3, feedback="end", review=False, attempts=2),
-                    (r"^  attempts: 0.*$", ""))
+    package = build(
+        "end-noreview",
+        "scorm12",
+        quiz_options(draw=3, feedback="end", review=False, attempts=2),
+        (r"^  attempts: 0.*$", ""),
+    )
     course = course_of(package)
     assert (course["quiz"]["feedback"], course["quiz"]["review"], course["quiz"]["attempts"]) == ("end", False, 2)
     session = launch(package, "scorm12")
@@ -451,8 +455,13 @@ def test_review_mode_records_nothing_that_counts(launch, build) -> None:
     session.wait_for_finish()
     sets = {c["element"] for c in session.calls() if c["method"] == "SetValue"}
     # Rule 8: no score, status, interactions or objectives in review mode.
-    assert not {e for e in sets if e.startswith(("cmi.score", "cmi.success_status", "cmi.completion_status",
-                                                 "cmi.interactions", "cmi.objectives"))}
+    assert not {
+        e
+        for e in sets
+        if e.startswith(
+            ("cmi.score", "cmi.success_status", "cmi.completion_status", "cmi.interactions", "cmi.objectives")
+        )
+    }
     assert "cmi.suspend_data" in sets
     session.assert_clean()
 
@@ -464,10 +473,24 @@ def test_resume_data_of_an_older_package_version(launch, build) -> None:
     answer = str(items[0]["min"])
     # What the format-1 player (the previous package version) saved: slides 1-3 seen, item 1 answered and
     # checked, on question 2.
-    old = {"v": 1, "h": course["stateKey"], "s": 4242, "w": "q", "c": 2, "b": "7", "a": 1, "i": 1, "k": "1",
-           "x": "1", "r": [answer] + [0] * (len(items) - 1), "d": 0, "p": None}
-    session = launch(package, "scorm2004", saved_cmi={"suspend_data": json.dumps(old), "location": "3",
-                                                      "exit": "suspend"})
+    old = {
+        "v": 1,
+        "h": course["stateKey"],
+        "s": 4242,
+        "w": "q",
+        "c": 2,
+        "b": "7",
+        "a": 1,
+        "i": 1,
+        "k": "1",
+        "x": "1",
+        "r": [answer] + [0] * (len(items) - 1),
+        "d": 0,
+        "p": None,
+    }
+    session = launch(
+        package, "scorm2004", saved_cmi={"suspend_data": json.dumps(old), "location": "3", "exit": "suspend"}
+    )
     learner = Learner(session, course)
     learner.start("Resume")
     assert learner.heading() == f"Question 2 of {len(items)}"

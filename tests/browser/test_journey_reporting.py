@@ -60,11 +60,19 @@ def stored(session: Any, standard: str) -> dict[str, str]:
     cmi = session.committed_cmi() or {}
     if standard == "scorm12":
         core = cmi.get("core", {})
-        return {"status": core.get("lesson_status", ""), "raw": str(core.get("score", {}).get("raw", "")),
-                "exit": core.get("exit", "")}
+        return {
+            "status": core.get("lesson_status", ""),
+            "raw": str(core.get("score", {}).get("raw", "")),
+            "exit": core.get("exit", ""),
+        }
     score = cmi.get("score", {})
-    return {"completion": cmi.get("completion_status", ""), "success": cmi.get("success_status", ""),
-            "scaled": str(score.get("scaled", "")), "raw": str(score.get("raw", "")), "exit": cmi.get("exit", "")}
+    return {
+        "completion": cmi.get("completion_status", ""),
+        "success": cmi.get("success_status", ""),
+        "scaled": str(score.get("scaled", "")),
+        "raw": str(score.get("raw", "")),
+        "exit": cmi.get("exit", ""),
+    }
 
 
 def start(launch: Any, package: Path, standard: str, lms: str, **extra: Any) -> tuple[Any, Quiz]:
@@ -98,8 +106,13 @@ def test_failed_attempt_with_attempts_left_then_final_failure(launch, relaunch, 
     if standard == "scorm12":
         assert stored(session, standard) == {"status": "incomplete", "raw": "", "exit": "suspend"}
     else:
-        assert stored(session, standard) == {"completion": "completed", "success": "unknown", "scaled": "",
-                                             "raw": "0", "exit": "suspend"}
+        assert stored(session, standard) == {
+            "completion": "completed",
+            "success": "unknown",
+            "scaled": "",
+            "raw": "0",
+            "exit": "suspend",
+        }
     session.assert_clean()
 
     again = relaunch(session)
@@ -113,8 +126,13 @@ def test_failed_attempt_with_attempts_left_then_final_failure(launch, relaunch, 
     if standard == "scorm12":
         assert stored(again, standard) == {"status": "failed", "raw": "0", "exit": ""}
     else:
-        assert stored(again, standard) == {"completion": "completed", "success": "failed", "scaled": "0",
-                                           "raw": "0", "exit": "normal"}
+        assert stored(again, standard) == {
+            "completion": "completed",
+            "success": "failed",
+            "scaled": "0",
+            "raw": "0",
+            "exit": "normal",
+        }
     again.assert_clean()
 
 
@@ -132,8 +150,13 @@ def test_quiz_passed_before_the_required_slides(launch, relaunch, package, stand
     if standard == "scorm12":
         assert stored(session, standard) == {"status": "incomplete", "raw": "", "exit": "suspend"}
     else:
-        assert stored(session, standard) == {"completion": "incomplete", "success": "passed", "scaled": "1",
-                                             "raw": "100", "exit": "suspend"}
+        assert stored(session, standard) == {
+            "completion": "incomplete",
+            "success": "passed",
+            "scaled": "1",
+            "raw": "100",
+            "exit": "suspend",
+        }
     session.assert_clean()
 
     again = relaunch(session)
@@ -146,8 +169,13 @@ def test_quiz_passed_before_the_required_slides(launch, relaunch, package, stand
     if standard == "scorm12":
         assert stored(again, standard) == {"status": "passed", "raw": "100", "exit": ""}
     else:
-        assert stored(again, standard) == {"completion": "completed", "success": "passed", "scaled": "1",
-                                           "raw": "100", "exit": "normal"}
+        assert stored(again, standard) == {
+            "completion": "completed",
+            "success": "passed",
+            "scaled": "1",
+            "raw": "100",
+            "exit": "normal",
+        }
     again.assert_clean()
 
 
@@ -164,8 +192,10 @@ def test_retake_never_lowers_completion(launch, package, lms) -> None:
     learner.ui.get_by_role("heading", name="Question 1 of 3", exact=True).wait_for()
     exit_course(session, learner)
     assert stored(session, "scorm2004")["completion"] == "completed"
-    sets = [c["value"] for c in session.calls() if c["method"] == "SetValue" and c["element"] == "cmi.completion_status"]
-    assert "completed" in sets and sets[sets.index("completed"):].count("incomplete") == 0
+    sets = [
+        c["value"] for c in session.calls() if c["method"] == "SetValue" and c["element"] == "cmi.completion_status"
+    ]
+    assert "completed" in sets and sets[sets.index("completed") :].count("incomplete") == 0
     session.assert_clean()
 
 
@@ -182,8 +212,13 @@ def test_passed_in_one_go(launch, package, standard, lms) -> None:
     if standard == "scorm12":
         assert stored(session, standard) == {"status": "passed", "raw": "100", "exit": ""}
     else:
-        assert stored(session, standard) == {"completion": "completed", "success": "passed", "scaled": "1",
-                                             "raw": "100", "exit": "normal"}
+        assert stored(session, standard) == {
+            "completion": "completed",
+            "success": "passed",
+            "scaled": "1",
+            "raw": "100",
+            "exit": "normal",
+        }
     session.assert_clean()
 
 
@@ -197,13 +232,17 @@ def test_scorm12_exit_suspend_is_committed_early_and_finish_is_not_preceded_by_c
     assert committed is not None and committed["core"]["exit"] == "suspend"  # before any unload
     # Let the player's preload of slide 3 finish, so the unload aborts no request (the harness counts those).
     session.frame.wait_for_function(
-        "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('slides/003.webp') && e.responseEnd > 0)")
+        "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('slides/003.webp') && e.responseEnd > 0)"
+    )
     session.unload_content()
     session.wait_for_finish()
-    calls = [c["method"] for c in session.calls() if c["method"] not in ("LMSGetLastError", "LMSGetErrorString",
-                                                                          "LMSGetDiagnostic")]
+    calls = [
+        c["method"]
+        for c in session.calls()
+        if c["method"] not in ("LMSGetLastError", "LMSGetErrorString", "LMSGetDiagnostic")
+    ]
     finish = calls.index("LMSFinish")
-    assert calls[finish - 1] != "LMSCommit", calls[finish - 4:finish + 1]
+    assert calls[finish - 1] != "LMSCommit", calls[finish - 4 : finish + 1]
     assert stored(session, "scorm12")["exit"] == "suspend"
     session.assert_clean()
 
@@ -215,7 +254,9 @@ def ungraded(tmp_path_factory: pytest.TempPathFactory) -> Any:
     def make(standard: str) -> Path:
         if standard not in cache:
             tmp = tmp_path_factory.mktemp(f"ungraded-{standard}")
-            src = variant(tmp, "src", *SMALL_QUIZ, (r"^  slides_required: 1.0$", "  slides_required: 1.0\n  success: none"))
+            src = variant(
+                tmp, "src", *SMALL_QUIZ, (r"^  slides_required: 1.0$", "  slides_required: 1.0\n  success: none")
+            )
             cache[standard] = pack(src, standard, tmp / "dist")
         return cache[standard]
 
@@ -240,6 +281,11 @@ def test_ungraded_quiz(launch, ungraded, standard, lms) -> None:
     if standard == "scorm12":
         assert stored(session, standard) == {"status": "completed", "raw": "0", "exit": ""}
     else:
-        assert stored(session, standard) == {"completion": "completed", "success": "unknown", "scaled": "",
-                                             "raw": "0", "exit": "normal"}
+        assert stored(session, standard) == {
+            "completion": "completed",
+            "success": "unknown",
+            "scaled": "",
+            "raw": "0",
+            "exit": "normal",
+        }
     session.assert_clean()

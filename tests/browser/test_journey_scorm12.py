@@ -23,8 +23,15 @@ from tests.browser.test_journey_helpers import (
 
 pytestmark = pytest.mark.browser
 
-TYPES_12 = {"single": "choice", "multiple": "choice", "truefalse": "true-false", "fillin": "fill-in",
-            "numeric": "numeric", "matching": "matching", "sequencing": "sequencing"}
+TYPES_12 = {
+    "single": "choice",
+    "multiple": "choice",
+    "truefalse": "true-false",
+    "fillin": "fill-in",
+    "numeric": "numeric",
+    "matching": "matching",
+    "sequencing": "sequencing",
+}
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +90,8 @@ def check_interactions_12(session: Any, course: dict[str, Any], plan: list[bool]
             assert got["student_response"] == response
         else:
             assert got["student_response"] != pattern and sorted(got["student_response"].split(",")) == sorted(
-                pattern.split(","))
+                pattern.split(",")
+            )
         assert len(got["student_response"]) <= 255
         assert SESSION_TIME_12.match(got["latency"]), got["latency"]
 
@@ -220,8 +228,9 @@ def test_start_screen_keyboard_and_small_screen(launch: Any, package: Path) -> N
     # Start screen: metadata, declaration of interest, and the expired CME credit (the quiz is a self-assessment).
     assert ui.get_by_role("heading", name="Learning objectives").is_visible()
     assert ui.get_by_text(course["disclosures"][0]["statement"], exact=False).is_visible()
-    assert ui.get_by_text(f"CME credit for this module expired in {course['credit']['expiresLabel']}",
-                          exact=False).is_visible()
+    assert ui.get_by_text(
+        f"CME credit for this module expired in {course['credit']['expiresLabel']}", exact=False
+    ).is_visible()
     assert ui.get_by_text("self-assessment", exact=False).is_visible()
     learner.start()
     assert session.frame.evaluate("document.activeElement.tagName") == "H1"  # focus moves to the new screen
@@ -269,6 +278,9 @@ def test_browse_mode_records_no_score_or_status(launch: Any, package: Path) -> N
     session.wait_for_finish()
     sets = {c["element"] for c in session.calls() if c["method"] == "LMSSetValue"}
     # Rule 8: in browse/review no score (nor status or interactions) is sent.
-    assert not {e for e in sets if e.startswith(("cmi.core.score", "cmi.core.lesson_status", "cmi.interactions",
-                                                 "cmi.objectives"))}
+    assert not {
+        e
+        for e in sets
+        if e.startswith(("cmi.core.score", "cmi.core.lesson_status", "cmi.interactions", "cmi.objectives"))
+    }
     session.assert_clean()

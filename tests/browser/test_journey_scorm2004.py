@@ -24,8 +24,15 @@ from tests.browser.test_journey_helpers import (
 
 pytestmark = pytest.mark.browser
 
-TYPES = {"single": "choice", "multiple": "choice", "truefalse": "true-false", "fillin": "fill-in",
-         "numeric": "numeric", "matching": "matching", "sequencing": "sequencing"}
+TYPES = {
+    "single": "choice",
+    "multiple": "choice",
+    "truefalse": "true-false",
+    "fillin": "fill-in",
+    "numeric": "numeric",
+    "matching": "matching",
+    "sequencing": "sequencing",
+}
 # CMITime with a zone designator after the fraction (RTE 4.1.4.1; issue 9 item 5).
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,2}(Z|[+-]\d{2}:\d{2})$")
 

@@ -68,15 +68,22 @@ def test_reduced_motion_leaves_nothing_moving(standalone, web_package):  # noqa:
     s.assert_clean()
 
 
-@pytest.mark.parametrize(("viewport", "scale"), [
-    ({"width": 320, "height": 256}, 1),   # WCAG 1.4.10 reflow: 1280x1024 at 400%
-    ({"width": 640, "height": 400}, 2),   # 200% zoom of a 1280x800 laptop (WCAG 1.4.4)
-], ids=["reflow-320", "zoom-200"])
+@pytest.mark.parametrize(
+    ("viewport", "scale"),
+    [
+        ({"width": 320, "height": 256}, 1),  # WCAG 1.4.10 reflow: 1280x1024 at 400%
+        ({"width": 640, "height": 400}, 2),  # 200% zoom of a 1280x800 laptop (WCAG 1.4.4)
+    ],
+    ids=["reflow-320", "zoom-200"],
+)
 def test_no_horizontal_scrolling_on_any_screen(standalone, web_package, viewport, scale):  # noqa: F811
     s = standalone(web_package, viewport=viewport, device_scale_factor=scale)
     found = walk_checking(s, web_package, OVERFLOW)
-    scrolls = {name: f"scrollWidth {v['scrollWidth']} > clientWidth {v['clientWidth']}"
-               for name, v in found.items() if v["scrollWidth"] > v["clientWidth"]}
+    scrolls = {
+        name: f"scrollWidth {v['scrollWidth']} > clientWidth {v['clientWidth']}"
+        for name, v in found.items()
+        if v["scrollWidth"] > v["clientWidth"]
+    }
     clipped = {name: v["outside"] for name, v in found.items() if v["outside"]}
     assert not scrolls, f"horizontal scrolling at {viewport['width']} CSS px: {scrolls}"
     assert not clipped, f"controls outside the viewport at {viewport['width']} CSS px: {clipped}"
@@ -94,15 +101,20 @@ SLIDE_BOX = """() => {
 }"""
 
 
-@pytest.mark.parametrize("size", [(320, 568), (768, 1024), (1366, 768), (1920, 1080), (3840, 2160)],
-                         ids=["phone", "tablet", "laptop", "desktop", "4k"])
+@pytest.mark.parametrize(
+    "size",
+    [(320, 568), (768, 1024), (1366, 768), (1920, 1080), (3840, 2160)],
+    ids=["phone", "tablet", "laptop", "desktop", "4k"],
+)
 def test_slide_fits_the_viewport(standalone, web_package, tmp_path, size):  # noqa: F811
     width, height = size
     s = standalone(web_package, viewport={"width": width, "height": height})
     learner = learner_for(s, web_package)
     learner.start()
     learner.view_slides(1)
-    s.page.wait_for_function("() => { const i = document.querySelector('img.slide'); return i.complete && i.naturalWidth > 0; }")
+    s.page.wait_for_function(
+        "() => { const i = document.querySelector('img.slide'); return i.complete && i.naturalWidth > 0; }"
+    )
     box = s.page.evaluate(SLIDE_BOX)
     s.page.screenshot(path=str(tmp_path / f"slide-{width}x{height}.png"))
     assert box["loaded"], box
@@ -111,7 +123,7 @@ def test_slide_fits_the_viewport(standalone, web_package, tmp_path, size):  # no
     assert box["left"] >= 0 and box["right"] <= box["innerWidth"], box
     assert box["top"] >= 0 and box["bottom"] <= box["innerHeight"], box
     assert box["nextBottom"] <= box["innerHeight"], box
-    assert box["width"] >= min(width - 48, 900), box   # the slide uses the room it has
+    assert box["width"] >= min(width - 48, 900), box  # the slide uses the room it has
     if width >= 1920:  # desktop and 4K: the viewer grows past the 60rem reading width
         assert box["width"] >= 0.7 * width, box
     learner.click("Quiz")
@@ -126,7 +138,9 @@ def swipe(page: Any, x0: float, x1: float, y: float) -> None:
     cdp = page.context.new_cdp_session(page)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y}]})
     for k in range(1, 6):
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x0 + (x1 - x0) * k / 5, "y": y}]})
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x0 + (x1 - x0) * k / 5, "y": y}]}
+        )
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
@@ -138,10 +152,10 @@ def test_swipe_changes_slide_on_touch(standalone, web_package):  # noqa: F811
     total = len(learner.course["slides"])
     r = s.page.locator("img.slide").bounding_box()
     y = r["y"] + r["height"] / 2
-    swipe(s.page, r["x"] + r["width"] * 0.85, r["x"] + r["width"] * 0.15, y)   # right to left: next slide
+    swipe(s.page, r["x"] + r["width"] * 0.85, r["x"] + r["width"] * 0.15, y)  # right to left: next slide
     s.page.get_by_text(f"Slide 2 of {total}", exact=True).wait_for()
     r = s.page.locator("img.slide").bounding_box()  # the new page's slide (the viewer re-renders)
     y = r["y"] + r["height"] / 2
-    swipe(s.page, r["x"] + r["width"] * 0.15, r["x"] + r["width"] * 0.85, y)   # left to right: previous
+    swipe(s.page, r["x"] + r["width"] * 0.15, r["x"] + r["width"] * 0.85, y)  # left to right: previous
     s.page.get_by_text(f"Slide 1 of {total}", exact=True).wait_for()
     s.assert_clean()

@@ -20,7 +20,10 @@ from tests.browser.test_journey_helpers import MODULE_SRC, Learner, course_of
 
 pytestmark = pytest.mark.browser
 
-CP = {"scorm12": "http://www.imsproject.org/xsd/imscp_rootv1p1p2", "scorm2004": "http://www.imsglobal.org/xsd/imscp_v1p1"}
+CP = {
+    "scorm12": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
+    "scorm2004": "http://www.imsglobal.org/xsd/imscp_v1p1",
+}
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +61,11 @@ def test_the_image_is_shipped_listed_and_valid_in_every_package(packages: dict[s
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
             root = etree.fromstring(z.read("imsmanifest.xml")) if "imsmanifest.xml" in names else None
-        named = (root.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation") or "").split()[1::2] \
-            if root is not None else []
+        named = (
+            (root.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation") or "").split()[1::2]
+            if root is not None
+            else []
+        )
         allowed = {"pkg.control-documents"} if any(n not in names for n in named) else set()
         assert result.valid and {f.code for f in result.warnings} == allowed, [str(f) for f in result.findings]
 

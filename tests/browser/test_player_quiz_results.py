@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from tests.browser.test_a11y_helpers import axe_url, describe, learner_for, run_axe, standalone  # noqa: F401
 from tests.browser.test_journey_helpers import MODULE_SRC, Learner, course_of, pack
-from tests.browser.test_journey_player import FIXED_CLOCK, Quiz, norm, quiz_options, variant
+from tests.browser.test_journey_player import FIXED_CLOCK, Quiz, norm
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,9 @@ def test_feedback_marks_the_chosen_and_the_correct_options(standalone, packages,
     # Colour plus icon plus words, on the options themselves.
     assert "mark-bad" in chosen.get_attribute("class") and "\u2717 Your answer: incorrect" in chosen.inner_text()
     assert "mark-correct" in correct.get_attribute("class") and "\u2713 Correct answer" in correct.inner_text()
-    colours = s.page.evaluate("""() => [...document.querySelectorAll('label.choice')].map(l => getComputedStyle(l).borderColor)""")
+    colours = s.page.evaluate(
+        """() => [...document.querySelectorAll('label.choice')].map(l => getComputedStyle(l).borderColor)"""
+    )
     assert len(set(colours)) >= 2
     # "Correct." / "Incorrect." is not followed by an author's own "Correct: ..." (the example module's habit).
     texts = [t for t in learner.ui.locator(".feedback p").all_inner_texts()]
@@ -75,12 +77,20 @@ def test_sequencing_steps_are_numbered_and_matching_offers_each_answer_once(stan
             selects = learner.ui.locator(".match select")
             target = item["targets"][0]
             selects.nth(0).select_option(label=target["text"])
-            disabled = s.page.evaluate("""(text) => [...document.querySelectorAll('.match select')].slice(1).map(
-                sel => [...sel.options].find(o => o.textContent === text).disabled)""", target["text"])
+            disabled = s.page.evaluate(
+                """(text) => [...document.querySelectorAll('.match select')].slice(1).map(
+                sel => [...sel.options].find(o => o.textContent === text).disabled)""",
+                target["text"],
+            )
             assert disabled and all(disabled)
             selects.nth(0).select_option(value="-")
-            assert not any(s.page.evaluate("""(text) => [...document.querySelectorAll('.match select')].map(
-                sel => [...sel.options].find(o => o.textContent === text).disabled)""", target["text"]))
+            assert not any(
+                s.page.evaluate(
+                    """(text) => [...document.querySelectorAll('.match select')].map(
+                sel => [...sel.options].find(o => o.textContent === text).disabled)""",
+                    target["text"],
+                )
+            )
         else:
             numbers = learner.ui.locator("ol.steps .step-n").all_inner_texts()
             assert [n.strip() for n in numbers] == [f"{n}." for n in range(1, len(item["steps"]) + 1)]
@@ -109,14 +119,18 @@ def test_results_by_objective_match_what_the_lms_received(launch, packages, lms_
     ui = learner.ui
     ui.get_by_role("heading", name="Results by objective", exact=True).wait_for()
     rows = ui.locator("table.objectives tbody tr")
-    shown = {norm(rows.nth(k).locator("th").inner_text()): rows.nth(k).locator("td").first.inner_text()
-             for k in range(rows.count())}
+    shown = {
+        norm(rows.nth(k).locator("th").inner_text()): rows.nth(k).locator("td").first.inner_text()
+        for k in range(rows.count())
+    }
     text = {o["id"]: norm(o["text"]) for o in course["objectives"]}
     cmi = session.cmi()
     objectives = cmi["objectives"]
     if isinstance(objectives, dict):
         objectives = objectives.get("childArray") or [objectives[k] for k in sorted(objectives, key=int) if k.isdigit()]
-    received = {text[o["id"]]: float(o["score"]["scaled"]) for o in objectives if o["id"] in text and o["score"]["scaled"] != ""}
+    received = {
+        text[o["id"]]: float(o["score"]["scaled"]) for o in objectives if o["id"] in text and o["score"]["scaled"] != ""
+    }
     assert received and set(shown) == set(received)
     for name, scaled in received.items():
         assert shown[name] == f"{round(scaled * 100, 2):g}%", (name, shown[name], scaled)

@@ -16,8 +16,14 @@ from tests.browser.test_journey_helpers import MODULE_SRC, REPO_ROOT, pack
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"phone": (320, 568), "phone-390": (390, 844), "phone-landscape": (844, 390), "tablet": (768, 1024),
-             "laptop": (1366, 768), "desktop": (1920, 1080)}
+VIEWPORTS = {
+    "phone": (320, 568),
+    "phone-390": (390, 844),
+    "phone-landscape": (844, 390),
+    "tablet": (768, 1024),
+    "laptop": (1366, 768),
+    "desktop": (1920, 1080),
+}
 SHOTS = os.environ.get("SCORMKIT_SCREENSHOTS")
 
 STAGE = """() => {
@@ -53,7 +59,9 @@ def test_start_is_above_the_fold_and_the_slide_uses_the_screen(standalone, web_p
     if name != "phone-landscape":  # 390 px of height hold the title and the cover, not the declaration too
         assert box["y"] + box["height"] <= height, f"Start is {box['y']:.0f} px down a {height} px screen"
     learner.start()
-    s.page.wait_for_function("() => { const i = document.querySelector('img.slide'); return i.complete && i.naturalWidth > 0; }")
+    s.page.wait_for_function(
+        "() => { const i = document.querySelector('img.slide'); return i.complete && i.naturalWidth > 0; }"
+    )
     stage = s.page.evaluate(STAGE)
     shot(s, f"slide-{name}")
     # The whole slide and the whole toolbar are on screen.
@@ -81,8 +89,10 @@ def test_sidebar_with_thumbnails_and_text_panel_by_keyboard(standalone, web_pack
     thumbs = sidebar.locator("img.thumb")
     assert thumbs.count() == len(course["slides"])
     # Thumbnails are small WebP files of the package, decorative beside the slide's named button.
-    first = page.evaluate("() => { const i = document.querySelector('aside#menu img.thumb');"
-                          " return {src: i.getAttribute('src'), alt: i.alt, w: i.naturalWidth}; }")
+    first = page.evaluate(
+        "() => { const i = document.querySelector('aside#menu img.thumb');"
+        " return {src: i.getAttribute('src'), alt: i.alt, w: i.naturalWidth}; }"
+    )
     assert first["src"].startswith("slides/thumbs/") and first["src"].endswith(".webp") and first["alt"] == ""
     # The sidebar sits left of the slide, the slide text right of it, both beside the stage.
     text = page.get_by_role("button", name="Show slide text", exact=True)
@@ -108,7 +118,9 @@ def test_full_screen_hides_the_header_and_grows_the_slide(standalone, web_packag
     learner = learner_for(s, web_package)
     learner.start()
     page = s.page
-    page.wait_for_function("() => { const i = document.querySelector('img.slide'); return i.complete && i.naturalWidth > 0; }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img.slide'); return i.complete && i.naturalWidth > 0; }"
+    )
     before = page.evaluate(STAGE)
     toggle = page.get_by_role("button", name="Full screen", exact=True)
     toggle.click()
@@ -137,7 +149,9 @@ def test_theme_colours_are_applied_and_pass_axe(standalone, tmp_path, lms_server
     learner_for(s, package).on_start_screen()
     start = s.page.locator("main[data-screen=start] .actions button").first
     assert start.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(122, 31, 92)"
-    assert s.page.evaluate("() => getComputedStyle(document.querySelector('main h1')).boxShadow").startswith("rgb(192, 90, 0)")
+    assert s.page.evaluate("() => getComputedStyle(document.querySelector('main h1')).boxShadow").startswith(
+        "rgb(192, 90, 0)"
+    )
     violations = run_axe(s.page, axe_url(lms_server))
     assert not violations, describe(violations)
     shot(s, "start-laptop-themed")

@@ -29,42 +29,105 @@ TARGETS = ["scorm12", "scorm2004", "xapi", "cmi5", "web"]
 
 def payload(field: str) -> str:
     """What a hostile author writes in one plain-text field; `field` makes each one findable and distinct."""
-    return (f"{field} <img src=x onerror=top.__pwned='{field}'></script><script>top.__pwned='{field}'</script>"
-            "{{ 7*7 }} ${7*7} {% raw %}")
+    return (
+        f"{field} <img src=x onerror=top.__pwned='{field}'></script><script>top.__pwned='{field}'</script>"
+        "{{ 7*7 }} ${7*7} {% raw %}"
+    )
 
 
-MARKDOWN = ("Read [this](javascript:top.__pwned='md') or <javascript:top.__pwned='auto'>, "
-            "`</script><script>top.__pwned='code'</script>` and {{ 7*7 }} ${7*7}.")
+MARKDOWN = (
+    "Read [this](javascript:top.__pwned='md') or <javascript:top.__pwned='auto'>, "
+    "`</script><script>top.__pwned='code'</script>` and {{ 7*7 }} ${7*7}."
+)
 
-FIELDS = ["title", "author", "affiliation", "publisher", "person", "statement", "provider", "objective-a",
-          "objective-b", "choice-a", "choice-b", "choice-feedback", "item-correct", "item-incorrect", "many-a",
-          "many-b", "many-c", "source-a", "source-b", "target-a", "target-b", "step-a", "step-b", "step-c"]
+FIELDS = [
+    "title",
+    "author",
+    "affiliation",
+    "publisher",
+    "person",
+    "statement",
+    "provider",
+    "objective-a",
+    "objective-b",
+    "choice-a",
+    "choice-b",
+    "choice-feedback",
+    "item-correct",
+    "item-incorrect",
+    "many-a",
+    "many-b",
+    "many-c",
+    "source-a",
+    "source-b",
+    "target-a",
+    "target-b",
+    "step-a",
+    "step-b",
+    "step-c",
+]
 
 
 def module_files(src: Path) -> None:
     p = {name: payload(name) for name in FIELDS}
     module = {
-        "id": "hostile-text", "version": "1.0.0", "title": p["title"], "language": "en", "description": MARKDOWN,
-        "authors": [{"name": p["author"], "affiliation": p["affiliation"]}], "publisher": p["publisher"],
-        "updated": "2024-01-31", "disclosures": [{"person": p["person"], "statement": p["statement"]}],
+        "id": "hostile-text",
+        "version": "1.0.0",
+        "title": p["title"],
+        "language": "en",
+        "description": MARKDOWN,
+        "authors": [{"name": p["author"], "affiliation": p["affiliation"]}],
+        "publisher": p["publisher"],
+        "updated": "2024-01-31",
+        "disclosures": [{"person": p["person"], "statement": p["statement"]}],
         "credit": {"provider": p["provider"], "expires": 2100},
         "objectives": [{"id": "a", "text": p["objective-a"]}, {"id": "b", "text": p["objective-b"]}],
         "slides": {"file": "slides.pdf", "width": 320},
         "quiz": {"file": "quiz.yaml", "passing_score": 50, "feedback": "immediate"},
     }
     feedback = {"correct": p["item-correct"], "incorrect": p["item-incorrect"]}
-    quiz = {"items": [
-        {"id": "q1", "type": "single", "objective": "a", "prompt": MARKDOWN, "feedback": feedback,
-         "choices": [{"text": p["choice-a"], "correct": True, "feedback": p["choice-feedback"]},
-                     {"text": p["choice-b"], "feedback": p["choice-feedback"]}]},
-        {"id": "q2", "type": "multiple", "objective": "b", "prompt": MARKDOWN, "feedback": feedback,
-         "choices": [{"text": p["many-a"], "correct": True}, {"text": p["many-b"]}, {"text": p["many-c"]}]},
-        {"id": "q3", "type": "matching", "objective": "a", "prompt": MARKDOWN, "feedback": feedback,
-         "pairs": [{"source": p["source-a"], "target": p["target-a"]},
-                   {"source": p["source-b"], "target": p["target-b"]}]},
-        {"id": "q4", "type": "sequencing", "objective": "b", "prompt": MARKDOWN, "feedback": feedback,
-         "steps": [p["step-a"], p["step-b"], p["step-c"]]},
-    ]}
+    quiz = {
+        "items": [
+            {
+                "id": "q1",
+                "type": "single",
+                "objective": "a",
+                "prompt": MARKDOWN,
+                "feedback": feedback,
+                "choices": [
+                    {"text": p["choice-a"], "correct": True, "feedback": p["choice-feedback"]},
+                    {"text": p["choice-b"], "feedback": p["choice-feedback"]},
+                ],
+            },
+            {
+                "id": "q2",
+                "type": "multiple",
+                "objective": "b",
+                "prompt": MARKDOWN,
+                "feedback": feedback,
+                "choices": [{"text": p["many-a"], "correct": True}, {"text": p["many-b"]}, {"text": p["many-c"]}],
+            },
+            {
+                "id": "q3",
+                "type": "matching",
+                "objective": "a",
+                "prompt": MARKDOWN,
+                "feedback": feedback,
+                "pairs": [
+                    {"source": p["source-a"], "target": p["target-a"]},
+                    {"source": p["source-b"], "target": p["target-b"]},
+                ],
+            },
+            {
+                "id": "q4",
+                "type": "sequencing",
+                "objective": "b",
+                "prompt": MARKDOWN,
+                "feedback": feedback,
+                "steps": [p["step-a"], p["step-b"], p["step-c"]],
+            },
+        ]
+    }
     yaml = YAML(typ="safe", pure=True)
     yaml.allow_unicode = True
     with (src / "module.yaml").open("w") as fh:
@@ -95,9 +158,18 @@ def test_csp_is_strict_on_every_target(packages: dict[str, Path]) -> None:
         csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
         policy = dict(part.strip().split(" ", 1) for part in csp.split(";"))
         connect = "'self' https: http:" if target in ("xapi", "cmi5") else "'self'"
-        assert policy == {"default-src": "'none'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self'",
-                          "connect-src": connect, "font-src": "'self'", "media-src": "'self'", "object-src": "'none'",
-                          "base-uri": "'none'", "form-action": "'none'"}, target
+        assert policy == {
+            "default-src": "'none'",
+            "script-src": "'self'",
+            "style-src": "'self'",
+            "img-src": "'self'",
+            "connect-src": connect,
+            "font-src": "'self'",
+            "media-src": "'self'",
+            "object-src": "'none'",
+            "base-uri": "'none'",
+            "form-action": "'none'",
+        }, target
         # No payload reached the page as markup: the only inline <script> is the JSON course data.
         assert "<img src=x" not in html and not re.search(r"<[a-z]+[^<>]*\sonerror=", html), target
         assert len(re.findall(r"<script(?![^>]*\bsrc=)", html)) == 1, target
@@ -127,14 +199,33 @@ def test_every_field_shows_as_text_in_the_player(launch: Any, packages: dict[str
     session = launch(packages[target], target)
     learner = Learner(session, course)
     learner.on_start_screen()
-    text = _check(learner, ["title", "author", "affiliation", "publisher", "person", "statement", "provider", "objective-a",
-                            "objective-b"])
-    assert "Read [this](javascript:top.__pwned='md') or <javascript:top.__pwned='auto'>, </script><script>top.__pwned='code'</script> and" in text, text[:3000]
+    text = _check(
+        learner,
+        [
+            "title",
+            "author",
+            "affiliation",
+            "publisher",
+            "person",
+            "statement",
+            "provider",
+            "objective-a",
+            "objective-b",
+        ],
+    )
+    assert (
+        "Read [this](javascript:top.__pwned='md') or <javascript:top.__pwned='auto'>, </script><script>top.__pwned='code'</script> and"
+        in text
+    ), text[:3000]
     learner.start()
     learner.view_slides()
     learner.to_quiz()
-    seen = {"q1": ["choice-a", "choice-b"], "q2": ["many-a", "many-b", "many-c"],
-            "q3": ["source-a", "source-b"], "q4": ["step-a", "step-b", "step-c"]}
+    seen = {
+        "q1": ["choice-a", "choice-b"],
+        "q2": ["many-a", "many-b", "many-c"],
+        "q3": ["source-a", "source-b"],
+        "q4": ["step-a", "step-b", "step-c"],
+    }
     items = course["quiz"]["items"]
     for n in range(len(items)):
         item = learner.item_on_screen()

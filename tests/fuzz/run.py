@@ -39,14 +39,17 @@ from scormkit.cli import app  # noqa: E402
 EXAMPLE_CPU_SECONDS = 30
 EXAMPLE_SECONDS = 300
 DIAGNOSTIC = re.compile(r"^(\S.*?: |\s+)(error|warning|info)\[[a-z0-9]+\.[a-z0-9-]+\] \S", re.MULTILINE)
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4810000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4810000000049454e44ae426082"
+)
 
 
 # How each output format names an error: a diagnostic line (pack, validate text), a JUnit <failure>, a JSON finding,
 # a GitHub ::error annotation, or the error codes `info` lists.
-_WHY = re.compile(r'<failure |"severity": "error"|^::error |"errors": \[\s*"[a-z0-9]+\.|errors +│ \["[a-z0-9]+\.',
-                  re.MULTILINE)
+_WHY = re.compile(
+    r'<failure |"severity": "error"|^::error |"errors": \[\s*"[a-z0-9]+\.|errors +│ \["[a-z0-9]+\.', re.MULTILINE
+)
 
 
 def _says_why(output: str) -> bool:
@@ -131,12 +134,16 @@ class Fuzz:
         return src
 
     def module(self, text: str) -> None:
-        self.cli(["pack", str(self._module(**{"module.yaml": text})), "--out", str(self.dist), "-t", "web"],
-                 "module.yaml:\n" + text)
+        self.cli(
+            ["pack", str(self._module(**{"module.yaml": text})), "--out", str(self.dist), "-t", "web"],
+            "module.yaml:\n" + text,
+        )
 
     def quiz(self, text: str) -> None:
-        self.cli(["pack", str(self._module(**{"quiz.yaml": text})), "--out", str(self.dist), "-t", "scorm12"],
-                 "quiz.yaml:\n" + text)
+        self.cli(
+            ["pack", str(self._module(**{"quiz.yaml": text})), "--out", str(self.dist), "-t", "scorm12"],
+            "quiz.yaml:\n" + text,
+        )
 
     def manifest(self, named: tuple[str, bytes], fmt: str) -> None:
         name, data = named
@@ -163,8 +170,13 @@ class Fuzz:
             "zip": (given(zip_bytes(), formats, st.booleans()), self.zip),
         }
         decorate, body = strategies[target]
-        test = settings(max_examples=examples, deadline=None, database=None, derandomize=seed_value is None,
-                        suppress_health_check=list(HealthCheck))(decorate(body))
+        test = settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            derandomize=seed_value is None,
+            suppress_health_check=list(HealthCheck),
+        )(decorate(body))
         if seed_value is not None:
             test = seed(seed_value)(test)
         test()
@@ -188,16 +200,21 @@ def main() -> None:
             total = time.monotonic() - start
         finally:
             os.chdir(old)
-    print(json.dumps({
-        "target": args.target,
-        "examples": fuzz.examples,
-        "exits": fuzz.exits,
-        "failures": fuzz.failures[:50],
-        "failure_count": len(fuzz.failures),
-        "worst_seconds": round(fuzz.worst_seconds, 2),
-        "total_seconds": round(total, 1),
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-    }, default=str))
+    print(
+        json.dumps(
+            {
+                "target": args.target,
+                "examples": fuzz.examples,
+                "exits": fuzz.exits,
+                "failures": fuzz.failures[:50],
+                "failure_count": len(fuzz.failures),
+                "worst_seconds": round(fuzz.worst_seconds, 2),
+                "total_seconds": round(total, 1),
+                "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            },
+            default=str,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -36,37 +36,143 @@ MODULE = {
     "tracking": {"completion": "slides_and_quiz", "slides_required": 1.0, "success": "quiz"},
 }
 
-QUIZ = {"items": [
-    {"id": "q1", "type": "single", "objective": "dosing", "prompt": "Which dose?",
-     "choices": [{"text": "Low", "correct": True, "feedback": "Yes"}, {"text": "High"}]},
-    {"id": "q2", "type": "multiple", "objective": "safety", "prompt": "Which **effects**?",
-     "choices": [{"text": "Nausea", "correct": True}, {"text": "Growth"}, {"text": "Constipation", "correct": True}]},
-    {"id": "q3", "type": "truefalse", "objective": "safety", "prompt": "Nausea is common.", "answer": True},
-    {"id": "q4", "type": "fillin", "objective": "dosing", "prompt": "Antagonist?", "accepted": ["naloxone"],
-     "case_sensitive": False},
-    {"id": "q5", "type": "numeric", "objective": "dosing", "prompt": "mg?", "min": 12, "max": 20},
-    {"id": "q6", "type": "numeric", "objective": "dosing", "prompt": "mg?", "answer": 5, "tolerance": 0.5,
-     "weight": 2},
-    {"id": "q7", "type": "matching", "objective": "safety", "prompt": "Match",
-     "pairs": [{"source": "A", "target": "1"}, {"source": "B", "target": "2"}]},
-    {"id": "q8", "type": "sequencing", "objective": "dosing", "prompt": "Order", "steps": ["One", "Two", "Three"]},
-]}
+QUIZ = {
+    "items": [
+        {
+            "id": "q1",
+            "type": "single",
+            "objective": "dosing",
+            "prompt": "Which dose?",
+            "choices": [{"text": "Low", "correct": True, "feedback": "Yes"}, {"text": "High"}],
+        },
+        {
+            "id": "q2",
+            "type": "multiple",
+            "objective": "safety",
+            "prompt": "Which **effects**?",
+            "choices": [
+                {"text": "Nausea", "correct": True},
+                {"text": "Growth"},
+                {"text": "Constipation", "correct": True},
+            ],
+        },
+        {"id": "q3", "type": "truefalse", "objective": "safety", "prompt": "Nausea is common.", "answer": True},
+        {
+            "id": "q4",
+            "type": "fillin",
+            "objective": "dosing",
+            "prompt": "Antagonist?",
+            "accepted": ["naloxone"],
+            "case_sensitive": False,
+        },
+        {"id": "q5", "type": "numeric", "objective": "dosing", "prompt": "mg?", "min": 12, "max": 20},
+        {
+            "id": "q6",
+            "type": "numeric",
+            "objective": "dosing",
+            "prompt": "mg?",
+            "answer": 5,
+            "tolerance": 0.5,
+            "weight": 2,
+        },
+        {
+            "id": "q7",
+            "type": "matching",
+            "objective": "safety",
+            "prompt": "Match",
+            "pairs": [{"source": "A", "target": "1"}, {"source": "B", "target": "2"}],
+        },
+        {"id": "q8", "type": "sequencing", "objective": "dosing", "prompt": "Order", "steps": ["One", "Two", "Three"]},
+    ]
+}
 
 # ---- nasty values ---------------------------------------------------------------------------------------
 
-NASTY_TEXT = st.sampled_from([
-    "", " ", "\x00", "\x1b[31mred\x1b[0m", "\x1b]0;title\x07", "\ufffe", "\ud800", "\u202etxet", ":x: :smile:",
-    "[bold]x[/]", "[/]", "<script>alert(1)</script>", "</script><script>alert(1)</script>", "{{ 7*7 }}", "{% raw %}",
-    "${7*7}", "javascript:alert(1)", "[x](javascript:alert(1))", "![a](http://evil.example/x.png)",
-    "![a](assets/../../etc/passwd)", "![a](assets//chart.png)", "![a](assets/./chart.png)", "![](assets/chart.png)",
-    "![a](<assets/missing file.png>)", "<b>raw</b>", "x" * 5000, "é" * 300, "\U0001f600" * 50, "a\nb\n\nc",
-    "2023-02-30", "1e999", "NaN", "-0", "0x10", "~", "null", "yes", "%00", "../../x", "/etc/passwd", "C:\\x",
-    "'", '"', "\\", "&amp;", "&x;", "]]>", "\r\n", "\t",
-])
-NASTY_NUMBER = st.sampled_from([float("nan"), float("inf"), float("-inf"), -1, 0, 1e308, -1e308, 2**64, -(2**63),
-                                0.1, 100, 101, 10**100, True, False])
-NASTY_DATE = st.sampled_from(["2023-02-30", "2023-13-01", "0001-01-01", "9999-12-31", "2200-01-01", "1979-12-31",
-                              "2024-01-31T25:00:00", "2024-1-5", "20240131"])
+NASTY_TEXT = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "\x1b[31mred\x1b[0m",
+        "\x1b]0;title\x07",
+        "\ufffe",
+        "\ud800",
+        "\u202etxet",
+        ":x: :smile:",
+        "[bold]x[/]",
+        "[/]",
+        "<script>alert(1)</script>",
+        "</script><script>alert(1)</script>",
+        "{{ 7*7 }}",
+        "{% raw %}",
+        "${7*7}",
+        "javascript:alert(1)",
+        "[x](javascript:alert(1))",
+        "![a](http://evil.example/x.png)",
+        "![a](assets/../../etc/passwd)",
+        "![a](assets//chart.png)",
+        "![a](assets/./chart.png)",
+        "![](assets/chart.png)",
+        "![a](<assets/missing file.png>)",
+        "<b>raw</b>",
+        "x" * 5000,
+        "é" * 300,
+        "\U0001f600" * 50,
+        "a\nb\n\nc",
+        "2023-02-30",
+        "1e999",
+        "NaN",
+        "-0",
+        "0x10",
+        "~",
+        "null",
+        "yes",
+        "%00",
+        "../../x",
+        "/etc/passwd",
+        "C:\\x",
+        "'",
+        '"',
+        "\\",
+        "&amp;",
+        "&x;",
+        "]]>",
+        "\r\n",
+        "\t",
+    ]
+)
+NASTY_NUMBER = st.sampled_from(
+    [
+        float("nan"),
+        float("inf"),
+        float("-inf"),
+        -1,
+        0,
+        1e308,
+        -1e308,
+        2**64,
+        -(2**63),
+        0.1,
+        100,
+        101,
+        10**100,
+        True,
+        False,
+    ]
+)
+NASTY_DATE = st.sampled_from(
+    [
+        "2023-02-30",
+        "2023-13-01",
+        "0001-01-01",
+        "9999-12-31",
+        "2200-01-01",
+        "1979-12-31",
+        "2024-01-31T25:00:00",
+        "2024-1-5",
+        "20240131",
+    ]
+)
 NASTY_VALUE = st.recursive(
     st.one_of(NASTY_TEXT, NASTY_NUMBER, st.text(max_size=30), st.integers(), st.floats(), st.none(), st.booleans()),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
@@ -129,11 +235,47 @@ def _dump(doc: Any) -> str:
     return stream.getvalue()
 
 
-YAML_SPLICES = st.sampled_from([
-    "\n", ":", ": ", "- ", "? ", "&a ", "*a", "*nope", "!!binary ", "!!python/object:os.system ", "!tag ", "!!set ",
-    "!!timestamp ", "!!float ", "!!int ", "{", "}", "[", "]", "'", '"', "|", ">", "#", "---\n", "...\n", "%YAML 1.1\n",
-    "\t", "\ufeff", "\x00", "\x1b", ".nan", ".inf", "2023-02-30", "<<: *a\n", "[" * 200, "- " * 100,
-])
+YAML_SPLICES = st.sampled_from(
+    [
+        "\n",
+        ":",
+        ": ",
+        "- ",
+        "? ",
+        "&a ",
+        "*a",
+        "*nope",
+        "!!binary ",
+        "!!python/object:os.system ",
+        "!tag ",
+        "!!set ",
+        "!!timestamp ",
+        "!!float ",
+        "!!int ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "'",
+        '"',
+        "|",
+        ">",
+        "#",
+        "---\n",
+        "...\n",
+        "%YAML 1.1\n",
+        "\t",
+        "\ufeff",
+        "\x00",
+        "\x1b",
+        ".nan",
+        ".inf",
+        "2023-02-30",
+        "<<: *a\n",
+        "[" * 200,
+        "- " * 100,
+    ]
+)
 
 
 @st.composite
@@ -208,17 +350,62 @@ TINCAN = """<?xml version="1.0" encoding="utf-8"?>
 
 TEMPLATES = {"imsmanifest.xml": [MANIFEST_12, MANIFEST_2004], "cmi5.xml": [CMI5], "tincan.xml": [TINCAN]}
 
-XML_TEXT = st.sampled_from([
-    "Course", "", "&amp;", "&lt;b&gt;", "<![CDATA[x]]>", "&#0;", "&#x1b;", "&#xFFFE;", "\x1b[2J", "é", "x" * 3000,
-    "80", "NaN", "-1", "101", "1e400", "0.8", "abc", "index.html", "/index.html", "../x.html", "file:///etc/passwd",
-    "http://evil.example/x", "Index.HTML", "a%20b.html", "a b.html", "index.html?x=1", "javascript:alert(1)",
-])
-XML_SPLICES = st.sampled_from([
-    "<!DOCTYPE a", '<!DOCTYPE manifest [<!ENTITY x "y">]>', '<!DOCTYPE m SYSTEM "http://evil.example/x.dtd">',
-    '<!ENTITY lol "lol">', "&lol;", "<", ">", "</manifest>", "<item>", "<resource/>", '<file href="x"/>',
-    'xmlns="urn:x"', "\x00", "\xff", "<?xml version='1.0' encoding='ebcdic'?>", "]]>", "<!--", "-->",
-    "<!DOCTYPE a" * 200, "<a>" * 300,
-])
+XML_TEXT = st.sampled_from(
+    [
+        "Course",
+        "",
+        "&amp;",
+        "&lt;b&gt;",
+        "<![CDATA[x]]>",
+        "&#0;",
+        "&#x1b;",
+        "&#xFFFE;",
+        "\x1b[2J",
+        "é",
+        "x" * 3000,
+        "80",
+        "NaN",
+        "-1",
+        "101",
+        "1e400",
+        "0.8",
+        "abc",
+        "index.html",
+        "/index.html",
+        "../x.html",
+        "file:///etc/passwd",
+        "http://evil.example/x",
+        "Index.HTML",
+        "a%20b.html",
+        "a b.html",
+        "index.html?x=1",
+        "javascript:alert(1)",
+    ]
+)
+XML_SPLICES = st.sampled_from(
+    [
+        "<!DOCTYPE a",
+        '<!DOCTYPE manifest [<!ENTITY x "y">]>',
+        '<!DOCTYPE m SYSTEM "http://evil.example/x.dtd">',
+        '<!ENTITY lol "lol">',
+        "&lol;",
+        "<",
+        ">",
+        "</manifest>",
+        "<item>",
+        "<resource/>",
+        '<file href="x"/>',
+        'xmlns="urn:x"',
+        "\x00",
+        "\xff",
+        "<?xml version='1.0' encoding='ebcdic'?>",
+        "]]>",
+        "<!--",
+        "-->",
+        "<!DOCTYPE a" * 200,
+        "<a>" * 300,
+    ]
+)
 
 
 @st.composite
@@ -239,14 +426,41 @@ def manifest(draw) -> tuple[str, bytes]:
 # ---- zips -----------------------------------------------------------------------------------------------
 
 ENTRY_NAMES = st.one_of(
-    st.sampled_from(["index.html", "app.js", "Index.html", "INDEX.HTML", "../x", "../../../x/", "/etc/cron.d/x",
-                     "/etc/cron.d/x/", "a\\b.js", "C:/x", "\x00x", "\x1b[2J.php", ":x:.html", "__MACOSX/._x",
-                     ".DS_Store", "dir/", "dir/sub/", "a" * 300, "é.html", "s p a c e.html", "x.php", "x.htaccess",
-                     "sub/imsmanifest.xml", "Imsmanifest.xml", "cmi5.xml", "tincan.xml"]),
+    st.sampled_from(
+        [
+            "index.html",
+            "app.js",
+            "Index.html",
+            "INDEX.HTML",
+            "../x",
+            "../../../x/",
+            "/etc/cron.d/x",
+            "/etc/cron.d/x/",
+            "a\\b.js",
+            "C:/x",
+            "\x00x",
+            "\x1b[2J.php",
+            ":x:.html",
+            "__MACOSX/._x",
+            ".DS_Store",
+            "dir/",
+            "dir/sub/",
+            "a" * 300,
+            "é.html",
+            "s p a c e.html",
+            "x.php",
+            "x.htaccess",
+            "sub/imsmanifest.xml",
+            "Imsmanifest.xml",
+            "cmi5.xml",
+            "tincan.xml",
+        ]
+    ),
     st.text(min_size=1, max_size=24),
 )
-MODES = st.sampled_from([0o100644, 0o100755, stat.S_IFLNK | 0o777, stat.S_IFDIR | 0o755, stat.S_IFIFO | 0o644,
-                         stat.S_IFCHR | 0o644, 0])
+MODES = st.sampled_from(
+    [0o100644, 0o100755, stat.S_IFLNK | 0o777, stat.S_IFDIR | 0o755, stat.S_IFIFO | 0o644, stat.S_IFCHR | 0o644, 0]
+)
 
 
 @st.composite
@@ -255,10 +469,18 @@ def zip_bytes(draw) -> bytes:
     name, data = draw(manifest())
     entries: list[tuple[str, bytes, int, int, int]] = [(name, data, 0o100644, 0, zipfile.ZIP_DEFLATED)]
     for _ in range(draw(st.integers(0, 6))):
-        body = draw(st.sampled_from([b"", b"x", b"<html></html>", b"\0" * 300_000, b"<?php echo 1;",
-                                     b"<!DOCTYPE a" * 10_000]))
-        entries.append((draw(ENTRY_NAMES), body, draw(MODES), draw(st.sampled_from([0, 0, 1, 8])),
-                        draw(st.sampled_from([zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED]))))
+        body = draw(
+            st.sampled_from([b"", b"x", b"<html></html>", b"\0" * 300_000, b"<?php echo 1;", b"<!DOCTYPE a" * 10_000])
+        )
+        entries.append(
+            (
+                draw(ENTRY_NAMES),
+                body,
+                draw(MODES),
+                draw(st.sampled_from([0, 0, 1, 8])),
+                draw(st.sampled_from([zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])),
+            )
+        )
     buffer = io.BytesIO()
     import warnings
 

@@ -28,9 +28,14 @@ def _limit() -> None:
 
 @pytest.mark.parametrize("target", sorted(CI_EXAMPLES))
 def test_fuzz_target_keeps_the_promise(target: str) -> None:
-    child = subprocess.run([sys.executable, str(RUN), target, "--examples", str(CI_EXAMPLES[target])],
-                           capture_output=True, text=True, env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
-                           preexec_fn=_limit, timeout=600)
+    child = subprocess.run(
+        [sys.executable, str(RUN), target, "--examples", str(CI_EXAMPLES[target])],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
+        preexec_fn=_limit,
+        timeout=600,
+    )
     assert child.returncode == 0, child.stderr[-3000:]
     report = json.loads(child.stdout.strip().splitlines()[-1])
     assert report["failure_count"] == 0, json.dumps(report["failures"][:5], indent=2)
@@ -39,5 +44,7 @@ def test_fuzz_target_keeps_the_promise(target: str) -> None:
     # and zip targets, whose examples are nearly all broken by design).
     if target in ("module", "quiz"):
         assert report["exits"]["0"] > 0 and report["exits"]["1"] > 0, report["exits"]
-    print(f"\nfuzz {target}: {report['examples']} CLI runs, exits {report['exits']}, worst "
-          f"{report['worst_seconds']} s, peak RSS {report['peak_rss_bytes'] / 2**20:.0f} MiB")
+    print(
+        f"\nfuzz {target}: {report['examples']} CLI runs, exits {report['exits']}, worst "
+        f"{report['worst_seconds']} s, peak RSS {report['peak_rss_bytes'] / 2**20:.0f} MiB"
+    )

@@ -47,7 +47,9 @@ PAGES = {
 <body><h1>Welcome</h1><p>This SCO forgot to call LMSInitialize.</p></body></html>""",
     # Initializes, then writes values the SCORM 1.2 data model refuses, reads a write-only element, and finishes.
     "wrong-api": """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Wrong API</title></head>
-<body><h1>Quiz</h1><script>""" + FIND_API + """
+<body><h1>Quiz</h1><script>"""
+    + FIND_API
+    + """
 api.LMSInitialize("");
 api.LMSSetValue("cmi.core.lesson_status", "done");
 api.LMSSetValue("cmi.core.score.raw", "ninety");
@@ -58,7 +60,9 @@ window.addEventListener("pagehide", function () { api.LMSFinish(""); });
     # Initializes and finishes correctly, but needs a file it does not ship, a CDN script, and throws.
     "leaky": """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Leaky</title>
 <script src="https://cdn.example.com/tracking.js"></script></head>
-<body><h1>Slides</h1><img src="images/missing.png" alt="a chart"><script>""" + FIND_API + """
+<body><h1>Slides</h1><img src="images/missing.png" alt="a chart"><script>"""
+    + FIND_API
+    + """
 api.LMSInitialize("");
 api.LMSSetValue("cmi.core.lesson_status", "incomplete");
 api.LMSCommit("");
@@ -68,14 +72,18 @@ setTimeout(function () { undefinedPlayer.start(); }, 0);
 </script></body></html>""",
     # Initializes, never finishes: closing it loses the session.
     "no-finish": """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No finish</title></head>
-<body><h1>Slides</h1><script>""" + FIND_API + """
+<body><h1>Slides</h1><script>"""
+    + FIND_API
+    + """
 api.LMSInitialize("");
 api.LMSSetValue("cmi.core.lesson_status", "incomplete");
 api.LMSCommit("");
 </script></body></html>""",
     # Sets a failing score and says "completed": an LMS that grades by masteryscore (80 here) stores failed.
     "completes-with-low-score": """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Low score</title></head>
-<body><h1>Quiz done</h1><script>""" + FIND_API + """
+<body><h1>Quiz done</h1><script>"""
+    + FIND_API
+    + """
 api.LMSInitialize("");
 api.LMSSetValue("cmi.core.score.raw", "50");
 api.LMSSetValue("cmi.core.score.max", "100");
@@ -136,8 +144,9 @@ def write_package(folder: Path, name: str, *, item_extra: str = "") -> Path:
     if name == "completes-with-low-score" and not item_extra:
         item_extra = "\n        <adlcp:masteryscore>80</adlcp:masteryscore>"
     files = "\n".join(f'      <file href="{f}"/>' for f in ("index.html",))
-    manifest = MANIFEST_12.format(name=name, title=name.replace("-", " ").capitalize(), item_extra=item_extra,
-                                  files=files)
+    manifest = MANIFEST_12.format(
+        name=name, title=name.replace("-", " ").capitalize(), item_extra=item_extra, files=files
+    )
     path = Path(folder) / f"{name}.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("imsmanifest.xml", manifest)

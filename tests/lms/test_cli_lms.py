@@ -19,7 +19,10 @@ runner = CliRunner()
 def test_preview_of_a_missing_folder(tmp_path: Path):
     result = runner.invoke(app, ["preview", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
-    assert f"error: {tmp_path / 'nowhere'} does not exist; pass a module folder (module.yaml) or a package zip" in result.output
+    assert (
+        f"error: {tmp_path / 'nowhere'} does not exist; pass a module folder (module.yaml) or a package zip"
+        in result.output
+    )
 
 
 def test_preview_of_a_zip_takes_no_target(our_package):
@@ -45,7 +48,9 @@ def test_preview_on_a_taken_port(tmp_path: Path, monkeypatch):
     finally:
         taken.close()
     assert result.exit_code == 2
-    assert f"error: cannot listen on 127.0.0.1:{taken.port}: Address already in use; pass another --port" in result.output
+    assert (
+        f"error: cannot listen on 127.0.0.1:{taken.port}: Address already in use; pass another --port" in result.output
+    )
     assert not list(tmp_path.glob("scormkit-preview-*"))
 
 
@@ -56,8 +61,22 @@ def test_validate_run_without_playwright(our_package, tmp_path: Path):
     (fake / "__init__.py").write_text("raise ImportError('No module named playwright (test stand-in)')\n")
     (fake / "sync_api.py").write_text("raise ImportError('No module named playwright (test stand-in)')\n")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake.parent), str(REPO / "src")])}
-    done = subprocess.run([sys.executable, "-m", "scormkit", "validate", "--run", "--browser", sys.executable,
-                           str(our_package("scorm12"))], capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scormkit",
+            "validate",
+            "--run",
+            "--browser",
+            sys.executable,
+            str(our_package("scorm12")),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "validate --run needs Playwright for Python: pip install 'scormkit[run]'" in done.stderr
     assert "Traceback" not in done.stderr

@@ -13,8 +13,9 @@ import pytest
 from scormkit.lms import LaunchError, LocalLms, open_content, read_launch
 
 
-def get(lms: LocalLms, path: str, method: str = "GET", body: bytes | None = None,
-        headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+def get(
+    lms: LocalLms, path: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     """A raw request: the path goes on the wire as written (a browser would normalise '..' first)."""
     conn = http.client.HTTPConnection("127.0.0.1", lms.port, timeout=10)
     conn.request(method, path, body=body, headers=headers or {})
@@ -52,15 +53,18 @@ def test_listens_on_loopback_only(folder_lms: LocalLms):
         socket.create_connection((own, folder_lms.port), timeout=3).close()
 
 
-@pytest.mark.parametrize("path", [
-    "/content/../secret.txt",
-    "/content/%2e%2e/secret.txt",
-    "/content/slides/../../secret.txt",
-    "/content/..%2fsecret.txt",
-    "/content/slides%5c..%5c..%5csecret.txt",
-    "/content//etc/passwd",
-    "/content/link.txt",  # a symlink out of the package
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/content/../secret.txt",
+        "/content/%2e%2e/secret.txt",
+        "/content/slides/../../secret.txt",
+        "/content/..%2fsecret.txt",
+        "/content/slides%5c..%5c..%5csecret.txt",
+        "/content//etc/passwd",
+        "/content/link.txt",  # a symlink out of the package
+    ],
+)
 def test_refuses_paths_outside_the_package(folder_lms: LocalLms, path: str):
     status, body = get(folder_lms, path)
     assert status == 403
@@ -123,6 +127,7 @@ def test_scorm12_launch_data_moodle_and_lenient(our_package):
 
 def test_scorm2004_scaled_passing_score_as_moodle_computes_it(tmp_path: Path):
     """LMS-PITFALLS 23: Moodle takes cmi.scaled_passing_score from the LAST objective row, 1.0 when it has no measure."""
+
     def manifest(objectives: str) -> Path:
         xml = f"""<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
           xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
@@ -138,14 +143,18 @@ def test_scorm2004_scaled_passing_score_as_moodle_computes_it(tmp_path: Path):
             z.writestr("imsmanifest.xml", xml)
         return path
 
-    primary_only = manifest('<imsss:primaryObjective satisfiedByMeasure="true">'
-                            "<imsss:minNormalizedMeasure>0.8</imsss:minNormalizedMeasure></imsss:primaryObjective>")
+    primary_only = manifest(
+        '<imsss:primaryObjective satisfiedByMeasure="true">'
+        "<imsss:minNormalizedMeasure>0.8</imsss:minNormalizedMeasure></imsss:primaryObjective>"
+    )
     info = read_launch(open_content(primary_only))
     assert info.mastery_data == {"cmi.scaled_passing_score": "0.8"}
     assert info.href == "start.html?x=1&lang=fr"  # the item's parameters joined to the href's query
-    with_extra = manifest('<imsss:primaryObjective satisfiedByMeasure="true">'
-                          "<imsss:minNormalizedMeasure>0.8</imsss:minNormalizedMeasure></imsss:primaryObjective>"
-                          '<imsss:objective objectiveID="obj-2"/>')
+    with_extra = manifest(
+        '<imsss:primaryObjective satisfiedByMeasure="true">'
+        "<imsss:minNormalizedMeasure>0.8</imsss:minNormalizedMeasure></imsss:primaryObjective>"
+        '<imsss:objective objectiveID="obj-2"/>'
+    )
     assert read_launch(open_content(with_extra)).mastery_data == {"cmi.scaled_passing_score": "1.0"}
 
 
@@ -182,8 +191,14 @@ def test_cmi5_launch_writes_launch_data_and_a_one_time_fetch_url(our_package):
         status, first = get(lms, fetch_path, "POST", b"")
         token = json.loads(first)["auth-token"]
         assert json.loads(get(lms, fetch_path, "POST", b"")[1])["error-code"] == "1"
-        state = urllib.parse.urlencode({"activityId": query["activityId"], "agent": query["actor"],
-                                        "registration": query["registration"], "stateId": "LMS.LaunchData"})
+        state = urllib.parse.urlencode(
+            {
+                "activityId": query["activityId"],
+                "agent": query["actor"],
+                "registration": query["registration"],
+                "stateId": "LMS.LaunchData",
+            }
+        )
         status, body = get(lms, "/xapi/activities/state?" + state, headers={"Authorization": "Basic " + token})
         launch_data = json.loads(body)
         assert status == 200
@@ -200,8 +215,14 @@ def test_lrs_refuses_bad_statements_and_statements_after_terminated(folder_lms: 
     actor = {"objectType": "Agent", "account": {"homePage": "https://lms.example", "name": "l"}}
 
     def statement(verb: str) -> bytes:
-        return json.dumps({"actor": actor, "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
-                           "object": {"id": "https://example.org/au"}, "context": session}).encode()
+        return json.dumps(
+            {
+                "actor": actor,
+                "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
+                "object": {"id": "https://example.org/au"},
+                "context": session,
+            }
+        ).encode()
 
     assert get(folder_lms, "/xapi/statements", "POST", statement("initialized"), auth)[0] == 200
     status, body = get(folder_lms, "/xapi/statements", "POST", json.dumps({"verb": {"id": "x"}}).encode(), auth)
@@ -211,15 +232,24 @@ def test_lrs_refuses_bad_statements_and_statements_after_terminated(folder_lms: 
     assert status == 400 and "terminated" in json.loads(body)["error"]
     log = json.loads(get(folder_lms, "/api/lrs")[1])
     assert [(e["verb"], e["status"]) for e in log if "verb" in e] == [
-        ("initialized", 200), ("x", 400), ("terminated", 200), ("completed", 400)]
+        ("initialized", 200),
+        ("x", 400),
+        ("terminated", 200),
+        ("completed", 400),
+    ]
 
 
 def test_lrs_answers_409_for_a_statement_id_it_has(folder_lms: LocalLms):
     """xAPI 1.0.3 Communication 2.1.2 (and Ralph): a resent id is a conflict; the player drops it and goes on."""
     auth = {"Authorization": folder_lms.lrs.auth, "Content-Type": "application/json"}
-    statement = json.dumps({"id": "3f1c6a52-8f4e-4a4b-9a57-0c1d2e3f4a5b",
-                            "actor": {"mbox": "mailto:l@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-                            "object": {"id": "https://example.org/slide/1"}}).encode()
+    statement = json.dumps(
+        {
+            "id": "3f1c6a52-8f4e-4a4b-9a57-0c1d2e3f4a5b",
+            "actor": {"mbox": "mailto:l@example.org"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"id": "https://example.org/slide/1"},
+        }
+    ).encode()
     assert get(folder_lms, "/xapi/statements", "POST", statement, auth)[0] == 200
     status, body = get(folder_lms, "/xapi/statements", "POST", statement, auth)
     assert status == 409 and json.loads(body)["error"].endswith("is stored already (409)")

@@ -41,8 +41,11 @@ def wait_value(page: Any, element: str, value: str) -> None:
     cell = cmi_cell(page, element)
     cell.wait_for(timeout=TIMEOUT_MS)
     page.wait_for_function(
-        "([e, v]) => { const c = document.querySelector(`#cmi tr[data-element=\"${e}\"] td:nth-child(2)`);"
-        " return c && c.textContent === v; }", arg=[element, value], timeout=TIMEOUT_MS)
+        '([e, v]) => { const c = document.querySelector(`#cmi tr[data-element="${e}"] td:nth-child(2)`);'
+        " return c && c.textContent === v; }",
+        arg=[element, value],
+        timeout=TIMEOUT_MS,
+    )
 
 
 @pytest.fixture
@@ -105,8 +108,11 @@ def test_preview_runs_the_course_and_follows_the_source(start_preview, page, mod
     # Saving module.yaml rebuilds; the page relaunches the content with what the LMS stored (a resume).
     yaml = module_copy / "module.yaml"
     text = yaml.read_text()
-    yaml.write_text(text.replace("title: Practical Tips for the Management of Difficult Pain Problems",
-                                 "title: Practical Tips (edited)", 1))
+    yaml.write_text(
+        text.replace(
+            "title: Practical Tips for the Management of Difficult Pain Problems", "title: Practical Tips (edited)", 1
+        )
+    )
     content.get_by_role("heading", name="Practical Tips (edited)", exact=True).first.wait_for(timeout=TIMEOUT_MS)
     page.wait_for_function("window.__lms.launches === 2 && window.__lms.initialized === true")
     wait_value(page, "cmi.core.entry", "resume")
@@ -130,8 +136,9 @@ def test_preview_runs_the_course_and_follows_the_source(start_preview, page, mod
     # Fixed: the error goes, the new build is launched.
     yaml.write_text(text)
     page.locator("#build").wait_for(state="hidden", timeout=TIMEOUT_MS)
-    content.get_by_role("heading", name="Practical Tips for the Management of Difficult Pain Problems",
-                        exact=True).first.wait_for(timeout=TIMEOUT_MS)
+    content.get_by_role(
+        "heading", name="Practical Tips for the Management of Difficult Pain Problems", exact=True
+    ).first.wait_for(timeout=TIMEOUT_MS)
     assert page.errors == []
 
 
@@ -184,8 +191,13 @@ def test_ctrl_c_stops_cleanly(module_copy: Path, tmp_path: Path):
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
-    proc = subprocess.Popen([sys.executable, "-m", "scormkit", "preview", str(module_copy), "--port", "0"],
-                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scormkit", "preview", str(module_copy), "--port", "0"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         url = None
         deadline = time.monotonic() + 120
@@ -219,8 +231,13 @@ def test_sigterm_stops_cleanly_too(module_copy: Path, tmp_path: Path):
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
-    proc = subprocess.Popen([sys.executable, "-m", "scormkit", "preview", str(module_copy), "--port", "0"],
-                            stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scormkit", "preview", str(module_copy), "--port", "0"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         seen = []
         while not any("Ctrl-C stops" in line for line in seen):

@@ -45,11 +45,17 @@ def test_our_packages_launch_clean(browser, our_package, target: str):
     assert result.valid
     summary = found[0].message
     if target == "scorm12":
-        assert re.fullmatch(r"LMSInitialize after \d+\.\d s, \d+ API calls \(0 failed\), LMSFinish on close; "
-                            r"the LMS stored status incomplete", summary), summary
+        assert re.fullmatch(
+            r"LMSInitialize after \d+\.\d s, \d+ API calls \(0 failed\), LMSFinish on close; "
+            r"the LMS stored status incomplete",
+            summary,
+        ), summary
     elif target == "scorm2004":
-        assert re.fullmatch(r"Initialize after \d+\.\d s, \d+ API calls \(0 failed\), Terminate on close; "
-                            r"the LMS stored status incomplete/unknown", summary), summary
+        assert re.fullmatch(
+            r"Initialize after \d+\.\d s, \d+ API calls \(0 failed\), Terminate on close; "
+            r"the LMS stored status incomplete/unknown",
+            summary,
+        ), summary
     elif target == "cmi5":  # cmi5 9.3: initialized first, terminated last (LMS-PITFALLS 16)
         assert summary.split(": ", 1)[1].split(", ")[0] == "initialized"
     else:
@@ -80,9 +86,17 @@ def test_a_sco_that_calls_the_api_wrongly(browser, bad_package):
 def test_missing_files_external_requests_console_and_script_errors(browser, bad_package):
     result = run(browser, bad_package("leaky"))
     by_code = {f.code: f for f in run_findings(result)}
-    assert set(by_code) == {"run.launched", "run.script-error", "run.file-missing", "run.external-request",
-                            "run.console-error"}
-    assert (by_code["run.file-missing"].file, by_code["run.file-missing"].severity) == ("images/missing.png", Severity.WARNING)
+    assert set(by_code) == {
+        "run.launched",
+        "run.script-error",
+        "run.file-missing",
+        "run.external-request",
+        "run.console-error",
+    }
+    assert (by_code["run.file-missing"].file, by_code["run.file-missing"].severity) == (
+        "images/missing.png",
+        Severity.WARNING,
+    )
     assert by_code["run.external-request"].message == "request to https://cdn.example.com/tracking.js (blocked)"
     script = by_code["run.script-error"]
     assert (script.file, script.message) == ("index.html", "ReferenceError: undefinedPlayer is not defined")
@@ -111,8 +125,10 @@ def test_the_lms_grades_by_masteryscore_like_moodle(browser, bad_package, profil
     assert launched.message.endswith(f"LMSFinish on close; the LMS stored status {stored}")
     overridden = [f.message for f in run_findings(result, "run.status-overridden")]
     if profile == "moodle":
-        assert overridden == ["the content set cmi.core.lesson_status=completed; the LMS stored failed "
-                              "(cmi.student_data.mastery_score=80)"]
+        assert overridden == [
+            "the content set cmi.core.lesson_status=completed; the LMS stored failed "
+            "(cmi.student_data.mastery_score=80)"
+        ]
     else:
         assert overridden == []
 
@@ -143,8 +159,9 @@ def test_rules_are_documented():
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     full = {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "200", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "scormkit", "validate", *args], capture_output=True, text=True,
-                          env=full, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "scormkit", "validate", *args], capture_output=True, text=True, env=full, timeout=300
+    )
 
 
 def test_cli_exit_codes_and_formats(our_package, bad_package):
@@ -152,8 +169,15 @@ def test_cli_exit_codes_and_formats(our_package, bad_package):
     assert ours.returncode == 0, ours.stdout + ours.stderr
     assert "info[run.launched] index.html: LMSInitialize after" in ours.stdout
 
-    bad = cli("--run", "--run-timeout", "3", "--format", "json", str(bad_package("never-initializes")),
-              str(bad_package("wrong-api")))
+    bad = cli(
+        "--run",
+        "--run-timeout",
+        "3",
+        "--format",
+        "json",
+        str(bad_package("never-initializes")),
+        str(bad_package("wrong-api")),
+    )
     assert bad.returncode == 1, bad.stderr
     doc = json.loads(bad.stdout)
     from scormkit.validate import RESULT_JSON_SCHEMA
@@ -167,8 +191,12 @@ def test_cli_exit_codes_and_formats(our_package, bad_package):
 
     github = cli("--run", "--format", "github", str(bad_package("wrong-api")))
     assert github.returncode == 1
-    assert re.search(r'^::error file=.*wrong-api\.zip,title=run\.api-error::index\.html: LMSSetValue\("cmi\.core\.'
-                     r'lesson_status", "done"\) returned "false", error 405: Incorrect Data Type', github.stdout, re.M)
+    assert re.search(
+        r'^::error file=.*wrong-api\.zip,title=run\.api-error::index\.html: LMSSetValue\("cmi\.core\.'
+        r'lesson_status", "done"\) returned "false", error 405: Incorrect Data Type',
+        github.stdout,
+        re.M,
+    )
 
 
 def test_cli_says_how_to_get_a_browser(our_package, tmp_path: Path):

@@ -25,28 +25,57 @@ def _controls(names: tuple[str, ...]) -> dict[str, bytes]:
 
 
 def content_files() -> dict[str, bytes]:
-    return {"index.html": LAUNCH_HTML, "css/course.css": COURSE_CSS, "js/scorm_api.js": b"// API wrapper\n",
-            "images/cover.png": b"\x89PNG", "images/bg.jpg": b"\xff\xd8"}
+    return {
+        "index.html": LAUNCH_HTML,
+        "css/course.css": COURSE_CSS,
+        "js/scorm_api.js": b"// API wrapper\n",
+        "images/cover.png": b"\x89PNG",
+        "images/bg.jpg": b"\xff\xd8",
+    }
 
 
 def _file_list(names) -> str:
     return "\n".join(f'      <file href="{n}"/>' for n in names)
 
 
-def scorm12(*, items: str | None = None, resources: str | None = None, org_title: str = "Fire safety basics",
-            namespace: bool = True, extra_root: str = "") -> dict[str, bytes]:
+def scorm12(
+    *,
+    items: str | None = None,
+    resources: str | None = None,
+    org_title: str = "Fire safety basics",
+    namespace: bool = True,
+    extra_root: str = "",
+) -> dict[str, bytes]:
     """A SCORM 1.2 single-SCO package shaped like a Rustici/iSpring publish (schemaLocation, XSDs at the root)."""
     files = content_files()
-    ns = ('xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" '
-          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-          'xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd '
-          'http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd '
-          'http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd" ') if namespace else ""
-    items = items if items is not None else ('<item identifier="ITEM1" identifierref="RES1"><title>Lesson 1</title>'
-                                            '<adlcp:masteryscore>80</adlcp:masteryscore></item>')
-    resources = resources if resources is not None else (
-        '<resource identifier="RES1" type="webcontent" adlcp:scormtype="sco" href="index.html">\n'
-        + _file_list(sorted(files)) + "\n    </resource>")
+    ns = (
+        (
+            'xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd '
+            "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd "
+            'http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd" '
+        )
+        if namespace
+        else ""
+    )
+    items = (
+        items
+        if items is not None
+        else (
+            '<item identifier="ITEM1" identifierref="RES1"><title>Lesson 1</title>'
+            "<adlcp:masteryscore>80</adlcp:masteryscore></item>"
+        )
+    )
+    resources = (
+        resources
+        if resources is not None
+        else (
+            '<resource identifier="RES1" type="webcontent" adlcp:scormtype="sco" href="index.html">\n'
+            + _file_list(sorted(files))
+            + "\n    </resource>"
+        )
+    )
     manifest = f"""<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="com.example.fire-safety" version="1.0" {ns}xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"{extra_root}>
   <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
@@ -88,18 +117,31 @@ OBJECTIVES_CONSISTENT = """<imsss:objectives>
             </imsss:objectives>"""
 
 
-def scorm2004(*, edition: str = "2004 3rd Edition", sequencing: str | None = None, items: str | None = None,
-              extra_resources: str = "") -> dict[str, bytes]:
+def scorm2004(
+    *,
+    edition: str = "2004 3rd Edition",
+    sequencing: str | None = None,
+    items: str | None = None,
+    extra_resources: str = "",
+) -> dict[str, bytes]:
     """A SCORM 2004 single-SCO package shaped like a Storyline/Captivate publish (objectives in imsss)."""
     files = content_files()
-    sequencing = sequencing if sequencing is not None else f"""<imsss:sequencing>
+    sequencing = (
+        sequencing
+        if sequencing is not None
+        else f"""<imsss:sequencing>
             {OBJECTIVES_CONSISTENT}
             <imsss:deliveryControls completionSetByContent="true" objectiveSetByContent="true"/>
           </imsss:sequencing>"""
-    items = items if items is not None else f"""<item identifier="ITEM1" identifierref="RES1">
+    )
+    items = (
+        items
+        if items is not None
+        else f"""<item identifier="ITEM1" identifierref="RES1">
           <title>Lesson 1</title>
           {sequencing}
         </item>"""
+    )
     manifest = f"""<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="com.example.fire-safety.2004" version="1"
     xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -142,7 +184,7 @@ def set_method(data: bytes, member: str, method: int) -> bytes:
         pos = 0
         while (pos := buf.find(sig, pos)) != -1:
             n = struct.unpack_from("<H", buf, pos + name_len_at)[0]
-            if bytes(buf[pos + name_at:pos + name_at + n]) == name:
+            if bytes(buf[pos + name_at : pos + name_at + n]) == name:
                 struct.pack_into("<H", buf, pos + method_at, method)
             pos += 4
     return bytes(buf)

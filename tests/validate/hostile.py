@@ -80,8 +80,9 @@ def files2004(**kw) -> dict[str, bytes]:
     return {"imsmanifest.xml": manifest2004(**kw), "index.html": b"<html></html>", "app.js": b"//"}
 
 
-def make_zip(entries: list[tuple[str | zipfile.ZipInfo, bytes]] | dict[str, bytes],
-             compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+def make_zip(
+    entries: list[tuple[str | zipfile.ZipInfo, bytes]] | dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED
+) -> bytes:
     items = list(entries.items()) if isinstance(entries, dict) else entries
     buf = io.BytesIO()
     with warnings.catch_warnings():
@@ -100,7 +101,7 @@ def patch_zip(data: bytes, member: str, *, flag_bits: int | None = None, file_si
     pos = 0
     while (pos := buf.find(b"PK\x03\x04", pos)) != -1:
         n, m = struct.unpack_from("<HH", buf, pos + 26)
-        if bytes(buf[pos + 30:pos + 30 + n]) == name:
+        if bytes(buf[pos + 30 : pos + 30 + n]) == name:
             if flag_bits is not None:
                 struct.pack_into("<H", buf, pos + 6, flag_bits)
             if file_size is not None:
@@ -109,7 +110,7 @@ def patch_zip(data: bytes, member: str, *, flag_bits: int | None = None, file_si
     pos = 0
     while (pos := buf.find(b"PK\x01\x02", pos)) != -1:
         n = struct.unpack_from("<H", buf, pos + 28)[0]
-        if bytes(buf[pos + 46:pos + 46 + n]) == name:
+        if bytes(buf[pos + 46 : pos + 46 + n]) == name:
             if flag_bits is not None:
                 struct.pack_into("<H", buf, pos + 8, flag_bits)
             if file_size is not None:
@@ -121,7 +122,7 @@ def patch_zip(data: bytes, member: str, *, flag_bits: int | None = None, file_si
 def symlink_info(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name)
     info.create_system = 3
-    info.external_attr = (0o120777 << 16)
+    info.external_attr = 0o120777 << 16
     return info
 
 

@@ -44,7 +44,8 @@ def test_pool_equals_serial_in_order(many):
 
 def test_pool_with_profile_and_unknown_profile(many):
     assert _summary(validate_paths(many, lms="moodle", jobs=2)) == _summary(
-        [validate_path(p, lms="moodle") for p in many])
+        [validate_path(p, lms="moodle") for p in many]
+    )
     with pytest.raises(ValueError, match="unknown LMS profile"):
         validate_paths(many, lms="nope", jobs=2)
 
@@ -54,8 +55,11 @@ def test_default_jobs_is_the_cores_we_may_use():
 
 
 def test_cli_jobs_option(many):
-    out = subprocess.run([sys.executable, "-m", "scormkit", "validate", *map(str, many), "-j", "2", "--format",
-                          "json"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "scormkit", "validate", *map(str, many), "-j", "2", "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 1, out.stderr
     doc = json.loads(out.stdout)
     assert [r["path"] for r in doc["results"]] == [str(p) for p in many]

@@ -27,7 +27,7 @@ def test_composite_action():
     assert action["inputs"]["format"]["default"] == "github"
     assert action["runs"]["using"] == "composite"
     steps = action["runs"]["steps"]
-    assert any('pip install' in s.get("run", "") and "$GITHUB_ACTION_PATH" in s.get("run", "") for s in steps)
+    assert any("pip install" in s.get("run", "") and "$GITHUB_ACTION_PATH" in s.get("run", "") for s in steps)
     run = steps[-1]["run"]
     assert "scormkit validate" in run and "--strict" in run and "--lms" in run
     for lms in LMS_PROFILES:

@@ -44,8 +44,14 @@ LMS_DEPENDENT: dict[str, tuple[bool, set[str], str | None]] = {
     "moodle_singlescobasic_missingorg": (True, {"cp.no-organization"}, "Moodle"),
 }
 
-STANDARD = {"scorm12": ("scorm12", None), "scorm2004-2nd": ("scorm2004", "2nd"), "scorm2004-3rd": ("scorm2004", "3rd"),
-            "scorm2004-4th": ("scorm2004", "4th"), "cmi5": ("cmi5", None), "tincan": ("xapi", None)}
+STANDARD = {
+    "scorm12": ("scorm12", None),
+    "scorm2004-2nd": ("scorm2004", "2nd"),
+    "scorm2004-3rd": ("scorm2004", "3rd"),
+    "scorm2004-4th": ("scorm2004", "4th"),
+    "cmi5": ("cmi5", None),
+    "tincan": ("xapi", None),
+}
 
 ROWS = vcorpus.rows()
 
@@ -72,7 +78,7 @@ def test_corpus_row(index, tmp_path):
     errors = {f.code for f in result.errors}
     warnings = {f.code for f in result.warnings}
     expected = row["expected_import"]
-    if row["standard"] in STANDARD and expected != "invalid" or row["standard"] == "cmi5":
+    if (row["standard"] in STANDARD and expected != "invalid") or row["standard"] == "cmi5":
         std, ed = STANDARD[row["standard"]]
         assert (result.standard, result.edition) == (std, ed), result.label
     detail = "\n".join(str(f) for f in result.sorted_findings())
@@ -141,5 +147,8 @@ def test_new_rules_on_real_packages(tmp_path):
     assert r.valid and any(f.code == "seq.mapinfo" and "Moodle" in f.message for f in r.warnings)
     assert "lms.mapinfo" in {f.code for f in _corpus_result(name, tmp_path, lms="moodle").errors}
     # every real package that names its XSDs in xsi:schemaLocation ships them
-    assert not any("pkg.control-documents" in _corpus_result(r["name"], tmp_path).codes()
-                   for r in ROWS if r["standard"].startswith("scorm") and r["expected_import"] == "valid")
+    assert not any(
+        "pkg.control-documents" in _corpus_result(r["name"], tmp_path).codes()
+        for r in ROWS
+        if r["standard"].startswith("scorm") and r["expected_import"] == "valid"
+    )

@@ -11,11 +11,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from hostile import (BILLION_LAUGHS, external_dtd_manifest, files12, make_zip, manifest12, patch_zip, symlink_info,
-                     xxe_manifest)
+from hostile import (
+    BILLION_LAUGHS,
+    external_dtd_manifest,
+    files12,
+    make_zip,
+    manifest12,
+    patch_zip,
+    symlink_info,
+    xxe_manifest,
+)
 from rich.console import Console
 
-from scormkit.validate import (Limits, render_github, render_json, render_junit, render_text, validate_path)
+from scormkit.validate import Limits, render_github, render_json, render_junit, render_text, validate_path
 
 # --- a write monitor: an audit hook records every file opened for writing, dir made, rename, link ---------------
 
@@ -28,11 +36,21 @@ def _hook(event: str, args: tuple) -> None:
     if event == "open":
         path, mode, flags = (tuple(args) + (None, None, None))[:3]
         writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-            isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND))
+            isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND)
+        )
         if writing:
             _WRITES.append((event, path))
-    elif event in ("os.mkdir", "os.rename", "os.symlink", "os.link", "os.remove", "os.rmdir", "os.truncate",
-                   "shutil.copyfile", "shutil.unpack_archive"):
+    elif event in (
+        "os.mkdir",
+        "os.rename",
+        "os.symlink",
+        "os.link",
+        "os.remove",
+        "os.rmdir",
+        "os.truncate",
+        "shutil.copyfile",
+        "shutil.unpack_archive",
+    ):
         _WRITES.append((event, args[0] if args else None))
 
 
@@ -77,13 +95,16 @@ def test_baseline_is_valid(tmp_path):
     assert (result.standard, result.edition, result.schema_set) == ("scorm12", None, "scorm12")
 
 
-@pytest.mark.parametrize("bad_name, code", [
-    ("/etc/evil.txt", "zip.absolute-path"),
-    ("C:/evil.txt", "zip.absolute-path"),
-    ("../evil.txt", "zip.parent-traversal"),
-    ("a/../../evil.txt", "zip.parent-traversal"),
-    ("dir\\evil.txt", "zip.backslash"),
-])
+@pytest.mark.parametrize(
+    "bad_name, code",
+    [
+        ("/etc/evil.txt", "zip.absolute-path"),
+        ("C:/evil.txt", "zip.absolute-path"),
+        ("../evil.txt", "zip.parent-traversal"),
+        ("a/../../evil.txt", "zip.parent-traversal"),
+        ("dir\\evil.txt", "zip.backslash"),
+    ],
+)
 def test_unsafe_names(tmp_path, bad_name, code):
     result, _ = run(tmp_path, [*GOOD.items(), (bad_name, b"pwned")])
     assert code in {f.code for f in result.errors}
@@ -235,8 +256,10 @@ from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(manifest=st.binary(max_size=400) | st.text(max_size=300).map(str.encode),
-       names=st.lists(st.text(min_size=1, max_size=20), max_size=4))
+@given(
+    manifest=st.binary(max_size=400) | st.text(max_size=300).map(str.encode),
+    names=st.lists(st.text(min_size=1, max_size=20), max_size=4),
+)
 def test_fuzz_never_crashes(tmp_path_factory, manifest, names):
     tmp = tmp_path_factory.mktemp("fuzz")
     entries = [("imsmanifest.xml", manifest)] + [(n, b"x") for n in names]

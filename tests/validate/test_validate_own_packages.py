@@ -21,8 +21,14 @@ from lxml import etree
 from scormkit.validate import LMS_PROFILES, validate_path
 from scormkit.validate.profiles import PROFILES
 
-TARGETS = [("scorm12", None), ("scorm2004", "2nd"), ("scorm2004", "3rd"), ("scorm2004", "4th"), ("cmi5", None),
-           ("xapi", None)]
+TARGETS = [
+    ("scorm12", None),
+    ("scorm2004", "2nd"),
+    ("scorm2004", "3rd"),
+    ("scorm2004", "4th"),
+    ("cmi5", None),
+    ("xapi", None),
+]
 STANDARD = {"scorm12": "scorm12", "scorm2004": "scorm2004", "cmi5": "cmi5", "xapi": "xapi"}
 XSI = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
@@ -66,5 +72,7 @@ def test_own_package_validates_clean(tmp_path, name, edition):
             continue
         profiled = validate_path(path, lms=lms)
         want = expected | ({"lms.passing-score"} if unmeasured and profile.moodle_launch else set())
-        assert profiled.valid and {f.code for f in profiled.warnings} == want, \
-            (lms, [str(f) for f in profiled.findings])
+        assert profiled.valid and {f.code for f in profiled.warnings} == want, (
+            lms,
+            [str(f) for f in profiled.findings],
+        )

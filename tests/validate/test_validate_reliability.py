@@ -72,8 +72,11 @@ def _with_directory_entry(name: str, mode: int = stat.S_IFDIR | 0o755) -> bytes:
 
 def test_directory_entries_get_the_zip_safety_checks(tmp_path: Path) -> None:
     """`../../../x/`, `/etc/cron.d/x/` and a symlink-mode directory entry passed: an unzip creates them."""
-    cases = [("../../../x/", "zip.parent-traversal"), ("/etc/cron.d/x/", "zip.absolute-path"),
-             ("linked/", "zip.symlink")]
+    cases = [
+        ("../../../x/", "zip.parent-traversal"),
+        ("/etc/cron.d/x/", "zip.absolute-path"),
+        ("linked/", "zip.symlink"),
+    ]
     for n, (name, code) in enumerate(cases):
         mode = stat.S_IFLNK | 0o777 if code == "zip.symlink" else stat.S_IFDIR | 0o755
         path = tmp_path / f"d{n}.zip"
@@ -91,8 +94,11 @@ def test_an_ordinary_directory_entry_is_still_fine(tmp_path: Path) -> None:
 
 def _many_files_manifest(count: int, per_resource: bool) -> bytes:
     if per_resource:
-        resources = "".join(f'<resource identifier="r{i}" type="webcontent" adlcp:scormtype="asset" href="f{i}.html">'
-                            f'<file href="f{i}.html"/></resource>' for i in range(count))
+        resources = "".join(
+            f'<resource identifier="r{i}" type="webcontent" adlcp:scormtype="asset" href="f{i}.html">'
+            f'<file href="f{i}.html"/></resource>'
+            for i in range(count)
+        )
     else:
         resources = "".join(f'<file href="missing/f{i}.html"/>' for i in range(count))
     text = manifest12().decode()
@@ -141,10 +147,14 @@ def test_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
     os.mkfifo(folder / "imsmanifest.xml")
     outcome = run_bounded(["validate", str(fifo), str(folder)], timeout=60)
     assert_kept_promise(outcome, exit_code=1)
-    assert f"error[pkg.special-file] {fifo}: {fifo} is not a regular file (a FIFO, socket or device); not read" \
+    assert (
+        f"error[pkg.special-file] {fifo}: {fifo} is not a regular file (a FIFO, socket or device); not read"
         in outcome.stdout
-    assert ("error[pkg.special-file] imsmanifest.xml: 'imsmanifest.xml' is not a regular file (a FIFO, socket or "
-            "device); not read") in outcome.stdout
+    )
+    assert (
+        "error[pkg.special-file] imsmanifest.xml: 'imsmanifest.xml' is not a regular file (a FIFO, socket or "
+        "device); not read"
+    ) in outcome.stdout
 
 
 def test_ansi_escapes_and_emoji_codes_in_entry_names_are_shown_as_text(tmp_path: Path) -> None:
@@ -196,15 +206,17 @@ def test_a_corrupt_deflate_stream_is_a_finding(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     outcome = run_bounded(["validate", str(path)], timeout=60)
     assert_kept_promise(outcome, exit_code=1)
-    assert "error[zip.corrupt] imsmanifest.xml: cannot read imsmanifest.xml: Error -3 while decompressing data" \
+    assert (
+        "error[zip.corrupt] imsmanifest.xml: cannot read imsmanifest.xml: Error -3 while decompressing data"
         in outcome.stdout
+    )
 
 
 def test_an_unsupported_zip_version_is_a_finding(tmp_path: Path) -> None:
     """Found by the long zip fuzz run: "version needed to extract" 17.9 raised NotImplementedError on opening."""
     data = bytearray(make_zip(files12()))
     central = data.index(b"PK\x01\x02")
-    data[central + 6:central + 8] = (179).to_bytes(2, "little")
+    data[central + 6 : central + 8] = (179).to_bytes(2, "little")
     path = tmp_path / "version.zip"
     path.write_bytes(bytes(data))
     result = validate_path(path)

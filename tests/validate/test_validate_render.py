@@ -13,8 +13,18 @@ from lxml import etree
 from rich.console import Console
 
 from scormkit.diagnostics import Severity
-from scormkit.validate import (RESULT_JSON_SCHEMA, RULES, Finding, PackageResult, exit_code, render_github,
-                               render_json, render_junit, render_text, validate_path)
+from scormkit.validate import (
+    RESULT_JSON_SCHEMA,
+    RULES,
+    Finding,
+    PackageResult,
+    exit_code,
+    render_github,
+    render_json,
+    render_junit,
+    render_text,
+    validate_path,
+)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "validate.md"
 
@@ -42,10 +52,22 @@ def test_json_matches_schema(results):
     assert doc["schema_version"] == 1
     assert doc["summary"] == {"packages": 4, "valid": 2, "invalid": 2, "errors": 2, "warnings": 1, "infos": 0}
     first = doc["results"][2]
-    assert list(first) == ["path", "standard", "edition", "schema_set", "lms", "manifest", "valid", "counts",
-                           "findings"]
+    assert list(first) == [
+        "path",
+        "standard",
+        "edition",
+        "schema_set",
+        "lms",
+        "manifest",
+        "valid",
+        "counts",
+        "findings",
+    ]
     assert first["findings"][0] == {
-        "code": "cp.launch-missing", "severity": "error", "file": "imsmanifest.xml", "line": 16,
+        "code": "cp.launch-missing",
+        "severity": "error",
+        "file": "imsmanifest.xml",
+        "line": 16,
         "message": "launch file 'index.html' of resource 'res1' is not in the package",
         "fix": RULES["cp.launch-missing"].fix,
     }
@@ -54,8 +76,9 @@ def test_json_matches_schema(results):
 def test_json_schema_rejects_drift(results):
     jsonschema = pytest.importorskip("jsonschema")
     doc = json.loads(render_json(results))
-    doc["results"][0]["findings"].append({"code": "x.y", "severity": "fatal", "file": "", "line": None,
-                                          "message": "", "fix": ""})
+    doc["results"][0]["findings"].append(
+        {"code": "x.y", "severity": "fatal", "file": "", "line": None, "message": "", "fix": ""}
+    )
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, RESULT_JSON_SCHEMA)
 
@@ -101,10 +124,13 @@ def test_github_lines(results):
 
 
 def test_github_escaping():
-    r = PackageResult(path=Path("a,b:c.zip"), findings=[
-        Finding("xml.not-well-formed", Severity.ERROR, "x", None, "50% broken\nline two", "fix it")])
-    assert render_github([r]) == ("::error file=a%2Cb%3Ac.zip,title=xml.not-well-formed::x: 50%25 broken%0Aline two"
-                                  " Fix: fix it\n")
+    r = PackageResult(
+        path=Path("a,b:c.zip"),
+        findings=[Finding("xml.not-well-formed", Severity.ERROR, "x", None, "50% broken\nline two", "fix it")],
+    )
+    assert render_github([r]) == (
+        "::error file=a%2Cb%3Ac.zip,title=xml.not-well-formed::x: 50%25 broken%0Aline two Fix: fix it\n"
+    )
 
 
 def test_text(results):

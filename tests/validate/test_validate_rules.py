@@ -31,8 +31,11 @@ def warns(r):
 
 # --- detection -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("sv, edition", [("CAM 1.3", "2nd"), ("2004 3rd Edition", "3rd"), ("2004 4th Edition", "4th"),
-                                         ("  2004   4th   Edition ", "4th")])
+
+@pytest.mark.parametrize(
+    "sv, edition",
+    [("CAM 1.3", "2nd"), ("2004 3rd Edition", "3rd"), ("2004 4th Edition", "4th"), ("  2004   4th   Edition ", "4th")],
+)
 def test_2004_editions(tmp_path, sv, edition):
     r = check(tmp_path, files2004(schemaversion=sv))
     assert (r.standard, r.edition, r.schema_set) == ("scorm2004", edition, f"scorm2004-{edition}")
@@ -56,6 +59,7 @@ def test_unknown_root(tmp_path):
 
 # --- XSD -------------------------------------------------------------------------------------------------------
 
+
 def test_xsd_error_with_line(tmp_path):
     bad = manifest12().replace(b"<organizations", b"<bogus/><organizations")
     r = check(tmp_path, dict(files12(), **{"imsmanifest.xml": bad}))
@@ -70,8 +74,11 @@ def test_id_starting_with_digit_is_a_warning(tmp_path):
 
 
 def test_padded_identifiers_accepted(tmp_path):
-    m = (manifest12().replace(b'identifier="res1"', b'identifier="  res1  "')
-         .replace(b'default="org"', b'default=" org "'))
+    m = (
+        manifest12()
+        .replace(b'identifier="res1"', b'identifier="  res1  "')
+        .replace(b'default="org"', b'default=" org "')
+    )
     r = check(tmp_path, dict(files12(), **{"imsmanifest.xml": m}))
     assert r.valid and not r.warnings, [str(f) for f in r.findings]
 
@@ -83,23 +90,26 @@ def test_template_placeholder(tmp_path):
 
 
 def test_inline_lom12_length(tmp_path):
-    m = manifest12().replace(b"</schemaversion></metadata>",
-                             b"</schemaversion><lom xmlns='http://www.imsglobal.org/xsd/imsmd_rootv1p2p1'>"
-                             b"<general><description><langstring>" + b"d" * 1200 +
-                             b"</langstring></description></general></lom></metadata>")
+    m = manifest12().replace(
+        b"</schemaversion></metadata>",
+        b"</schemaversion><lom xmlns='http://www.imsglobal.org/xsd/imsmd_rootv1p2p1'>"
+        b"<general><description><langstring>" + b"d" * 1200 + b"</langstring></description></general></lom></metadata>",
+    )
     r = check(tmp_path, dict(files12(), **{"imsmanifest.xml": m}))
     assert r.valid and warns(r) == {"lom.too-long"}, [str(f) for f in r.findings]
 
 
 def test_inline_lom12_xsd_error_is_warning(tmp_path):
-    m = manifest12().replace(b"</schemaversion></metadata>",
-                             b"</schemaversion><lom xmlns='http://www.imsglobal.org/xsd/imsmd_rootv1p2p1'>"
-                             b"<bogus/></lom></metadata>")
+    m = manifest12().replace(
+        b"</schemaversion></metadata>",
+        b"</schemaversion><lom xmlns='http://www.imsglobal.org/xsd/imsmd_rootv1p2p1'><bogus/></lom></metadata>",
+    )
     r = check(tmp_path, dict(files12(), **{"imsmanifest.xml": m}))
     assert r.valid and "xsd.metadata" in warns(r), [str(f) for f in r.findings]
 
 
 # --- content packaging -----------------------------------------------------------------------------------------
+
 
 def test_duplicate_after_trim(tmp_path):
     m = manifest12().replace(b'identifier="item1"', b'identifier=" org"')
@@ -120,7 +130,7 @@ def test_default_org_missing_and_no_org(tmp_path):
 
 
 def test_item_resource_without_href(tmp_path):
-    m = manifest12().replace(b'href="index.html">', b'>')
+    m = manifest12().replace(b'href="index.html">', b">")
     r = check(tmp_path, dict(files12(), **{"imsmanifest.xml": m}))
     assert "cp.item-resource-no-href" in errs(r)
 
@@ -175,8 +185,11 @@ def test_xml_base_levels(tmp_path):
 
 
 def test_nested_xml_base(tmp_path):
-    m = (manifest12().replace(b"<resources>", b'<resources xml:base="a/">')
-         .replace(b'type="webcontent"', b'type="webcontent" xml:base="b/"'))
+    m = (
+        manifest12()
+        .replace(b"<resources>", b'<resources xml:base="a/">')
+        .replace(b'type="webcontent"', b'type="webcontent" xml:base="b/"')
+    )
     r = check(tmp_path, {"imsmanifest.xml": m, "a/b/index.html": b"x", "a/b/app.js": b"x"})
     assert r.valid, [str(f) for f in r.findings]
 
@@ -193,8 +206,9 @@ def test_measure_range(tmp_path):
 
 
 def test_delivery_controls(tmp_path):
-    m = manifest2004().replace(b'<imsss:deliveryControls completionSetByContent="true" objectiveSetByContent="true"/>',
-                               b"")
+    m = manifest2004().replace(
+        b'<imsss:deliveryControls completionSetByContent="true" objectiveSetByContent="true"/>', b""
+    )
     r = check(tmp_path, dict(files2004(), **{"imsmanifest.xml": m}))
     assert r.valid and "seq.delivery-controls" in warns(r)
 
@@ -206,16 +220,18 @@ def test_title_length_12(tmp_path):
 
 # --- LMS profiles ----------------------------------------------------------------------------------------------
 
-MAPINFO = (b'<imsss:primaryObjective objectiveID="pass" satisfiedByMeasure="true">',
-           b'<imsss:primaryObjective objectiveID="pass" satisfiedByMeasure="true">'
-           b'<imsss:mapInfo targetObjectiveID="g1"/>')
+MAPINFO = (
+    b'<imsss:primaryObjective objectiveID="pass" satisfiedByMeasure="true">',
+    b'<imsss:primaryObjective objectiveID="pass" satisfiedByMeasure="true"><imsss:mapInfo targetObjectiveID="g1"/>',
+)
 
 
 def test_mapinfo_moodle(tmp_path):
     m = manifest2004().replace(*MAPINFO)
     # mapInfo must follow minNormalizedMeasure in the schema
     m = m.replace(b'<imsss:mapInfo targetObjectiveID="g1"/>', b"").replace(
-        b"</imsss:minNormalizedMeasure>", b'</imsss:minNormalizedMeasure><imsss:mapInfo targetObjectiveID="g1"/>')
+        b"</imsss:minNormalizedMeasure>", b'</imsss:minNormalizedMeasure><imsss:mapInfo targetObjectiveID="g1"/>'
+    )
     files = dict(files2004(), **{"imsmanifest.xml": m})
     r = check(tmp_path, files)
     assert r.valid and "seq.mapinfo" in r.codes()
@@ -235,10 +251,14 @@ def test_sequencing_unsupported(tmp_path):
 def test_openedx(tmp_path, monkeypatch):
     # Open edX launches the first resource *with an href* and reads the titles of items marked isvisible="true"
     # (test_validate_precision.py has the harmless variants)
-    m = manifest12().replace(b"<resources>", b'<resources><resource identifier="aux" type="webcontent" '
-                             b'adlcp:scormtype="asset" href="app.js"><file href="app.js"/></resource>')
-    m = m.replace(b"<title>Lesson</title>", b"").replace(b'identifierref="res1"', b'identifierref="res1" '
-                                                         b'isvisible="true" parameters="?a=1"')
+    m = manifest12().replace(
+        b"<resources>",
+        b'<resources><resource identifier="aux" type="webcontent" '
+        b'adlcp:scormtype="asset" href="app.js"><file href="app.js"/></resource>',
+    )
+    m = m.replace(b"<title>Lesson</title>", b"").replace(
+        b'identifierref="res1"', b'identifierref="res1" isvisible="true" parameters="?a=1"'
+    )
     files = dict(files12(), **{"imsmanifest.xml": m})
     r = check(tmp_path, files, lms="openedx")
     assert {"lms.first-resource", "lms.item-title"} <= errs(r)
@@ -293,17 +313,20 @@ def test_cmi5_clean(tmp_path):
     assert r.standard == "cmi5" and r.valid and not r.warnings, [str(f) for f in r.findings]
 
 
-@pytest.mark.parametrize("kw, code", [
-    ({"course": "example.org/course"}, "cmi5.id-not-iri"),
-    ({"course": "https://example.org/au/1"}, "cmi5.duplicate-id"),
-    ({"url": "index.html?fetch=x"}, "cmi5.reserved-parameter"),
-    ({"url": "index.html?activityId=x"}, "cmi5.reserved-parameter"),
-    ({"url": "missing.html"}, "cmi5.au-file-missing"),
-    ({"url": "Index.html"}, "cp.case-mismatch"),
-    ({"url": "/index.html"}, "cmi5.url-invalid"),
-    ({"url": "http://example.com a.html"}, "cmi5.url-invalid"),
-    ({"url": "ftp://example.com/a.html"}, "cmi5.url-invalid"),
-])
+@pytest.mark.parametrize(
+    "kw, code",
+    [
+        ({"course": "example.org/course"}, "cmi5.id-not-iri"),
+        ({"course": "https://example.org/au/1"}, "cmi5.duplicate-id"),
+        ({"url": "index.html?fetch=x"}, "cmi5.reserved-parameter"),
+        ({"url": "index.html?activityId=x"}, "cmi5.reserved-parameter"),
+        ({"url": "missing.html"}, "cmi5.au-file-missing"),
+        ({"url": "Index.html"}, "cp.case-mismatch"),
+        ({"url": "/index.html"}, "cmi5.url-invalid"),
+        ({"url": "http://example.com a.html"}, "cmi5.url-invalid"),
+        ({"url": "ftp://example.com/a.html"}, "cmi5.url-invalid"),
+    ],
+)
 def test_cmi5_rules(tmp_path, kw, code):
     r = check(tmp_path, {"cmi5.xml": cmi5(**kw), "index.html": b"x"})
     assert code in errs(r), [str(f) for f in r.findings]
@@ -330,6 +353,7 @@ def test_tincan(tmp_path):
 
 
 # --- info ------------------------------------------------------------------------------------------------------
+
 
 def test_info_scorm12(tmp_path):
     info = package_info(zipped(tmp_path, files12()))

@@ -58,8 +58,9 @@ def synthesize(row: dict) -> Synth:
     manifest_name = manifest_path.name
     lines = [ln.strip() for ln in listing.read_text(encoding="utf-8").splitlines()]
     lines = [ln for ln in dict.fromkeys(lines) if ln and not ln.endswith("/")]
-    manifest_slots = sorted((ln for ln in lines if PurePosixPath(ln).name == manifest_name),
-                            key=lambda n: (n.count("/"), n))
+    manifest_slots = sorted(
+        (ln for ln in lines if PurePosixPath(ln).name == manifest_name), key=lambda n: (n.count("/"), n)
+    )
     slot = manifest_slots[0] if manifest_slots else manifest_name
     files: dict[str, bytes] = {}
     for ln in lines:

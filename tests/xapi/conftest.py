@@ -16,8 +16,9 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -70,8 +71,9 @@ def xapi_validation(statements: list[dict[str, Any]]) -> list[list[str]]:
         unavailable("node is not installed")
     if not (REPO_ROOT / "node_modules" / "xapi-validation").is_dir():
         unavailable("node_modules/xapi-validation missing: run `npm ci`")
-    run = subprocess.run(["node", str(VALIDATOR)], input=json.dumps(statements), capture_output=True, text=True,
-                         check=True, timeout=60)
+    run = subprocess.run(
+        ["node", str(VALIDATOR)], input=json.dumps(statements), capture_output=True, text=True, check=True, timeout=60
+    )
     return json.loads(run.stdout)
 
 
@@ -112,10 +114,12 @@ def chromium(browser: Any) -> Any:
     """Debian's Chromium: the session browser of tests/conftest.py, shared with the SCORM journeys."""
     return browser
 
+
 @pytest.fixture(scope="session")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The example module packed for xapi and cmi5, plus a one-attempt copy (so a failed quiz is final)."""
     from browser.test_journey_helpers import MODULE_SRC, one_attempt_copy
+
     from scormkit.api import pack
 
     out = tmp_path_factory.mktemp("dist")

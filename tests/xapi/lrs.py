@@ -85,11 +85,26 @@ class Ralph:
     def _write_auth_file(self, env: dict[str, str]) -> None:
         # bcrypt comes with Ralph, in its virtualenv; 4 rounds keep every authenticated request fast.
         digest = subprocess.run(
-            [str(self.python), "-c", "import bcrypt, sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(4)).decode())", PASSWORD],
-            check=True, capture_output=True, text=True, env=env, cwd=self.workdir,
+            [
+                str(self.python),
+                "-c",
+                "import bcrypt, sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(4)).decode())",
+                PASSWORD,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=self.workdir,
         ).stdout.strip()
-        users = [{"username": USER, "hash": digest, "scopes": ["all"],
-                  "agent": {"mbox": LRS_AGENT_MBOX, "objectType": "Agent"}}]
+        users = [
+            {
+                "username": USER,
+                "hash": digest,
+                "scopes": ["all"],
+                "agent": {"mbox": LRS_AGENT_MBOX, "objectType": "Agent"},
+            }
+        ]
         (self.workdir / "auth.json").write_text(json.dumps(users, indent=2))
 
     def start(self, timeout: float = 30) -> None:
@@ -98,7 +113,11 @@ class Ralph:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [str(self.python), str(HERE / "ralph_app.py"), "127.0.0.1", str(self.port)],
-                cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=self.workdir,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -125,7 +144,7 @@ class Ralph:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_FrontServer"
+    server: _FrontServer
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
@@ -141,14 +160,23 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Access-Control-Allow-Origin", origin or "*")
         self.send_header("Vary", "Origin")
         self.send_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
-        self.send_header("Access-Control-Allow-Headers",
-                         "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match")
-        self.send_header("Access-Control-Expose-Headers",
-                         "ETag, Last-Modified, X-Experience-API-Version, X-Experience-API-Consistent-Through")
+        self.send_header(
+            "Access-Control-Allow-Headers",
+            "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match",
+        )
+        self.send_header(
+            "Access-Control-Expose-Headers",
+            "ETag, Last-Modified, X-Experience-API-Version, X-Experience-API-Consistent-Through",
+        )
         self.send_header("Access-Control-Max-Age", "600")
 
-    def _answer(self, status: int, body: bytes = b"", content_type: str = "application/json",
-                extra: dict[str, str] | None = None) -> None:
+    def _answer(
+        self,
+        status: int,
+        body: bytes = b"",
+        content_type: str = "application/json",
+        extra: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self._cors()
         self.send_header("X-Experience-API-Version", XAPI_VERSION)
@@ -189,13 +217,20 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urllib.parse.urlsplit(self.path)
         params = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
         body = self._body() if self.command in ("POST", "PUT") else b""
-        record = {"method": self.command, "path": parts.path, "params": params, "body": body, "status": None,
-                  "auth": self.headers.get("Authorization"), "t": time.time()}
+        record = {
+            "method": self.command,
+            "path": parts.path,
+            "params": params,
+            "body": body,
+            "status": None,
+            "auth": self.headers.get("Authorization"),
+            "t": time.time(),
+        }
         front.requests.append(record)
         status = self._route(front, parts.path, params, body)
         record["status"] = status
 
-    def _route(self, front: "LrsFront", path: str, params: dict[str, str], body: bytes) -> int:
+    def _route(self, front: LrsFront, path: str, params: dict[str, str], body: bytes) -> int:
         if path.startswith("/cmi5/fetch/"):
             if front.down("fetch"):
                 self._answer(503, b'{"error":"LMS outage (test)"}')
@@ -204,8 +239,10 @@ class _Handler(BaseHTTPRequestHandler):
         if not path.startswith("/xAPI/"):
             self._answer(404, b'{"error":"not found"}')
             return 404
-        route = path[len("/xAPI"):].rstrip("/")
-        endpoint = {"/statements": "statements", "/activities/state": "state", "/agents/profile": "profile"}.get(route, "")
+        route = path[len("/xAPI") :].rstrip("/")
+        endpoint = {"/statements": "statements", "/activities/state": "state", "/agents/profile": "profile"}.get(
+            route, ""
+        )
         if front.down(endpoint) or (endpoint == "state" and front.down("state:" + params.get("stateId", ""))):
             self._answer(503, b'{"error":"LRS outage (test)"}')
             return 503
@@ -229,15 +266,23 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(404, b'{"error":"not implemented by the test LRS"}')
         return 404
 
-    def _forward(self, front: "LrsFront", body: bytes) -> int:
+    def _forward(self, front: LrsFront, body: bytes) -> int:
         url = front.ralph.url + self.path
-        headers = {k: v for k, v in self.headers.items()
-                   if k.lower() in ("authorization", "content-type", "x-experience-api-version")}
-        request = urllib.request.Request(url, data=body if self.command in ("POST", "PUT") else None,
-                                         method=self.command, headers=headers)
+        headers = {
+            k: v
+            for k, v in self.headers.items()
+            if k.lower() in ("authorization", "content-type", "x-experience-api-version")
+        }
+        request = urllib.request.Request(
+            url, data=body if self.command in ("POST", "PUT") else None, method=self.command, headers=headers
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
-                status, data, kind = answer.status, answer.read(), answer.headers.get("Content-Type", "application/json")
+                status, data, kind = (
+                    answer.status,
+                    answer.read(),
+                    answer.headers.get("Content-Type", "application/json"),
+                )
         except urllib.error.HTTPError as error:
             status, data, kind = error.code, error.read(), error.headers.get("Content-Type", "application/json")
         if self.command in ("POST", "PUT") and body:
@@ -247,8 +292,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(status, data, kind)
         return status
 
-    def _document(self, store: dict, scope_keys: tuple[str, ...], id_key: str, params: dict[str, str],
-                  body: bytes) -> int:
+    def _document(
+        self, store: dict, scope_keys: tuple[str, ...], id_key: str, params: dict[str, str], body: bytes
+    ) -> int:
         missing = [k for k in scope_keys[:2] if k in ("activityId", "agent") and k not in params]
         if missing:
             self._json(400, {"error": f"missing {missing}"})
@@ -289,7 +335,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(204)
         return 204
 
-    def _fetch(self, front: "LrsFront", key: str) -> int:
+    def _fetch(self, front: LrsFront, key: str) -> int:
         if self.command != "POST":
             self._json(405, {"error-code": "2", "error-text": "the fetch URL takes POST only (cmi5 8.2)"})
             return 405
@@ -306,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _FrontServer(ThreadingHTTPServer):
     daemon_threads = True
-    front: "LrsFront"
+    front: LrsFront
 
     def handle_error(self, request: Any, client_address: Any) -> None:  # quiet
         pass
@@ -377,15 +423,26 @@ class LrsFront:
             if session and statement.get("verb", {}).get("id") == TERMINATED:
                 self.terminated_sessions.add(session)
 
-    def cmi5_launch(self, activity_id: str, actor: dict, registration: str, publisher_id: str, *,
-                    move_on: str, mode: str = "Normal", mastery: float | None = None,
-                    return_url: str | None = None) -> dict[str, Any]:
+    def cmi5_launch(
+        self,
+        activity_id: str,
+        actor: dict,
+        registration: str,
+        publisher_id: str,
+        *,
+        move_on: str,
+        mode: str = "Normal",
+        mastery: float | None = None,
+        return_url: str | None = None,
+    ) -> dict[str, Any]:
         """What a cmi5 LMS does before it launches an AU (cmi5 8.1, 10.0): a new session id, LMS.LaunchData in the
         State API, a one-time fetch URL. Returns {session, fetch, launch_data}."""
         session = str(uuid.uuid4())
         launch_data: dict[str, Any] = {
-            "contextTemplate": {"contextActivities": {"grouping": [{"objectType": "Activity", "id": publisher_id}]},
-                                "extensions": {SESSION_EXT: session}},
+            "contextTemplate": {
+                "contextActivities": {"grouping": [{"objectType": "Activity", "id": publisher_id}]},
+                "extensions": {SESSION_EXT: session},
+            },
             "launchMode": mode,
             "moveOn": move_on,
         }
@@ -407,8 +464,15 @@ class LrsFront:
         return self.fetch_calls.get(url.rsplit("/", 1)[-1], 0)
 
     # -- the xAPI side, through HTTP like any client ----------------------------------------------------
-    def _call(self, method: str, path: str, params: dict[str, str] | None = None, body: Any = None,
-              content_type: str = "application/json", direct: bool = False) -> tuple[int, bytes]:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str] | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+        direct: bool = False,
+    ) -> tuple[int, bytes]:
         endpoint = self.ralph.url + "/xAPI/" if direct else self.endpoint
         url = endpoint + path + ("?" + urllib.parse.urlencode(params) if params else "")
         data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())

@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from browser.conftest import LmsServer
-from browser.test_journey_helpers import MODULE_SRC, Learner, course_of, one_attempt_copy
+from browser.test_journey_helpers import Learner, course_of
 
 pytestmark = pytest.mark.browser
 
@@ -79,19 +78,28 @@ class Session:
 
     def _response(self, response: Any) -> None:
         # A State or Agent Profile GET answers 404 when no document exists yet (xAPI 1.0.3 Communication 2.3).
-        expected = response.status == 404 and ("/activities/state?" in response.url or "/agents/profile?" in response.url)
+        expected = response.status == 404 and (
+            "/activities/state?" in response.url or "/agents/profile?" in response.url
+        )
         if response.status >= 400 and not expected:
             self.bad_responses.append(f"{response.status} {response.request.method} {response.url}")
 
     def off_loopback(self) -> list[str]:
         """Requests to any host but 127.0.0.1 (the player talks to the LMS/LRS that launched it only)."""
-        return [u for u in self.urls if urllib.parse.urlsplit(u).hostname != "127.0.0.1" and not u.startswith(("about:", "data:"))]
+        return [
+            u
+            for u in self.urls
+            if urllib.parse.urlsplit(u).hostname != "127.0.0.1" and not u.startswith(("about:", "data:"))
+        ]
 
     def assert_clean(self, *, expected: tuple[int, ...] = (), left_to: str | None = None) -> None:
         """No page error, no console error, no request off loopback; failed responses only with `expected`
         statuses (an injected outage). `left_to`: the returnURL, a page the test LMS does not serve."""
-        bad = [b for b in self.bad_responses if int(b.split(" ", 1)[0]) not in expected
-               and not (left_to and b.endswith(" " + left_to))]
+        bad = [
+            b
+            for b in self.bad_responses
+            if int(b.split(" ", 1)[0]) not in expected and not (left_to and b.endswith(" " + left_to))
+        ]
         assert (self.errors, self.console, bad, self.off_loopback()) == ([], [], [], [])
 
     def banner(self) -> str:
@@ -111,25 +119,46 @@ class Session:
 
 
 def actor(name: str = "Scormkit Tester") -> dict[str, Any]:
-    return {"objectType": "Agent", "name": name,
-            "account": {"homePage": "https://lms.scormkit.example", "name": f"learner-{uuid.uuid4().hex[:8]}"}}
+    return {
+        "objectType": "Agent",
+        "name": name,
+        "account": {"homePage": "https://lms.scormkit.example", "name": f"learner-{uuid.uuid4().hex[:8]}"},
+    }
 
 
-def xapi_url(package: Path, web: LmsServer, lrs: Any, who: dict, registration: str, *, old_actor: bool = False,
-             activity_id: str | None = None) -> str:
+def xapi_url(
+    package: Path,
+    web: LmsServer,
+    lrs: Any,
+    who: dict,
+    registration: str,
+    *,
+    old_actor: bool = False,
+    activity_id: str | None = None,
+) -> str:
     pkg = web.register(package)
     if old_actor:  # the pre-1.0 launch form: every value in a list, accountName/accountServiceHomePage
-        who = {"name": [who["name"]], "account": [{"accountServiceHomePage": who["account"]["homePage"],
-                                                    "accountName": who["account"]["name"]}]}
+        who = {
+            "name": [who["name"]],
+            "account": [{"accountServiceHomePage": who["account"]["homePage"], "accountName": who["account"]["name"]}],
+        }
     query = {"endpoint": lrs.endpoint, "auth": lrs.auth, "actor": json.dumps(who), "registration": registration}
     if activity_id:
         query["activity_id"] = activity_id
     return pkg.base_url + "index.html?" + urllib.parse.urlencode(query)
 
 
-def cmi5_launch(package: Path, web: LmsServer, lrs: Any, who: dict, *, mode: str = "Normal",
-                mastery: float | None = None, return_url: str | None = None,
-                again: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+def cmi5_launch(
+    package: Path,
+    web: LmsServer,
+    lrs: Any,
+    who: dict,
+    *,
+    mode: str = "Normal",
+    mastery: float | None = None,
+    return_url: str | None = None,
+    again: dict[str, Any] | None = None,
+) -> tuple[str, dict[str, Any]]:
     """Act as the cmi5 LMS (cmi5 8.1, 10.0): LMS.LaunchData in the State API, a one-time fetch URL, the URL.
     `again`: the info of an earlier launch, for a new session in the same registration."""
     pkg = web.register(package)
@@ -141,17 +170,37 @@ def cmi5_launch(package: Path, web: LmsServer, lrs: Any, who: dict, *, mode: str
     # LMS-generated, the same for every launch of the registration (cmi5 8.1).
     activity_id = again["activity"] if again else f"https://lms.scormkit.example/activities/{uuid.uuid4()}"
     score = mastery if mastery is not None else (float(au.get("masteryScore")) if au.get("masteryScore") else None)
-    launch = lrs.cmi5_launch(activity_id, who, registration, au.get("id"), move_on=au.get("moveOn"), mode=mode,
-                             mastery=score, return_url=return_url)
-    query = {"endpoint": lrs.endpoint, "fetch": launch["fetch"], "actor": json.dumps(who), "registration": registration,
-             "activityId": activity_id}
-    info = {"registration": registration, "session": launch["session"], "activity": activity_id,
-            "fetch": launch["fetch"], "publisher": au.get("id"), "launch_data": launch["launch_data"]}
+    launch = lrs.cmi5_launch(
+        activity_id,
+        who,
+        registration,
+        au.get("id"),
+        move_on=au.get("moveOn"),
+        mode=mode,
+        mastery=score,
+        return_url=return_url,
+    )
+    query = {
+        "endpoint": lrs.endpoint,
+        "fetch": launch["fetch"],
+        "actor": json.dumps(who),
+        "registration": registration,
+        "activityId": activity_id,
+    }
+    info = {
+        "registration": registration,
+        "session": launch["session"],
+        "activity": activity_id,
+        "fetch": launch["fetch"],
+        "publisher": au.get("id"),
+        "launch_data": launch["launch_data"],
+    }
     return pkg.base_url + "index.html?" + urllib.parse.urlencode(query), info
 
 
-def stored(lrs: Any, registration: str, until_verb: str | None = None, count: int = 1,
-           timeout: float = 20) -> list[dict[str, Any]]:
+def stored(
+    lrs: Any, registration: str, until_verb: str | None = None, count: int = 1, timeout: float = 20
+) -> list[dict[str, Any]]:
     """The registration's statements in the LRS, waiting until `count` of them have `until_verb`."""
     deadline = time.monotonic() + timeout
     while True:
@@ -205,14 +254,20 @@ def test_xapi_pass(chromium, web, lrs, packages, check_statements):
     assert_valid(check_statements, found)
 
     slides, items = len(course["slides"]), len(course["quiz"]["items"])
-    assert verbs(found) == ["initialized"] + ["experienced"] * slides + ["answered"] * items + ["completed", "passed", "terminated"]
+    assert verbs(found) == ["initialized"] + ["experienced"] * slides + ["answered"] * items + [
+        "completed",
+        "passed",
+        "terminated",
+    ]
     defs = json.loads(zipfile.ZipFile(packages["xapi"]).read("xapi.json"))
     course_id = defs["course"]["id"]
     assert all(st["actor"]["account"] == who["account"] for st in found)
     assert all(st["context"]["registration"] == registration for st in found)
-    assert {st["object"]["id"] for st in found if verbs([st])[0] in ("initialized", "completed", "passed", "terminated")} == {course_id}
-    assert [st["object"]["id"] for st in found[1:1 + slides]] == [d["id"] for d in defs["slides"]]
-    answered = found[1 + slides:1 + slides + items]
+    assert {
+        st["object"]["id"] for st in found if verbs([st])[0] in ("initialized", "completed", "passed", "terminated")
+    } == {course_id}
+    assert [st["object"]["id"] for st in found[1 : 1 + slides]] == [d["id"] for d in defs["slides"]]
+    answered = found[1 + slides : 1 + slides + items]
     for st, item in zip(answered, course["quiz"]["items"]):
         assert st["object"]["id"] == defs["items"][item["id"]]["id"]
         assert st["object"]["definition"]["interactionType"] == item["interactionType"]
@@ -236,8 +291,18 @@ def test_xapi_fail_is_final_and_never_completed(chromium, web, lrs, packages, ch
     course = course_of(package)
     who, registration = actor(), str(uuid.uuid4())
     # Old array-form actor and an explicit activity_id (LMS-PITFALLS rule 17).
-    s = Session(chromium, xapi_url(package, web, lrs, who, registration, old_actor=True,
-                                  activity_id="https://lms.scormkit.example/activities/fail"))
+    s = Session(
+        chromium,
+        xapi_url(
+            package,
+            web,
+            lrs,
+            who,
+            registration,
+            old_actor=True,
+            activity_id="https://lms.scormkit.example/activities/fail",
+        ),
+    )
     learner = Learner(s, course)
     learner.start()
     learner.view_slides()
@@ -282,7 +347,12 @@ def test_xapi_abandon_and_resume(chromium, web, lrs, packages, check_statements)
     found = stored(lrs, registration, "suspended", count=2)
     assert_valid(check_statements, found)
     # Slides 1-3 are not reported again; slide 4 is new.
-    assert verbs(found) == ["initialized"] + ["experienced"] * 3 + ["suspended", "initialized", "experienced", "suspended"]
+    assert verbs(found) == ["initialized"] + ["experienced"] * 3 + [
+        "suspended",
+        "initialized",
+        "experienced",
+        "suspended",
+    ]
     experienced = [st["object"]["id"] for st in found if verbs([st])[0] == "experienced"]
     assert len(experienced) == len(set(experienced)) == 4
     s2.context.close()
@@ -359,7 +429,11 @@ def test_cmi5_normal_pass_then_return_url(chromium, web, lrs, packages, check_st
     log_journey("cmi5-pass", found)
     assert_valid(check_statements, found)
     slides, items = len(course["slides"]), len(course["quiz"]["items"])
-    assert verbs(found) == ["initialized"] + ["experienced"] * slides + ["answered"] * items + ["completed", "passed", "terminated"]
+    assert verbs(found) == ["initialized"] + ["experienced"] * slides + ["answered"] * items + [
+        "completed",
+        "passed",
+        "terminated",
+    ]
     cmi5_checks(found, info)
     passed = found[-2]
     assert passed["result"]["success"] is True and passed["result"]["score"] == {"scaled": 1}
@@ -370,7 +444,9 @@ def test_cmi5_normal_pass_then_return_url(chromium, web, lrs, packages, check_st
 
 
 @pytest.mark.parametrize("mode", ["Browse", "Review"])
-def test_cmi5_browse_and_review_send_only_initialized_and_terminated(chromium, web, lrs, packages, check_statements, mode):
+def test_cmi5_browse_and_review_send_only_initialized_and_terminated(
+    chromium, web, lrs, packages, check_statements, mode
+):
     course = course_of(packages["cmi5"])
     url, info = cmi5_launch(packages["cmi5"], web, lrs, actor(), mode=mode)
     s = Session(chromium, url)

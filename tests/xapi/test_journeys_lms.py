@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-
 from browser.test_journey_helpers import Learner, course_of
 
 from .test_journeys import (
@@ -71,7 +70,9 @@ def wait_banner(s: Session, text: str, timeout: float = 20) -> str:
 def nothing_lost(lrs: Any, registration: str, found: list[dict[str, Any]]) -> None:
     """Every statement the LRS was sent for the registration is stored, once, and none was refused."""
     assert {st["id"] for st in lrs.posted_statements(registration)} == {st["id"] for st in found}
-    assert [r for r in lrs.rejected if any(st["context"]["registration"] == registration for st in r["statements"])] == []
+    assert [
+        r for r in lrs.rejected if any(st["context"]["registration"] == registration for st in r["statements"])
+    ] == []
 
 
 def settled_state(lrs: Any, activity: str, who: dict, registration: str, timeout: float = 10) -> dict[str, Any]:
@@ -88,8 +89,14 @@ def settled_state(lrs: Any, activity: str, who: dict, registration: str, timeout
 
 
 def state_puts(lrs: Any, since: float) -> list[dict[str, Any]]:
-    return [r for r in lrs.requests if r["t"] >= since and r["method"] in ("PUT", "POST")
-            and r["path"] == "/xAPI/activities/state" and r["params"].get("stateId") in RESUME_STATE_IDS]
+    return [
+        r
+        for r in lrs.requests
+        if r["t"] >= since
+        and r["method"] in ("PUT", "POST")
+        and r["path"] == "/xAPI/activities/state"
+        and r["params"].get("stateId") in RESUME_STATE_IDS
+    ]
 
 
 # ---- item 9: a reload continues the cmi5 session ------------------------------------------------------------
@@ -117,7 +124,11 @@ def test_cmi5_reload_continues_the_session(chromium, web, lrs, packages, check_s
     assert_valid(check_statements, found)
     cmi5_checks(found, info)  # one session id on every statement
     # One session: one initialized, terminated last and only when the learner left (cmi5 9.3, 9.3.2, 9.3.8).
-    assert verbs(found) == ["initialized"] + ["experienced"] * slides + ["answered"] * items + ["completed", "passed", "terminated"]
+    assert verbs(found) == ["initialized"] + ["experienced"] * slides + ["answered"] * items + [
+        "completed",
+        "passed",
+        "terminated",
+    ]
     assert lrs.fetch_count(info["fetch"]) == 1  # the token of the first POST served the reload (8.2)
     terminated = found[-1]
     assert seconds(terminated["result"]["duration"]) >= when(terminated) - when(found[0]) - 0.02  # reload included
@@ -158,7 +169,9 @@ def test_cmi5_reload_during_an_outage_waits_for_the_lrs(chromium, web, lrs, pack
     s.assert_clean(expected=(503,))
 
 
-def test_cmi5_outage_at_launch_retries_the_fetch_url_and_the_launch_data(chromium, web, lrs, packages, check_statements):
+def test_cmi5_outage_at_launch_retries_the_fetch_url_and_the_launch_data(
+    chromium, web, lrs, packages, check_statements
+):
     course = course_of(packages["cmi5"])
     url, info = cmi5_launch(packages["cmi5"], web, lrs, actor())
     lrs.outage = True  # the LMS's fetch URL and the LRS: both answer 503
@@ -166,7 +179,9 @@ def test_cmi5_outage_at_launch_retries_the_fetch_url_and_the_launch_data(chromiu
     learner = Learner(s, course)
     wait_banner(s, "not answering")
     assert s.page.locator("main[data-screen=start]").count() == 0
-    assert [r["status"] for r in lrs.requests if r["path"] == "/cmi5/fetch/" + info["fetch"].rsplit("/", 1)[-1]][:1] == [503]
+    assert [r["status"] for r in lrs.requests if r["path"] == "/cmi5/fetch/" + info["fetch"].rsplit("/", 1)[-1]][
+        :1
+    ] == [503]
     lrs.outage = False
     learner.start()
     learner.view_slides(upto=2)
@@ -276,7 +291,9 @@ def test_cmi5_browse_then_normal_records_nothing_of_the_browse_session(chromium,
 # ---- items 13 and 14: one judgement per registration, with its score ---------------------------------------------
 
 
-def test_cmi5_relaunch_after_a_final_failure_reports_it_once_with_its_score(chromium, web, lrs, packages, check_statements):
+def test_cmi5_relaunch_after_a_final_failure_reports_it_once_with_its_score(
+    chromium, web, lrs, packages, check_statements
+):
     package = packages["cmi5-1"]  # one attempt: the first failure is final
     course = course_of(package)
     who = actor()
@@ -315,7 +332,9 @@ def test_cmi5_relaunch_after_a_final_failure_reports_it_once_with_its_score(chro
     nothing_lost(lrs, info["registration"], found)
 
 
-def test_xapi_statements_tell_attempts_apart_and_count_time_across_sessions(chromium, web, lrs, packages, check_statements):
+def test_xapi_statements_tell_attempts_apart_and_count_time_across_sessions(
+    chromium, web, lrs, packages, check_statements
+):
     package = packages["xapi"]  # unlimited attempts
     course = course_of(package)
     items = course["quiz"]["items"]

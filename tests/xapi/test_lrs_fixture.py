@@ -63,9 +63,15 @@ def test_rejected_statement_gets_a_4xx_not_a_bare_500(lrs):
 
 
 def test_cors_preflight_and_headers(lrs):
-    request = urllib.request.Request(lrs.endpoint + "statements", method="OPTIONS", headers={
-        "Origin": "http://127.0.0.1:1", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization,content-type,x-experience-api-version"})
+    request = urllib.request.Request(
+        lrs.endpoint + "statements",
+        method="OPTIONS",
+        headers={
+            "Origin": "http://127.0.0.1:1",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,x-experience-api-version",
+        },
+    )
     with urllib.request.urlopen(request) as answer:
         assert answer.status == 204
         assert answer.headers["Access-Control-Allow-Origin"] == "http://127.0.0.1:1"
@@ -98,8 +104,11 @@ def test_statements_after_terminated_are_refused_per_session(lrs):
     registration, ended, other = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
 
     def of(session: str, verb: str = "http://adlnet.gov/expapi/verbs/experienced") -> dict:
-        return statement(registration, verb={"id": verb, "display": {"en": verb.rsplit("/", 1)[-1]}},
-                         context={"registration": registration, "extensions": {SESSION_EXT: session}})
+        return statement(
+            registration,
+            verb={"id": verb, "display": {"en": verb.rsplit("/", 1)[-1]}},
+            context={"registration": registration, "extensions": {SESSION_EXT: session}},
+        )
 
     assert post(lrs, [of(ended), of(ended, TERMINATED)]) == 200
     late = of(ended)
@@ -115,7 +124,11 @@ def test_outages_switch_single_endpoints(lrs):
     registration = str(uuid.uuid4())
     lrs.put_state("https://scormkit.example/xapi/test", agent, registration, "LMS.LaunchData", {"v": 1})
     lrs.outages.add("state:suspendData")
-    params = {"activityId": "https://scormkit.example/xapi/test", "agent": json.dumps(agent), "registration": registration}
+    params = {
+        "activityId": "https://scormkit.example/xapi/test",
+        "agent": json.dumps(agent),
+        "registration": registration,
+    }
     assert lrs._call("GET", "activities/state", {**params, "stateId": "suspendData"})[0] == 503
     assert lrs._call("GET", "activities/state", {**params, "stateId": "LMS.LaunchData"})[0] == 200
     assert post(lrs, statement(registration)) == 200

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from test_targets_common import PLAYER_FILES, make_module, parse
 from tincan import Activity
 
 from scormkit.model import (
@@ -28,8 +29,7 @@ from scormkit.targets import TARGETS, get_target
 from scormkit.targets.base import ManifestError
 from scormkit.targets.cmi5 import Cmi5Target, course_structure_faults, mastery_score, move_on
 from scormkit.targets.xapi import XapiTarget
-from scormkit.xapi import DEFAULT_IRI_BASE, IRI_BASE_ENV, Iris, IriError, activities, is_absolute_iri
-from test_targets_common import PLAYER_FILES, make_module, parse
+from scormkit.xapi import DEFAULT_IRI_BASE, IRI_BASE_ENV, IriError, Iris, activities, is_absolute_iri
 
 NS = {"tc": "http://projecttincan.com/tincan.xsd", "c5": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -38,16 +38,30 @@ FILES = [p.replace("adapters/scorm12.js", "adapters/xapi.js") for p in PLAYER_FI
 
 def items() -> list:
     return [
-        SingleChoiceItem(id="q1", type="single", objective="stepwise", prompt="Pick **one**",
-                         choices=[Choice(text="A"), Choice(text="B", correct=True)]),
-        MultipleChoiceItem(id="q2", type="multiple", objective="titration", prompt="Pick some",
-                           choices=[Choice(text="A", correct=True), Choice(text="B"), Choice(text="C", correct=True)]),
+        SingleChoiceItem(
+            id="q1",
+            type="single",
+            objective="stepwise",
+            prompt="Pick **one**",
+            choices=[Choice(text="A"), Choice(text="B", correct=True)],
+        ),
+        MultipleChoiceItem(
+            id="q2",
+            type="multiple",
+            objective="titration",
+            prompt="Pick some",
+            choices=[Choice(text="A", correct=True), Choice(text="B"), Choice(text="C", correct=True)],
+        ),
         TrueFalseItem(id="q3", type="truefalse", prompt="True?", answer=False),
         FillInItem(id="q4", type="fillin", prompt="Name it", accepted=["naloxone", "nal[,]oxone"]),
         NumericItem(id="q5", type="numeric", prompt="How much?", min=12, max=20),
         NumericItem(id="q6", type="numeric", prompt="Exactly?", answer=2.5),
-        MatchingItem(id="q7", type="matching", prompt="Match",
-                     pairs=[Pair(source="s1", target="t1"), Pair(source="s2", target="t2")]),
+        MatchingItem(
+            id="q7",
+            type="matching",
+            prompt="Match",
+            pairs=[Pair(source="s1", target="t1"), Pair(source="s2", target="t2")],
+        ),
         SequencingItem(id="q8", type="sequencing", prompt="Order", steps=["one", "two", "three"]),
     ]
 
@@ -85,7 +99,10 @@ def test_iris_are_absolute_stable_and_configurable(monkeypatch):
     assert Iris.of(make_module(version="2.0.0")).course == iris.course
     monkeypatch.setenv(IRI_BASE_ENV, "https://learning.example.org/xapi/")
     assert get_target("xapi").iri_base == "https://learning.example.org/xapi"
-    assert XapiTarget(iri_base="https://other.example/x").iris(module).course == "https://other.example/x/esmo-difficult-pain"
+    assert (
+        XapiTarget(iri_base="https://other.example/x").iris(module).course
+        == "https://other.example/x/esmo-difficult-pain"
+    )
     for bad in ("learning.example.org/xapi", "urn:x", "https://a.example/x?y=1", "https://a b.example"):
         with pytest.raises(IriError):
             XapiTarget(iri_base=bad)
@@ -143,7 +160,10 @@ def test_interaction_definitions_per_item_type():
     assert got["q8"]["correctResponsesPattern"] == ["a[,]b[,]c"]
     assert [c["id"] for c in got["q8"]["choices"]] == ["a", "b", "c"]  # xAPI: sequencing lists `choices`
     assert defs["quiz"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/assessment"
-    assert all(is_absolute_iri(a["id"]) for a in [defs["course"], defs["quiz"], *defs["slides"], *defs["items"].values(), *defs["objectives"].values()])
+    assert all(
+        is_absolute_iri(a["id"])
+        for a in [defs["course"], defs["quiz"], *defs["slides"], *defs["items"].values(), *defs["objectives"].values()]
+    )
 
 
 # ---- cmi5.xml ---------------------------------------------------------------------------------------
@@ -260,14 +280,20 @@ def test_module_yaml_sets_the_iri_base_and_pack_warns_on_the_default(tmp_path):
     default = built(module_copy(tmp_path / "a"), "dist-a")
     for name in ("xapi", "cmi5"):
         (warning,) = [w for w in default[name].warnings if w.code == "xapi.default-iri-base"]
-        assert warning.file == "module.yaml" and DEFAULT_IRI_BASE in warning.message and "xapi: {iri_base:" in warning.message
+        assert (
+            warning.file == "module.yaml"
+            and DEFAULT_IRI_BASE in warning.message
+            and "xapi: {iri_base:" in warning.message
+        )
     assert [w for w in default["scorm12"].warnings if w.code == "xapi.default-iri-base"] == []
 
     own = built(module_copy(tmp_path / "b", "xapi:\n  iri_base: https://learning.example.org/xapi/"), "dist-b")
     assert [w.code for r in own.values() for w in r.warnings if w.code == "xapi.default-iri-base"] == []
     course = "https://learning.example.org/xapi/esmo-difficult-pain-problems"
     defs = json.loads(zipfile.ZipFile(own["xapi"].path).read("xapi.json"))
-    assert defs["course"]["id"] == course and all(d["id"].startswith(course + "/items/") for d in defs["items"].values())
+    assert defs["course"]["id"] == course and all(
+        d["id"].startswith(course + "/items/") for d in defs["items"].values()
+    )
     tincan = etree.fromstring(zipfile.ZipFile(own["xapi"].path).read("tincan.xml"))
     assert one(tincan, "/tc:tincan/tc:activities/tc:activity").get("id") == course
     structure = etree.fromstring(zipfile.ZipFile(own["cmi5"].path).read("cmi5.xml"))

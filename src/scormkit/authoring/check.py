@@ -63,10 +63,14 @@ def check_module(src: Path, *, targets: Sequence[str], edition: str | None = Non
     deck = shown(Path(src) / module.config.slides.file)
     for slide in module.slides:
         if not slide.text.strip():
-            report.warning(deck, None, "check.slide-no-text",
-                           f"slide {slide.number} has no text (an image-only page): a screen reader says only "
-                           f"'Slide {slide.number}' and search cannot find it; export the deck with its text as text, "
-                           "not as pictures (WCAG 1.1.1)")
+            report.warning(
+                deck,
+                None,
+                "check.slide-no-text",
+                f"slide {slide.number} has no text (an image-only page): a screen reader says only "
+                f"'Slide {slide.number}' and search cannot find it; export the deck with its text as text, "
+                "not as pictures (WCAG 1.1.1)",
+            )
     module_yaml = shown(Path(src) / "module.yaml")
     for target in chosen:
         result.budgets[target.name] = target.suspend_data_limit
@@ -78,10 +82,14 @@ def check_module(src: Path, *, targets: Sequence[str], edition: str | None = Non
         report.extend(target.package_warnings(files))
         share = result.state / target.suspend_data_limit
         if STATE_WARNING_SHARE <= share <= 1:
-            report.warning(module_yaml, None, "check.state-near-budget",
-                           f"the worst-case resume state is {result.state} characters, {share:.0%} of the "
-                           f"{target.suspend_data_limit} that {target.name} keeps (LMS-PITFALLS rule 1); a few more "
-                           "items or choices and pack refuses it: set quiz.draw, or pack for scorm2004")
+            report.warning(
+                module_yaml,
+                None,
+                "check.state-near-budget",
+                f"the worst-case resume state is {result.state} characters, {share:.0%} of the "
+                f"{target.suspend_data_limit} that {target.name} keeps (LMS-PITFALLS rule 1); a few more "
+                "items or choices and pack refuses it: set quiz.draw, or pack for scorm2004",
+            )
     return result
 
 
@@ -100,16 +108,25 @@ def _feedback_and_coverage(sources, report: Report) -> None:
         feedback = item.get("feedback") if isinstance(item.get("feedback"), dict) else {}
         choices = item.get("choices") if isinstance(item.get("choices"), list) else []
         has_any = any(feedback.get(k) for k in ("correct", "incorrect")) or any(
-            isinstance(c, dict) and c.get("feedback") for c in choices)
+            isinstance(c, dict) and c.get("feedback") for c in choices
+        )
         if shows_feedback and not has_any and item_id is not None:
-            report.warning(quiz_doc.name, quiz_doc.line_of("items", index), "check.no-feedback",
-                           f"item {item_id!r} has no feedback; add feedback: {{correct: ..., incorrect: ...}} so a "
-                           "learner who gets it wrong learns why")
+            report.warning(
+                quiz_doc.name,
+                quiz_doc.line_of("items", index),
+                "check.no-feedback",
+                f"item {item_id!r} has no feedback; add feedback: {{correct: ..., incorrect: ...}} so a "
+                "learner who gets it wrong learns why",
+            )
     objectives = doc.get("objectives")
     for index, objective in enumerate(objectives if isinstance(objectives, list) else []):
         oid = objective.get("id") if isinstance(objective, dict) else None
         assessed = by_objective.get(oid, []) if isinstance(oid, str) else []
         if len(assessed) == 1:
-            report.warning(doc.name, doc.line_of("objectives", index, "id"), "check.objective-one-item",
-                           f"objective {oid!r} is assessed by one item only ({assessed[0]}), so one slip decides "
-                           f"the LMS's result for it; tag a second item with objective: {oid}")
+            report.warning(
+                doc.name,
+                doc.line_of("objectives", index, "id"),
+                "check.objective-one-item",
+                f"objective {oid!r} is assessed by one item only ({assessed[0]}), so one slip decides "
+                f"the LMS's result for it; tag a second item with objective: {oid}",
+            )

@@ -40,8 +40,12 @@ def convert_quiz(path: Path) -> str:
         report.error(name, None, "quiz.missing", f"{name} not found; give the path of a .gift, .txt or .yaml quiz file")
         raise ScormkitError(report)
     if path.suffix.lower() not in QUIZ_SUFFIXES:
-        report.error(name, None, "quiz.format",
-                     f"{name} is not a quiz file scormkit reads; give a Moodle GIFT (.gift), Aiken (.txt) or quiz.yaml")
+        report.error(
+            name,
+            None,
+            "quiz.format",
+            f"{name} is not a quiz file scormkit reads; give a Moodle GIFT (.gift), Aiken (.txt) or quiz.yaml",
+        )
         raise ScormkitError(report)
     doc = load_quiz_doc(path, name, report)
     if doc is not None:
@@ -55,7 +59,9 @@ def convert_quiz(path: Path) -> str:
     yaml = YAML()
     yaml.width = 110
     yaml.indent(mapping=2, sequence=4, offset=2)
-    out.write(f"# Converted from {path.name} by scormkit quiz convert; format: docs/source-format.md.\n"
-              "# Tag each item with the objective it assesses (objective: <id from module.yaml>).\n")
+    out.write(
+        f"# Converted from {path.name} by scormkit quiz convert; format: docs/source-format.md.\n"
+        "# Tag each item with the objective it assesses (objective: <id from module.yaml>).\n"
+    )
     yaml.dump({"items": _yaml_value(doc.data["items"])}, out)
     return out.getvalue()

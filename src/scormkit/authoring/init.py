@@ -55,21 +55,31 @@ def module_id(folder: Path) -> str:
 def slides_pdf(title: str) -> bytes:
     """A small 16:9 deck with real text and one bookmark per page (what an exported presentation has)."""
     writer = PdfWriter()
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica"),
-                             NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
     font_ref = writer._add_object(font)
     for heading, lines in TEMPLATE_SLIDES:
         heading = title if heading == "__TITLE__" else heading
         page = writer.add_blank_page(width=960, height=540)
-        commands = ["0 0.33 0.48 rg 0 448 960 92 re f", "BT 1 1 1 rg /F1 34 Tf 56 482 Td", f"({_pdf_text(heading)}) Tj ET"]
+        commands = [
+            "0 0.33 0.48 rg 0 448 960 92 re f",
+            "BT 1 1 1 rg /F1 34 Tf 56 482 Td",
+            f"({_pdf_text(heading)}) Tj ET",
+        ]
         for row, line in enumerate(lines):
             commands.append(f"BT 0.13 0.15 0.16 rg /F1 24 Tf 56 {380 - row * 44} Td ({_pdf_text(line)}) Tj ET")
         stream = DecodedStreamObject()
         stream.set_data("\n".join(commands).encode("cp1252"))
         page[NameObject("/Contents")] = writer._add_object(stream)
         page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font_ref})})
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font_ref})}
+        )
         writer.add_outline_item(title=heading, page_number=len(writer.pages) - 1)
     writer.add_metadata({"/Title": title, "/Producer": "scormkit init"})
     import io
@@ -89,9 +99,13 @@ def init_module(folder: Path, *, example: bool = False, today: dt.date | None = 
     report = Report()
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         what = "is a file" if not folder.is_dir() else "is not empty"
-        report.error(shown(folder), None, "init.not-empty",
-                     f"{shown(folder)} {what}; init never overwrites anything: choose a new folder name, "
-                     "e.g. scormkit init my-module")
+        report.error(
+            shown(folder),
+            None,
+            "init.not-empty",
+            f"{shown(folder)} {what}; init never overwrites anything: choose a new folder name, "
+            "e.g. scormkit init my-module",
+        )
         raise ScormkitError(report)
     source = None
     if example:

@@ -23,7 +23,7 @@ SCHEMA_FILES = {"module": "module.schema.json", "quiz": "quiz.schema.json"}
 # Kept short; docs/source-format.md has the full story.
 DESCRIPTIONS = {
     ("", "id"): "Stable module id: LMSs key learner records and resume data on it; never change it between releases.",
-    ("", "version"): "Release of this module (text, quote numbers such as \"1.0\"); part of the zip name.",
+    ("", "version"): 'Release of this module (text, quote numbers such as "1.0"); part of the zip name.',
     ("", "title"): "Shown on the start screen and in the LMS catalogue.",
     ("", "language"): "BCP 47 tag of the content: en, fr, de-CH...",
     ("", "description"): "Markdown without raw HTML; shown on the start screen.",

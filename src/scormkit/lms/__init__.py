@@ -10,5 +10,14 @@ from .content import OutsideRoot, open_content
 from .launch import LaunchError, LaunchInfo, read_launch
 from .server import HOST, MODES, PROFILES, LocalLms
 
-__all__ = ["HOST", "MODES", "PROFILES", "LaunchError", "LaunchInfo", "LocalLms", "OutsideRoot", "open_content",
-           "read_launch"]
+__all__ = [
+    "HOST",
+    "MODES",
+    "PROFILES",
+    "LaunchError",
+    "LaunchInfo",
+    "LocalLms",
+    "OutsideRoot",
+    "open_content",
+    "read_launch",
+]

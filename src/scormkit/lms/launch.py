@@ -58,7 +58,9 @@ def _parse(data: bytes, name: str) -> etree._Element:
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise LaunchError(f"{name}:{exc.lineno}: not well-formed XML ({exc.msg}); run `scormkit validate` on it") from exc
+        raise LaunchError(
+            f"{name}:{exc.lineno}: not well-formed XML ({exc.msg}); run `scormkit validate` on it"
+        ) from exc
 
 
 def read_launch(content: FolderContent | ZipContent) -> LaunchInfo:
@@ -69,8 +71,10 @@ def read_launch(content: FolderContent | ZipContent) -> LaunchInfo:
             return reader(_parse(data, name))
     if content.read("index.html") is not None:
         return LaunchInfo("web", None, "index.html")
-    raise LaunchError("no imsmanifest.xml, cmi5.xml, tincan.xml or index.html at the package root; "
-                      "zip the contents of the package folder, not the folder itself")
+    raise LaunchError(
+        "no imsmanifest.xml, cmi5.xml, tincan.xml or index.html at the package root; "
+        "zip the contents of the package folder, not the folder itself"
+    )
 
 
 def _scorm(root: etree._Element) -> LaunchInfo:
@@ -88,8 +92,14 @@ def _scorm(root: etree._Element) -> LaunchInfo:
     orgs, resources = _child(root, "organizations"), _child(root, "resources")
     organizations = _children(orgs, "organization")
     default = orgs.get("default") if orgs is not None else None
-    org = next((o for o in organizations if o.get("identifier") == default), organizations[0] if organizations else None)
-    item = next((i for i in org.iter() if _local(i) == "item" and i.get("identifierref")), None) if org is not None else None
+    org = next(
+        (o for o in organizations if o.get("identifier") == default), organizations[0] if organizations else None
+    )
+    item = (
+        next((i for i in org.iter() if _local(i) == "item" and i.get("identifierref")), None)
+        if org is not None
+        else None
+    )
     by_id = {r.get("identifier"): r for r in _children(resources, "resource")}
     resource = by_id.get(item.get("identifierref")) if item is not None else None
     if resource is None:  # no organization or item: Moodle launches the first resource with an href
@@ -112,8 +122,11 @@ def _scorm(root: etree._Element) -> LaunchInfo:
         return _text(_child(item, name))
 
     if standard == "scorm12":
-        for tag, element in (("datafromlms", "cmi.launch_data"), ("maxtimeallowed", "cmi.student_data.max_time_allowed"),
-                             ("timelimitaction", "cmi.student_data.time_limit_action")):
+        for tag, element in (
+            ("datafromlms", "cmi.launch_data"),
+            ("maxtimeallowed", "cmi.student_data.max_time_allowed"),
+            ("timelimitaction", "cmi.student_data.time_limit_action"),
+        ):
             if item_text(tag) is not None:
                 info.data[element] = item_text(tag)  # type: ignore[assignment]
         if item_text("masteryscore") is not None:
@@ -148,16 +161,30 @@ def _cmi5(root: etree._Element) -> LaunchInfo:
     if au is None or not url:
         raise LaunchError("cmi5.xml: no <au> with a <url>, so there is nothing to launch")
     if "://" in url:
-        raise LaunchError(f"cmi5.xml: the AU url {url} is not in the package; the local LMS launches package files only")
+        raise LaunchError(
+            f"cmi5.xml: the AU url {url} is not in the package; the local LMS launches package files only"
+        )
     mastery = au.get("masteryScore")
     title = _text(next((el for el in au.iter() if _local(el) == "langstring"), None)) or ""
-    return LaunchInfo("cmi5", "cmi5.xml", url, title, activity_id=(au.get("id") or "").strip(),
-                      move_on=au.get("moveOn") or "NotApplicable", mastery=float(mastery) if mastery else None)
+    return LaunchInfo(
+        "cmi5",
+        "cmi5.xml",
+        url,
+        title,
+        activity_id=(au.get("id") or "").strip(),
+        move_on=au.get("moveOn") or "NotApplicable",
+        mastery=float(mastery) if mastery else None,
+    )
 
 
 def _tincan(root: etree._Element) -> LaunchInfo:
     for activity in root.iter():
         if _local(activity) == "activity" and _text(_child(activity, "launch")):
-            return LaunchInfo("xapi", "tincan.xml", _text(_child(activity, "launch")) or "",
-                              _text(_child(activity, "name")) or "", activity_id=(activity.get("id") or "").strip())
+            return LaunchInfo(
+                "xapi",
+                "tincan.xml",
+                _text(_child(activity, "launch")) or "",
+                _text(_child(activity, "name")) or "",
+                activity_id=(activity.get("id") or "").strip(),
+            )
     raise LaunchError("tincan.xml: no <activity> has a <launch>, so there is nothing to launch")

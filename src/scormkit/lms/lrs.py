@@ -80,7 +80,9 @@ class Lrs:
             elif key in self.fetch_tokens:
                 answer = _json(200, {"auth-token": self.fetch_tokens.pop(key)})
             else:
-                answer = _json(200, {"error-code": "1", "error-text": "this fetch URL has been used already (cmi5 8.2.3)"})
+                answer = _json(
+                    200, {"error-code": "1", "error-text": "this fetch URL has been used already (cmi5 8.2.3)"}
+                )
             self._record(method, "fetch", answer, error=json.loads(answer.body).get("error-text"))
         return answer
 
@@ -112,8 +114,11 @@ class Lrs:
     def _statements(self, method: str, params: dict[str, str], body: bytes) -> Answer:
         if method == "GET":
             with self.lock:
-                found = [s for s in self.statements
-                         if all(self._matches(s, k, v) for k, v in params.items() if k in ("registration", "verb"))]
+                found = [
+                    s
+                    for s in self.statements
+                    if all(self._matches(s, k, v) for k, v in params.items() if k in ("registration", "verb"))
+                ]
             return _json(200, {"statements": list(reversed(found)), "more": ""})
         if method not in ("POST", "PUT"):
             return _problem(405, "statements take GET, POST or PUT")
@@ -190,8 +195,9 @@ class Lrs:
                 return value
         return value
 
-    def _document(self, method: str, route: str, params: dict[str, str], headers: dict[str, str],
-                  body: bytes) -> Answer:
+    def _document(
+        self, method: str, route: str, params: dict[str, str], headers: dict[str, str], body: bytes
+    ) -> Answer:
         table, keys = self._table(route)
         id_key = "stateId" if route == "activities/state" else "profileId"
         required = [k for k in keys if k != "registration"]
@@ -232,14 +238,26 @@ class Lrs:
             self._record(method, f"{route} {params[id_key]}", Answer(204))
         return Answer(204)
 
-    def _record(self, method: str, route: str, answer: Answer, statement: dict[str, Any] | None = None,
-                error: str | None = None) -> None:
+    def _record(
+        self, method: str, route: str, answer: Answer, statement: dict[str, Any] | None = None, error: str | None = None
+    ) -> None:
         """Log one request (the caller holds the lock, or it is a read-only path)."""
-        entry: dict[str, Any] = {"seq": len(self.log), "t": time.time(), "method": method, "route": route,
-                                 "status": answer.status, "error": error}
+        entry: dict[str, Any] = {
+            "seq": len(self.log),
+            "t": time.time(),
+            "method": method,
+            "route": route,
+            "status": answer.status,
+            "error": error,
+        }
         if statement is not None:
             verb = (statement.get("verb") or {}).get("id", "") if isinstance(statement.get("verb"), dict) else ""
             obj = statement.get("object") or {}
-            entry.update(verb=verb.rsplit("/", 1)[-1], verb_id=verb, object=obj.get("id") if isinstance(obj, dict) else None,
-                         result=statement.get("result"), id=statement.get("id"))
+            entry.update(
+                verb=verb.rsplit("/", 1)[-1],
+                verb_id=verb,
+                object=obj.get("id") if isinstance(obj, dict) else None,
+                result=statement.get("result"),
+                id=statement.get("id"),
+            )
         self.log.append(entry)

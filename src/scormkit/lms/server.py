@@ -40,16 +40,38 @@ LEARNER_ID = "scormkit-learner"
 CMI5_SESSION_EXT = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
 
 CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8", ".json": "application/json", ".map": "application/json",
-    ".xml": "application/xml", ".xsd": "application/xml", ".dtd": "application/xml-dtd",
-    ".txt": "text/plain; charset=utf-8", ".md": "text/plain; charset=utf-8", ".vtt": "text/vtt; charset=utf-8",
-    ".svg": "image/svg+xml", ".webp": "image/webp", ".png": "image/png", ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg", ".gif": "image/gif", ".ico": "image/x-icon", ".avif": "image/avif",
-    ".pdf": "application/pdf", ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf",
-    ".otf": "font/otf", ".mp4": "video/mp4", ".webm": "video/webm", ".mp3": "audio/mpeg", ".ogg": "audio/ogg",
-    ".wav": "audio/wav", ".wasm": "application/wasm",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".xml": "application/xml",
+    ".xsd": "application/xml",
+    ".dtd": "application/xml-dtd",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/plain; charset=utf-8",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".ico": "image/x-icon",
+    ".avif": "image/avif",
+    ".pdf": "application/pdf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".wav": "audio/wav",
+    ".wasm": "application/wasm",
 }
 
 
@@ -145,10 +167,16 @@ class LocalLms:
     # -- one launch -----------------------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
         info = self.launch_info
-        return {"generation": self.generation, "problems": self.problems, "built_at": self.built_at,
-                "standard": info.standard if info else None, "title": info.title if info else "",
-                "profile": self.profile, "mode": self.mode,
-                "package": self.package_path.name if self.package_path else None}
+        return {
+            "generation": self.generation,
+            "problems": self.problems,
+            "built_at": self.built_at,
+            "standard": info.standard if info else None,
+            "title": info.title if info else "",
+            "profile": self.profile,
+            "mode": self.mode,
+            "package": self.package_path.name if self.package_path else None,
+        }
 
     def new_launch(self) -> dict[str, Any]:
         """Everything the LMS page needs to launch the content once (a relaunch asks again)."""
@@ -171,20 +199,33 @@ class LocalLms:
         moodle = self.profile == "moodle"
         if moodle:  # a conformant LMS grades from the manifest's mastery (LMS-PITFALLS 6, 23, 24)
             presets.update(info.mastery_data)
-        learner = {"cmi.core.student_id": LEARNER_ID, "cmi.core.student_name": "Learner, Preview"} if is12 else \
-                  {"cmi.learner_id": LEARNER_ID, "cmi.learner_name": "Preview Learner"}
+        learner = (
+            {"cmi.core.student_id": LEARNER_ID, "cmi.core.student_name": "Learner, Preview"}
+            if is12
+            else {"cmi.learner_id": LEARNER_ID, "cmi.learner_name": "Preview Learner"}
+        )
         presets.update(learner)
-        return {"presets": presets, "saved": self.learner,
-                # 1.2 with credit: the status follows score vs masteryscore, whatever the SCO sent (rule 24)
-                "masteryOverride": moodle and is12}
+        return {
+            "presets": presets,
+            "saved": self.learner,
+            # 1.2 with credit: the status follows score vs masteryscore, whatever the SCO sent (rule 24)
+            "masteryOverride": moodle and is12,
+        }
 
     def actor(self) -> dict[str, Any]:
-        return {"objectType": "Agent", "name": "Preview Learner",
-                "account": {"homePage": self.origin, "name": LEARNER_ID}}
+        return {
+            "objectType": "Agent",
+            "name": "Preview Learner",
+            "account": {"homePage": self.origin, "name": LEARNER_ID},
+        }
 
     def _xapi_url(self, info: LaunchInfo) -> str:
-        query = {"endpoint": self.origin + "/xapi/", "auth": self.lrs.auth, "actor": json.dumps(self.actor()),
-                 "registration": self.registration}
+        query = {
+            "endpoint": self.origin + "/xapi/",
+            "auth": self.lrs.auth,
+            "actor": json.dumps(self.actor()),
+            "registration": self.registration,
+        }
         if info.activity_id:
             query["activity_id"] = info.activity_id
         return self._join(info.href, query)
@@ -205,8 +246,13 @@ class LocalLms:
             launch_data["masteryScore"] = info.mastery
         scope = {"activityId": activity, "agent": json.dumps(self.actor()), "registration": self.registration}
         self.lrs.put_document("state", scope, "LMS.LaunchData", launch_data)
-        query = {"endpoint": self.origin + "/xapi/", "fetch": f"{self.origin}/cmi5/fetch/{self.lrs.new_fetch_key()}",
-                 "actor": json.dumps(self.actor()), "registration": self.registration, "activityId": activity}
+        query = {
+            "endpoint": self.origin + "/xapi/",
+            "fetch": f"{self.origin}/cmi5/fetch/{self.lrs.new_fetch_key()}",
+            "actor": json.dumps(self.actor()),
+            "registration": self.registration,
+            "activityId": activity,
+        }
         return self._join(info.href, query)
 
     def _join(self, href: str, query: dict[str, str]) -> str:
@@ -258,8 +304,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def _send(self, status: int, body: bytes, kind: str = "text/plain; charset=utf-8",
-              extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, kind: str = "text/plain; charset=utf-8", extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         if status != 204:
             self.send_header("Content-Type", kind)
@@ -289,11 +336,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, lms: LocalLms, path: str, query: str, body: bytes) -> int:
         method = self.command
         if path.startswith("/content/"):
-            return self._content(lms, path[len("/content/"):])
+            return self._content(lms, path[len("/content/") :])
         if path in ("/", "/index.html"):
             return self._static("lms.html")
         if path.startswith("/lms/"):
-            return self._static(path[len("/lms/"):])
+            return self._static(path[len("/lms/") :])
         if path == "/favicon.ico":
             self._send(204, b"")
             return 204
@@ -311,9 +358,10 @@ class _Handler(BaseHTTPRequestHandler):
             return 200
         if path.startswith("/xapi/"):
             headers = {k.lower(): v for k, v in self.headers.items()}
-            answer = lms.lrs.handle(method, path[len("/xapi/"):].rstrip("/"), query, headers, body)
-            self._send(answer.status, answer.body, answer.content_type,
-                       {"X-Experience-API-Version": "1.0.3", **answer.headers})
+            answer = lms.lrs.handle(method, path[len("/xapi/") :].rstrip("/"), query, headers, body)
+            self._send(
+                answer.status, answer.body, answer.content_type, {"X-Experience-API-Version": "1.0.3", **answer.headers}
+            )
             return answer.status
         if path.startswith("/cmi5/fetch/"):
             answer = lms.lrs.fetch(method, path.rsplit("/", 1)[-1])

@@ -24,6 +24,7 @@ class UnsupportedModule(ValueError):
     """The module cannot be carried by this runtime (its resume data cannot fit, an asset hides a player file):
     the designer's to fix, reported like a source error."""
 
+
 #: Runtime name -> adapter file shipped under adapters/.
 # xAPI and cmi5 share one adapter (it tells them apart by the launch parameters and course.json runtime).
 RUNTIMES = {"scorm12": "scorm12.js", "scorm2004": "scorm2004.js", "web": "web.js", "xapi": "xapi.js", "cmi5": "xapi.js"}
@@ -32,8 +33,13 @@ RUNTIMES = {"scorm12": "scorm12.js", "scorm2004": "scorm2004.js", "web": "web.js
 #: their CSP allows connections to any http(s) origin; every other runtime may connect to its own origin only.
 LRS_RUNTIMES = frozenset({"xapi", "cmi5"})
 
-_RUNTIME_LABELS = {"scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "web": "the web target",
-                   "xapi": "xAPI", "cmi5": "cmi5"}
+_RUNTIME_LABELS = {
+    "scorm12": "SCORM 1.2",
+    "scorm2004": "SCORM 2004",
+    "web": "the web target",
+    "xapi": "xAPI",
+    "cmi5": "cmi5",
+}
 
 
 def _static(*parts: str) -> bytes:
@@ -81,10 +87,15 @@ def _start_screen(course: dict) -> dict[str, object]:
     def t(key: str, **values: object) -> str:
         return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), strings.get(key, key))
 
-    authors = "; ".join(f"{a['name']} ({a['affiliation']})" if a["affiliation"] else a["name"]
-                        for a in course["authors"])
-    about = [(t("authors" if len(course["authors"]) > 1 else "author"), authors), (t("publisher"), course["publisher"]),
-             (t("published"), course["published"]), (t("updated"), course["updated"])]
+    authors = "; ".join(
+        f"{a['name']} ({a['affiliation']})" if a["affiliation"] else a["name"] for a in course["authors"]
+    )
+    about = [
+        (t("authors" if len(course["authors"]) > 1 else "author"), authors),
+        (t("publisher"), course["publisher"]),
+        (t("published"), course["published"]),
+        (t("updated"), course["updated"]),
+    ]
     return {
         "t": t,
         "cover": course["slides"][0] if course["slides"] else None,
@@ -98,7 +109,10 @@ def theme_css(module: Module) -> bytes:
     """theme.css: the module's colours (module.yaml `theme`, contrast-checked by the model) over player.css's, as a
     file (the CSP allows no inline style) loaded before the first paint, so the start screen never flashes."""
     theme = module.config.theme
-    rules = [f"--accent: {theme.primary};" if theme.primary else "", f"--highlight: {theme.accent};" if theme.accent else ""]
+    rules = [
+        f"--accent: {theme.primary};" if theme.primary else "",
+        f"--highlight: {theme.accent};" if theme.accent else "",
+    ]
     rules = [r for r in rules if r]
     return (":root { " + " ".join(rules) + " }\n").encode() if rules else b""
 
@@ -122,9 +136,17 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
     course = build_course(module, runtime, state_budget=state_budget)
     adapter = f"adapters/{RUNTIMES[runtime]}"
     theme = theme_css(module)
-    html = _environment().get_template("index.html.j2").render(
-        course=course, adapter=adapter, connect_src=Markup("'self' https: http:" if runtime in LRS_RUNTIMES else "'self'"),
-        course_data=Markup(_script_json(course)), theme=bool(theme), **_start_screen(course)
+    html = (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            course=course,
+            adapter=adapter,
+            connect_src=Markup("'self' https: http:" if runtime in LRS_RUNTIMES else "'self'"),
+            course_data=Markup(_script_json(course)),
+            theme=bool(theme),
+            **_start_screen(course),
+        )
     )
     files: dict[str, bytes] = {
         **({"theme.css": theme} if theme else {}),

@@ -224,7 +224,10 @@ def build_course(module: Module, runtime: str, *, state_budget: int) -> dict[str
         "descriptionHtml": render_markdown(cfg.description),
         "authors": [{"name": a.name, "affiliation": a.affiliation} for a in cfg.authors],
         "publisher": cfg.publisher,
-        "published": None if cfg.published is None else str(cfg.published) if isinstance(cfg.published, int)
+        "published": None
+        if cfg.published is None
+        else str(cfg.published)
+        if isinstance(cfg.published, int)
         else cfg.published.isoformat(),
         "updated": cfg.updated.isoformat(),
         "disclosures": [{"person": d.person, "statement": d.statement} for d in cfg.disclosures],
@@ -251,6 +254,7 @@ def course_json(course: dict[str, Any]) -> bytes:
 
 
 # ---- resume state -------------------------------------------------------------------------------------
+
 
 def _bitset_length(count: int) -> int:
     return math.ceil(count / BITS_PER_CHAR)

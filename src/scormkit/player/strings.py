@@ -106,9 +106,9 @@ EN: dict[str, str] = {
     "coverAlt": "Slide 1: {title}",
     "creditTitle": "{kind} credit",
     "creditExpiredIn": "{kind} credit for this module expired in {date}. The quiz runs as a self-assessment: your "
-                       "score and status are still recorded, but no credit is claimed.",
+    "score and status are still recorded, but no credit is claimed.",
     "creditExpiredOn": "{kind} credit for this module expired on {date}. The quiz runs as a self-assessment: your "
-                       "score and status are still recorded, but no credit is claimed.",
+    "score and status are still recorded, but no credit is claimed.",
     "creditUntil": "This module is accredited by {provider} for {kind} credit until {date}.",
     "creditCount": "Credits: {credits}.",
     "creditQualify": "Pass the quiz ({pct}) to qualify.",
@@ -120,16 +120,16 @@ EN: dict[str, str] = {
     "review": "review",
     "noCredit": "This session is not for credit: your results are recorded but do not count towards credit.",
     "saveFailed": "Your progress could not be saved to the learning platform. It is kept in this window and saving "
-                  "is retried automatically; please keep this window open.",
+    "is retried automatically; please keep this window open.",
     "saveOk": "Your progress has been saved.",
     "lrsRetry": "Connecting to the learning platform: it is not answering. Next try in {s} s; nothing is lost, "
-                "please keep this window open.",
+    "please keep this window open.",
     "lmsRefused": "The learning platform refused this launch ({why}): nothing is recorded. Please open the course "
-                  "again from the learning platform.",
+    "again from the learning platform.",
     "launchUsed": "This launch link has been used already: nothing is recorded. Please open the course again from "
-                  "the learning platform.",
+    "the learning platform.",
     "sessionEnded": "This session has ended and your progress is recorded. To go on, open the course again from the "
-                    "learning platform.",
+    "learning platform.",
 }
 
 FR: dict[str, str] = {
@@ -231,32 +231,32 @@ FR: dict[str, str] = {
     "coverAlt": "Diapositive 1 : {title}",
     "creditTitle": "Crédits {kind}",
     "creditExpiredIn": "Les crédits {kind} de ce module ont expiré en {date}. Le quiz sert d'auto-évaluation : votre "
-                       "score et votre statut sont toujours enregistrés, mais aucun crédit n'est attribué.",
+    "score et votre statut sont toujours enregistrés, mais aucun crédit n'est attribué.",
     "creditExpiredOn": "Les crédits {kind} de ce module ont expiré le {date}. Le quiz sert d'auto-évaluation : votre "
-                       "score et votre statut sont toujours enregistrés, mais aucun crédit n'est attribué.",
+    "score et votre statut sont toujours enregistrés, mais aucun crédit n'est attribué.",
     "creditUntil": "Ce module est accrédité par {provider} pour des crédits {kind} jusqu'au {date}.",
     "creditCount": "Crédits : {credits}.",
     "creditQualify": "Réussissez le quiz ({pct}) pour les obtenir.",
     "selfAssessment": "Auto-évaluation : les crédits {kind} ont expiré, aucun crédit n'est donc attribué.",
     "noLms": "Aucune plateforme de formation détectée : votre progression n'est pas enregistrée.",
     "noLmsLocal": "Aucune plateforme de formation détectée : votre progression est enregistrée dans ce navigateur "
-                  "uniquement.",
+    "uniquement.",
     "modeNote": "Vous êtes en mode {mode} : vos réponses et votre score ne sont pas enregistrés.",
     "browse": "consultation",
     "review": "révision",
     "noCredit": "Cette session ne donne pas droit à des crédits : vos résultats sont enregistrés mais ne comptent pas "
-                "pour les crédits.",
+    "pour les crédits.",
     "saveFailed": "Votre progression n'a pas pu être enregistrée sur la plateforme de formation. Elle est conservée "
-                  "dans cette fenêtre et l'enregistrement est relancé automatiquement ; gardez cette fenêtre ouverte.",
+    "dans cette fenêtre et l'enregistrement est relancé automatiquement ; gardez cette fenêtre ouverte.",
     "saveOk": "Votre progression a été enregistrée.",
     "lrsRetry": "Connexion \u00e0 la plateforme de formation : elle ne r\u00e9pond pas. Nouvel essai dans {s} s ; rien "
-                "n'est perdu, gardez cette fen\u00eatre ouverte.",
+    "n'est perdu, gardez cette fen\u00eatre ouverte.",
     "lmsRefused": "La plateforme de formation a refus\u00e9 ce lancement ({why}) : rien n'est enregistr\u00e9. Rouvrez le "
-                  "cours depuis la plateforme de formation.",
+    "cours depuis la plateforme de formation.",
     "launchUsed": "Ce lien de lancement a d\u00e9j\u00e0 servi : rien n'est enregistr\u00e9. Rouvrez le cours depuis la "
-                  "plateforme de formation.",
+    "plateforme de formation.",
     "sessionEnded": "Cette session est termin\u00e9e et votre progression est enregistr\u00e9e. Pour continuer, rouvrez le "
-                    "cours depuis la plateforme de formation.",
+    "cours depuis la plateforme de formation.",
 }
 
 DE: dict[str, str] = {
@@ -344,7 +344,7 @@ DE: dict[str, str] = {
     "closeTitle": "Sie können dieses Fenster jetzt schließen",
     "closeDone": "Ihre Ergebnisse wurden gespeichert.",
     "closeSuspend": "Ihr Fortschritt wurde gespeichert. Öffnen Sie das Modul erneut, um dort weiterzumachen, wo Sie "
-                    "aufgehört haben.",
+    "aufgehört haben.",
     "closeUnsaved": "Die Lernplattform hat nicht bestätigt, dass Ihr letzter Fortschritt gespeichert wurde.",
     "objectives": "Lernziele",
     "about": "Über dieses Modul",
@@ -359,11 +359,11 @@ DE: dict[str, str] = {
     "coverAlt": "Folie 1: {title}",
     "creditTitle": "{kind}-Punkte",
     "creditExpiredIn": "Die {kind}-Anerkennung dieses Moduls ist {date} abgelaufen. Das Quiz dient nun der "
-                       "Selbsteinschätzung: Ergebnis und Status werden weiterhin erfasst, es werden aber keine Punkte "
-                       "vergeben.",
+    "Selbsteinschätzung: Ergebnis und Status werden weiterhin erfasst, es werden aber keine Punkte "
+    "vergeben.",
     "creditExpiredOn": "Die {kind}-Anerkennung dieses Moduls ist am {date} abgelaufen. Das Quiz dient nun der "
-                       "Selbsteinschätzung: Ergebnis und Status werden weiterhin erfasst, es werden aber keine Punkte "
-                       "vergeben.",
+    "Selbsteinschätzung: Ergebnis und Status werden weiterhin erfasst, es werden aber keine Punkte "
+    "vergeben.",
     "creditUntil": "Dieses Modul ist von {provider} bis zum {date} mit {kind}-Punkten anerkannt.",
     "creditCount": "Punkte: {credits}.",
     "creditQualify": "Bestehen Sie das Quiz ({pct}), um sie zu erhalten.",
@@ -375,16 +375,16 @@ DE: dict[str, str] = {
     "review": "Überprüfungsmodus",
     "noCredit": "Diese Sitzung zählt nicht für Punkte: Ihre Ergebnisse werden erfasst, aber nicht angerechnet.",
     "saveFailed": "Ihr Fortschritt konnte nicht auf der Lernplattform gespeichert werden. Er bleibt in diesem Fenster "
-                  "erhalten und das Speichern wird automatisch wiederholt; bitte lassen Sie dieses Fenster geöffnet.",
+    "erhalten und das Speichern wird automatisch wiederholt; bitte lassen Sie dieses Fenster geöffnet.",
     "saveOk": "Ihr Fortschritt wurde gespeichert.",
     "lrsRetry": "Verbindung zur Lernplattform: Sie antwortet nicht. N\u00e4chster Versuch in {s} s; nichts geht "
-                "verloren, bitte lassen Sie dieses Fenster offen.",
+    "verloren, bitte lassen Sie dieses Fenster offen.",
     "lmsRefused": "Die Lernplattform hat diesen Start abgelehnt ({why}): Es wird nichts erfasst. Bitte \u00f6ffnen Sie "
-                  "den Kurs erneut \u00fcber die Lernplattform.",
+    "den Kurs erneut \u00fcber die Lernplattform.",
     "launchUsed": "Dieser Startlink wurde bereits verwendet: Es wird nichts erfasst. Bitte \u00f6ffnen Sie den Kurs "
-                  "erneut \u00fcber die Lernplattform.",
+    "erneut \u00fcber die Lernplattform.",
     "sessionEnded": "Diese Sitzung ist beendet, Ihr Fortschritt ist erfasst. Um fortzufahren, \u00f6ffnen Sie den Kurs "
-                    "erneut \u00fcber die Lernplattform.",
+    "erneut \u00fcber die Lernplattform.",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "fr": FR, "de": DE}

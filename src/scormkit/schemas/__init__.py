@@ -53,7 +53,7 @@ class _OfflineResolver(etree.Resolver):
         super().__init__()
         self.local_xml_xsd = local_xml_xsd
 
-    def resolve(self, url, pubid, context):  # noqa: D401 - lxml's API
+    def resolve(self, url, pubid, context):
         if url in _XML_XSD_URLS or (url or "").endswith("ims_xml.xsd"):
             return self.resolve_filename(str(self.local_xml_xsd), context)
         if url and url.startswith(("http://", "https://", "ftp://")):
@@ -76,8 +76,7 @@ def schema_for(name: str) -> etree.XMLSchema:
     folder = base / name
     parser = _parser(base / "scorm2004-4th" / "xml.xsd")
     imports = "".join(
-        f'<xs:import namespace="{ns}" schemaLocation="{(folder / xsd).as_uri()}"/>'
-        for ns, xsd in _DRIVER_IMPORTS[name]
+        f'<xs:import namespace="{ns}" schemaLocation="{(folder / xsd).as_uri()}"/>' for ns, xsd in _DRIVER_IMPORTS[name]
     )
     driver = (
         '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '

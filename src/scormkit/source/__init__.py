@@ -30,7 +30,6 @@ def read_module(
     added to `warnings` when given.
     """
     from scormkit.diagnostics import Report, ScormkitError
-    from scormkit.diagnostics import Report
     from scormkit.model import Module
     from scormkit.source.cache import RenderCache
     from scormkit.source.module import read_sources

@@ -22,8 +22,10 @@ _ANSWER = re.compile(r"^\s*ANSWER\s*:\s*(.*?)\s*$", re.I)
 
 
 def looks_like_aiken(text: str) -> bool:
-    return bool(re.search(r"^\s*ANSWER\s*:\s*[A-Za-z]\s*$", text, re.M | re.I)
-                and re.search(r"^\s*[A-Za-z]\s*[.)]\s+\S", text, re.M))
+    return bool(
+        re.search(r"^\s*ANSWER\s*:\s*[A-Za-z]\s*$", text, re.M | re.I)
+        and re.search(r"^\s*[A-Za-z]\s*[.)]\s+\S", text, re.M)
+    )
 
 
 def parse_aiken(text: str, name: str, report: Report) -> list[ParsedItem] | None:
@@ -51,31 +53,53 @@ def parse_aiken(text: str, name: str, report: Report) -> list[ParsedItem] | None
             letters = [o[0].upper() for o in options]
             given = answer.group(1).upper()
             if not question:
-                fail(number, "ANSWER: without a question before it; write the question, its options A. B. ..., "
-                             "then ANSWER: <letter>")
+                fail(
+                    number,
+                    "ANSWER: without a question before it; write the question, its options A. B. ..., "
+                    "then ANSWER: <letter>",
+                )
             elif len(options) < 2:
-                fail(number, f"{label} has {len(options)} option(s); write at least two, one per line as "
-                             "'A. text' or 'A) text'")
+                fail(
+                    number,
+                    f"{label} has {len(options)} option(s); write at least two, one per line as 'A. text' or 'A) text'",
+                )
             elif not re.fullmatch(r"[A-Z]", given):
-                fail(number, f"{label}: ANSWER: takes one letter, not {answer.group(1)!r}; Aiken questions have "
-                             "exactly one right option (use GIFT or quiz.yaml for several)")
+                fail(
+                    number,
+                    f"{label}: ANSWER: takes one letter, not {answer.group(1)!r}; Aiken questions have "
+                    "exactly one right option (use GIFT or quiz.yaml for several)",
+                )
             elif given not in letters:
                 fail(number, f"{label}: ANSWER: {given} is not one of its options ({', '.join(letters)})")
             elif len(set(letters)) != len(letters):
-                fail(number, f"{label} uses the same option letter twice ({', '.join(letters)}); letter them A, B, C...")
+                fail(
+                    number, f"{label} uses the same option letter twice ({', '.join(letters)}); letter them A, B, C..."
+                )
             else:
-                items.append(ParsedItem(
-                    {"id": f"q{len(items) + 1:02d}", "type": "single", "prompt": "\n".join(question).strip(),
-                     "choices": [{"text": o[1], **({"correct": True} if o[0].upper() == given else {})}
-                                 for o in options]},
-                    question_line, {"choices": [o[2] for o in options]}))
+                items.append(
+                    ParsedItem(
+                        {
+                            "id": f"q{len(items) + 1:02d}",
+                            "type": "single",
+                            "prompt": "\n".join(question).strip(),
+                            "choices": [
+                                {"text": o[1], **({"correct": True} if o[0].upper() == given else {})} for o in options
+                            ],
+                        },
+                        question_line,
+                        {"choices": [o[2] for o in options]},
+                    )
+                )
             question, options = [], []
         elif option and question:
             options.append((option.group(1), option.group(2), number))
         elif options:
-            fail(number, f"{line.strip()[:40]!r} follows the options of the question at line {question_line}, "
-                         "which has no ANSWER: line; end each question with ANSWER: <letter>, or start the option "
-                         "with a letter and a dot: 'C. text'")
+            fail(
+                number,
+                f"{line.strip()[:40]!r} follows the options of the question at line {question_line}, "
+                "which has no ANSWER: line; end each question with ANSWER: <letter>, or start the option "
+                "with a letter and a dot: 'C. text'",
+            )
             question, options = [line.strip()], []
             question_line = number
         else:

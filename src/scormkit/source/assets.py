@@ -53,9 +53,13 @@ def check_image(path: Path, target: str, where: str, line: int | None, report: R
         report.error(where, line, "source.not-a-file", f"the image {target!r} is not a regular file; replace it")
         return False
     if info.st_size > limits.IMAGE_BYTES:
-        report.error(where, line, "markdown.image-too-large",
-                     f"the image {target!r} is {info.st_size / limits.MiB:.0f} MiB; the limit is "
-                     f"{limits.human(limits.IMAGE_BYTES, 'bytes')} (docs/limits.md): save it smaller")
+        report.error(
+            where,
+            line,
+            "markdown.image-too-large",
+            f"the image {target!r} is {info.st_size / limits.MiB:.0f} MiB; the limit is "
+            f"{limits.human(limits.IMAGE_BYTES, 'bytes')} (docs/limits.md): save it smaller",
+        )
         return False
     try:
         with path.open("rb") as fh:
@@ -66,21 +70,33 @@ def check_image(path: Path, target: str, where: str, line: int | None, report: R
     suffix = path.suffix.lower()
     if suffix == ".svg":
         if _SVG_ACTIVE.search(data):
-            report.warning(where, line, "markdown.image-active",
-                           f"the SVG {target!r} holds script or event handlers; browsers do not run them in an "
-                           "<img>, but remove them or export a PNG")
+            report.warning(
+                where,
+                line,
+                "markdown.image-active",
+                f"the SVG {target!r} holds script or event handlers; browsers do not run them in an "
+                "<img>, but remove them or export a PNG",
+            )
         return True
     kind = _looks_like(data[:512])
     if kind != suffix.lstrip(".").upper().replace("JPEG", "JPG"):
-        report.warning(where, line, "markdown.image-content",
-                       f"the image {target!r} holds {kind}, not {suffix.lstrip('.').upper()}; browsers may refuse "
-                       "it: save it as a real image of that type")
+        report.warning(
+            where,
+            line,
+            "markdown.image-content",
+            f"the image {target!r} holds {kind}, not {suffix.lstrip('.').upper()}; browsers may refuse "
+            "it: save it as a real image of that type",
+        )
         return True
     pixels = _pixels(path)
     if pixels is not None and pixels > limits.IMAGE_PIXELS:
-        report.error(where, line, "markdown.image-too-large",
-                     f"the image {target!r} has {pixels:,} pixels; the limit is {limits.IMAGE_PIXELS:,} "
-                     "(docs/limits.md): scale it down")
+        report.error(
+            where,
+            line,
+            "markdown.image-too-large",
+            f"the image {target!r} has {pixels:,} pixels; the limit is {limits.IMAGE_PIXELS:,} "
+            "(docs/limits.md): scale it down",
+        )
         return False
     return True
 
@@ -96,13 +112,18 @@ def _pixels(path: Path) -> int | None:
                 return image.width * image.height
         except Image.DecompressionBombError:
             return limits.IMAGE_PIXELS + 1
-        except Exception:  # noqa: BLE001 - an unreadable header is the browser's problem, not a crash of ours
+        except Exception:
             return None
 
 
 # Names of the PDF features that run code or carry files: JavaScript actions, launch actions, attached files.
-_PDF_ACTIVE = {b"/JavaScript": "JavaScript", b"/JS": "JavaScript", b"/Launch": "launch actions",
-               b"/EmbeddedFile": "embedded files", b"/EmbeddedFiles": "embedded files"}
+_PDF_ACTIVE = {
+    b"/JavaScript": "JavaScript",
+    b"/JS": "JavaScript",
+    b"/Launch": "launch actions",
+    b"/EmbeddedFile": "embedded files",
+    b"/EmbeddedFiles": "embedded files",
+}
 _PDF_NAME = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?)(?![A-Za-z0-9])")
 
 
@@ -123,9 +144,13 @@ def check_pdf(path: Path, name: str, where: str, line: int | None, report: Repor
     if not found:
         found.update(_catalogue_features(path))
     if found:
-        report.warning(where, line, "slides.active-content",
-                       f"{name} contains {' and '.join(sorted(found))}; it ships as is for the 'Download slides' "
-                       "link: export the PDF again without them, or set slides.download: false")
+        report.warning(
+            where,
+            line,
+            "slides.active-content",
+            f"{name} contains {' and '.join(sorted(found))}; it ships as is for the 'Download slides' "
+            "link: export the PDF again without them, or set slides.download: false",
+        )
 
 
 def _catalogue_features(path: Path) -> set[str]:
@@ -144,6 +169,6 @@ def _catalogue_features(path: Path) -> set[str]:
             action = root.get("/OpenAction")
             if hasattr(action, "get") and action.get("/S") in ("/JavaScript", "/Launch"):
                 found.add("JavaScript" if action.get("/S") == "/JavaScript" else "launch actions")
-    except Exception:  # noqa: BLE001 - a broken PDF is reported by the deck reader with its own message
+    except Exception:
         return set()
     return found

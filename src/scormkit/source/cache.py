@@ -32,8 +32,9 @@ def sha256(data: bytes) -> str:
 
 def _sealed(record: dict) -> bytes:
     body = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps({"sha256": sha256(body.encode()), "body": record}, sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":")).encode()
+    return json.dumps(
+        {"sha256": sha256(body.encode()), "body": record}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    ).encode()
 
 
 def _unsealed(data: bytes) -> dict | None:

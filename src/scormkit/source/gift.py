@@ -49,8 +49,9 @@ class GiftError(ValueError):
 
 
 def _protect(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: _PLACEHOLDER[m.group(1)] + FILLER if m.group(1) in _PLACEHOLDER else m.group(0),
-                  text)
+    return re.sub(
+        r"\\(.)", lambda m: _PLACEHOLDER[m.group(1)] + FILLER if m.group(1) in _PLACEHOLDER else m.group(0), text
+    )
 
 
 def _restore(text: str) -> str:
@@ -60,8 +61,10 @@ def _restore(text: str) -> str:
 def looks_like_gift(text: str) -> bool:
     """True when the text has GIFT answer blocks (`{=...}`, `{~...}`, `{T}`, `{#...}`) or `::title::` lines."""
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
-    return bool(re.search(r"^\s*::[^:\n]*::", body, re.M)
-                or re.search(r"\{\s*(?:[=~]|#|T(?:RUE)?\s*[}#]|F(?:ALSE)?\s*[}#])", body))
+    return bool(
+        re.search(r"^\s*::[^:\n]*::", body, re.M)
+        or re.search(r"\{\s*(?:[=~]|#|T(?:RUE)?\s*[}#]|F(?:ALSE)?\s*[}#])", body)
+    )
 
 
 @dataclass
@@ -137,6 +140,7 @@ def parse_gift(text: str, name: str, report: Report) -> list[ParsedItem] | None:
 
 # ---- one question -----------------------------------------------------------------------------------------
 
+
 def _question(block: _Block, state: _State) -> ParsedItem:
     body = block.text
     offset = len(body) - len(body.lstrip())
@@ -146,42 +150,61 @@ def _question(block: _Block, state: _State) -> ParsedItem:
         title = _restore(match.group(1)).strip()
         offset += match.end()
     elif body[offset:].startswith("::"):
-        raise GiftError(block.line_at(offset), "gift.syntax",
-                        "the title starts with '::' but has no closing '::'; write ::Title:: before the question text")
+        raise GiftError(
+            block.line_at(offset),
+            "gift.syntax",
+            "the title starts with '::' but has no closing '::'; write ::Title:: before the question text",
+        )
     label = f"question {title!r}" if title else f"question {state.number}"
     match = re.match(r"\s*\[(\w+)\]", body[offset:])
     text_format = "moodle"
     if match:
         if match.group(1).lower() not in FORMATS:
-            raise GiftError(block.line_at(offset), "gift.format",
-                            f"{label} has the text format [{match.group(1)}]; use one of "
-                            + ", ".join(f"[{f}]" for f in FORMATS))
+            raise GiftError(
+                block.line_at(offset),
+                "gift.format",
+                f"{label} has the text format [{match.group(1)}]; use one of " + ", ".join(f"[{f}]" for f in FORMATS),
+            )
         text_format = match.group(1).lower()
         offset += match.end()
 
     opening = body.find("{", offset)
     if opening < 0:
-        raise GiftError(block.line, "gift.no-answer",
-                        f"{label} has no answer block {{...}}, so it is a Moodle description, which is not a quiz "
-                        "item; add its answers in braces, or move the text to the slides or module description")
+        raise GiftError(
+            block.line,
+            "gift.no-answer",
+            f"{label} has no answer block {{...}}, so it is a Moodle description, which is not a quiz "
+            "item; add its answers in braces, or move the text to the slides or module description",
+        )
     closing = body.find("}", opening)
     if closing < 0:
-        raise GiftError(block.line_at(opening), "gift.syntax",
-                        f"{label}: the answer block opened here has no closing '}}'; close it, or write \\{{ for a "
-                        "literal brace")
-    if "{" in body[opening + 1:closing]:
-        raise GiftError(block.line_at(body.find("{", opening + 1)), "gift.syntax",
-                        f"{label}: a second '{{' inside the answer block; close the first block with '}}', "
-                        "or write \\{{ for a literal brace")
-    if "{" in body[closing + 1:]:
-        raise GiftError(block.line_at(body.find("{", closing + 1)), "gift.syntax",
-                        f"{label} has a second answer block; a question has one (write \\{{ for a literal brace)")
-    if "}" in body[closing + 1:] or "}" in body[offset:opening]:
-        where = body.find("}", closing + 1) if "}" in body[closing + 1:] else body.find("}", offset)
-        raise GiftError(block.line_at(where), "gift.syntax",
-                        f"{label}: '}}' without an opening '{{'; write \\}} for a literal brace")
+        raise GiftError(
+            block.line_at(opening),
+            "gift.syntax",
+            f"{label}: the answer block opened here has no closing '}}'; close it, or write \\{{ for a literal brace",
+        )
+    if "{" in body[opening + 1 : closing]:
+        raise GiftError(
+            block.line_at(body.find("{", opening + 1)),
+            "gift.syntax",
+            f"{label}: a second '{{' inside the answer block; close the first block with '}}', "
+            "or write \\{{ for a literal brace",
+        )
+    if "{" in body[closing + 1 :]:
+        raise GiftError(
+            block.line_at(body.find("{", closing + 1)),
+            "gift.syntax",
+            f"{label} has a second answer block; a question has one (write \\{{ for a literal brace)",
+        )
+    if "}" in body[closing + 1 :] or "}" in body[offset:opening]:
+        where = body.find("}", closing + 1) if "}" in body[closing + 1 :] else body.find("}", offset)
+        raise GiftError(
+            block.line_at(where),
+            "gift.syntax",
+            f"{label}: '}}' without an opening '{{'; write \\}} for a literal brace",
+        )
 
-    head, tail = body[offset:opening].strip(), body[closing + 1:].strip()
+    head, tail = body[offset:opening].strip(), body[closing + 1 :].strip()
     if not head and not tail:
         raise GiftError(block.line, "gift.no-text", f"{label} has no question text; write it before the answer block")
     data: dict = {"id": _item_id(title, state), "type": ""}
@@ -192,9 +215,10 @@ def _question(block: _Block, state: _State) -> ParsedItem:
     parts = [_prompt(part, text_format, line, label) for part in (head, tail) if part]
     # "Missing word": text after the answer block means the answer fills a gap in the sentence.
     data["prompt"] = f" {GAP} ".join(parts) if head and tail else parts[0]
-    entry_lines = _answers(body[opening + 1:closing], block, opening + 1, data, label, text_format)
+    entry_lines = _answers(body[opening + 1 : closing], block, opening + 1, data, label, text_format)
     data = {key: data[key] for key in ("id", "type", "objective", "prompt") if key in data} | {
-        key: value for key, value in data.items() if key not in ("id", "type", "objective", "prompt")}
+        key: value for key, value in data.items() if key not in ("id", "type", "objective", "prompt")
+    }
     return ParsedItem(data, block.line, entry_lines)
 
 
@@ -224,20 +248,24 @@ def _objective(category: str | None) -> str | None:
 
 # ---- answers ----------------------------------------------------------------------------------------------
 
+
 def _answers(inner: str, block: _Block, start: int, data: dict, label: str, text_format: str) -> dict[str, list[int]]:
     """Fill `data` from the inside of the answer block; returns the line of each choice/pair/answer."""
     general = None
     split = inner.find("####")
     if split >= 0:
-        general = _plain(inner[split + 4:], text_format)
+        general = _plain(inner[split + 4 :], text_format)
         inner = inner[:split]
     content = inner.strip()
     first = start + (len(inner) - len(inner.lstrip()))
     line = block.line_at(first)
     if not content:
-        raise GiftError(line, "gift.unsupported",
-                        f"{label} is an essay ({{}}), which has no scormkit item type yet; make it a short answer "
-                        "({=accepted answer}) or leave it out")
+        raise GiftError(
+            line,
+            "gift.unsupported",
+            f"{label} is an essay ({{}}), which has no scormkit item type yet; make it a short answer "
+            "({=accepted answer}) or leave it out",
+        )
     feedback: dict[str, str] = {}
     entry_lines: dict[str, list[int]] = {}
     truefalse = re.fullmatch(r"(TRUE|FALSE|T|F)\s*(?:#([^#]*))?\s*(?:#([^#]*))?", content, re.S)
@@ -272,9 +300,12 @@ def _answers(inner: str, block: _Block, start: int, data: dict, label: str, text
 def _split_answers(content: str, block: _Block, start: int, label: str) -> list[_Answer]:
     """`=a#fb ~%50%b ~c` -> answers with marker, weight, text, feedback and line."""
     if content[0] not in "=~":
-        raise GiftError(block.line_at(start), "gift.syntax",
-                        f"{label}: the answer block must start with = (right answer), ~ (wrong answer), # (number) "
-                        f"or T/F, not {_restore(content[:20])!r}; escape a literal = or ~ as \\= or \\~")
+        raise GiftError(
+            block.line_at(start),
+            "gift.syntax",
+            f"{label}: the answer block must start with = (right answer), ~ (wrong answer), # (number) "
+            f"or T/F, not {_restore(content[:20])!r}; escape a literal = or ~ as \\= or \\~",
+        )
     answers = []
     for match in re.finditer(r"([=~])([^=~]*)", content):
         offset = start + match.start()
@@ -283,18 +314,25 @@ def _split_answers(content: str, block: _Block, start: int, label: str) -> list[
         weighted = re.match(r"\s*%(-?\d+(?:\.\d+)?)%", raw)
         if weighted:
             weight = float(weighted.group(1))
-            raw = raw[weighted.end():]
+            raw = raw[weighted.end() :]
         elif re.match(r"\s*%", raw):
-            raise GiftError(block.line_at(offset), "gift.syntax",
-                            f"{label}: a weight is written %50% (a number between % signs), not {_restore(raw[:12])!r}")
+            raise GiftError(
+                block.line_at(offset),
+                "gift.syntax",
+                f"{label}: a weight is written %50% (a number between % signs), not {_restore(raw[:12])!r}",
+            )
         text, _, answer_feedback = raw.partition("#")
-        answers.append(_Answer(match.group(1), weight, text.strip(), answer_feedback.strip() or None,
-                               block.line_at(offset)))
+        answers.append(
+            _Answer(match.group(1), weight, text.strip(), answer_feedback.strip() or None, block.line_at(offset))
+        )
     for answer in answers:
         if not answer.text:
-            raise GiftError(answer.line, "gift.syntax",
-                            f"{label} has an empty answer after {answer.marker!r}; write its text, or remove the "
-                            f"{answer.marker!r} (write \\{answer.marker} for a literal one)")
+            raise GiftError(
+                answer.line,
+                "gift.syntax",
+                f"{label} has an empty answer after {answer.marker!r}; write its text, or remove the "
+                f"{answer.marker!r} (write \\{answer.marker} for a literal one)",
+            )
     return answers
 
 
@@ -306,16 +344,22 @@ def _choice(answers: list[_Answer], data: dict, label: str, text_format: str) ->
     if not credited or (len(credited) > 1 and len(unweighted_right) > 1):
         where = unweighted_right[1].line if len(unweighted_right) > 1 else answers[0].line
         count = f"{len(unweighted_right)} right answers" if credited else "no right answer"
-        raise GiftError(where, "gift.choice-correct",
-                        f"{label} has {count} (=); mark one with = for a single choice, or give every right answer "
-                        "a weight such as ~%50% for a multiple-response question")
+        raise GiftError(
+            where,
+            "gift.choice-correct",
+            f"{label} has {count} (=); mark one with = for a single choice, or give every right answer "
+            "a weight such as ~%50% for a multiple-response question",
+        )
     if len(credited) == 1:
         weight = credited[0].weight
         if weight is not None and weight != 100:
-            raise GiftError(credited[0].line, "gift.unsupported",
-                            f"{label} gives partial credit ({weight:g}%) to its only right answer "
-                            f"{_restore(credited[0].text)!r}; scormkit scores a choice right or wrong: write it as "
-                            "=answer")
+            raise GiftError(
+                credited[0].line,
+                "gift.unsupported",
+                f"{label} gives partial credit ({weight:g}%) to its only right answer "
+                f"{_restore(credited[0].text)!r}; scormkit scores a choice right or wrong: write it as "
+                "=answer",
+            )
         data["type"] = "single"
     else:
         data["type"] = "multiple"
@@ -332,10 +376,13 @@ def _choice(answers: list[_Answer], data: dict, label: str, text_format: str) ->
 def _short_answer(answers: list[_Answer], data: dict, feedback: dict, label: str, text_format: str) -> None:
     for answer in answers:
         if answer.weight is not None and answer.weight != 100:
-            raise GiftError(answer.line, "gift.unsupported",
-                            f"{label} gives partial credit ({answer.weight:g}%) to the short answer "
-                            f"{_restore(answer.text)!r}; scormkit accepts an answer or not: drop the weight, or "
-                            "remove the answer")
+            raise GiftError(
+                answer.line,
+                "gift.unsupported",
+                f"{label} gives partial credit ({answer.weight:g}%) to the short answer "
+                f"{_restore(answer.text)!r}; scormkit accepts an answer or not: drop the weight, or "
+                "remove the answer",
+            )
     data["type"] = "fillin"
     data["accepted"] = [_plain(a.text, "plain") for a in answers]
     first = next((a.feedback for a in answers if a.feedback), None)
@@ -348,13 +395,19 @@ def _matching(answers: list[_Answer], data: dict, label: str) -> None:
     for answer in answers:
         source, arrow, target = answer.text.partition("->")
         if answer.marker != "=" or not arrow:
-            raise GiftError(answer.line, "gift.syntax",
-                            f"{label} is a matching question, so every answer is written =item -> match; "
-                            f"fix {answer.marker}{_restore(answer.text)!r}")
+            raise GiftError(
+                answer.line,
+                "gift.syntax",
+                f"{label} is a matching question, so every answer is written =item -> match; "
+                f"fix {answer.marker}{_restore(answer.text)!r}",
+            )
         if not source.strip() or not target.strip():
-            raise GiftError(answer.line, "gift.unsupported",
-                            f"{label} has a match with no item on one side ({_restore(answer.text)!r}); scormkit "
-                            "matching needs both sides of every pair")
+            raise GiftError(
+                answer.line,
+                "gift.unsupported",
+                f"{label} has a match with no item on one side ({_restore(answer.text)!r}); scormkit "
+                "matching needs both sides of every pair",
+            )
         pairs.append({"source": _plain(source, "plain"), "target": _plain(target, "plain")})
     data["type"] = "matching"
     data["pairs"] = pairs
@@ -363,24 +416,29 @@ def _matching(answers: list[_Answer], data: dict, label: str) -> None:
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 
 
-def _numeric(content: str, block: _Block, start: int, data: dict, feedback: dict, label: str,
-             text_format: str) -> None:
+def _numeric(content: str, block: _Block, start: int, data: dict, feedback: dict, label: str, text_format: str) -> None:
     content_stripped = content.strip()
     answers: list[tuple[str, str | None, int]] = []  # (value text, feedback, line)
     if content_stripped.startswith("="):
         for parsed in _split_answers(content_stripped, block, start + content.find("="), label):
             if parsed.weight is not None and parsed.weight != 100:
-                raise GiftError(parsed.line, "gift.unsupported",
-                                f"{label} gives partial credit ({parsed.weight:g}%) to the number "
-                                f"{_restore(parsed.text)!r}; scormkit accepts one answer or range: drop that answer")
+                raise GiftError(
+                    parsed.line,
+                    "gift.unsupported",
+                    f"{label} gives partial credit ({parsed.weight:g}%) to the number "
+                    f"{_restore(parsed.text)!r}; scormkit accepts one answer or range: drop that answer",
+                )
             answers.append((parsed.text, parsed.feedback, parsed.line))
     else:
         value, _, answer_feedback = content_stripped.partition("#")
         answers.append((value.strip(), answer_feedback.strip() or None, block.line_at(start)))
     if len(answers) > 1:
-        raise GiftError(answers[1][2], "gift.unsupported",
-                        f"{label} has {len(answers)} accepted numbers; scormkit takes one answer with a tolerance "
-                        "or one range: merge them into min..max")
+        raise GiftError(
+            answers[1][2],
+            "gift.unsupported",
+            f"{label} has {len(answers)} accepted numbers; scormkit takes one answer with a tolerance "
+            "or one range: merge them into min..max",
+        )
     value, answer_feedback, line = answers[0]
     value = _restore(value).strip()
     if match := re.fullmatch(rf"({_NUMBER})\s*\.\.\s*({_NUMBER})", value):
@@ -390,9 +448,12 @@ def _numeric(content: str, block: _Block, start: int, data: dict, feedback: dict
         if match.group(2) is not None and float(match.group(2)) != 0:
             data["tolerance"] = abs(_num(match.group(2)))
     else:
-        raise GiftError(line, "gift.numeric",
-                        f"{label}: {value!r} is not a number; write {{#3.5}}, {{#3.5:0.5}} (tolerance) or {{#3..4}} "
-                        "(range), with a dot as the decimal separator")
+        raise GiftError(
+            line,
+            "gift.numeric",
+            f"{label}: {value!r} is not a number; write {{#3.5}}, {{#3.5:0.5}} (tolerance) or {{#3..4}} "
+            "(range), with a dot as the decimal separator",
+        )
     if answer_feedback:
         feedback["correct"] = _plain(answer_feedback, text_format)
 
@@ -403,6 +464,7 @@ def _num(text: str) -> float | int:
 
 
 # ---- text formats -----------------------------------------------------------------------------------------
+
 
 def _prompt(text: str, text_format: str, line: int, label: str) -> str:
     """The question text as the Markdown a prompt is written in."""
@@ -467,8 +529,11 @@ class _HtmlToMarkdown(HTMLParser):
         elif tag == "img":
             self.out.append(f"![{values.get('alt') or ''}]({values.get('src') or ''})")
         elif tag not in self.IGNORED:
-            raise GiftError(0, "gift.html", f"uses the HTML tag <{tag}>, which a prompt cannot show; write the "
-                                            "text in [markdown] instead")
+            raise GiftError(
+                0,
+                "gift.html",
+                f"uses the HTML tag <{tag}>, which a prompt cannot show; write the text in [markdown] instead",
+            )
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.INLINE:

@@ -34,44 +34,85 @@ def yaml_problem(exc: Any, text: str) -> tuple[int | None, str] | None:
         here = source(line)
         key, _, value = here.partition(":")
         if ": " in value or value.rstrip().endswith(":"):
-            return line, (f"the value of {key.strip()!r} contains ': ', which YAML reads as a new key; put the whole "
-                          f"value in quotes: {key.strip()}: \"{value.strip()}\"")
-        above = next((n for n in range(line - 1, 0, -1) if source(n).strip() and not source(n).lstrip().startswith("#")), None) if line else None
+            return line, (
+                f"the value of {key.strip()!r} contains ': ', which YAML reads as a new key; put the whole "
+                f'value in quotes: {key.strip()}: "{value.strip()}"'
+            )
+        above = (
+            next(
+                (n for n in range(line - 1, 0, -1) if source(n).strip() and not source(n).lstrip().startswith("#")),
+                None,
+            )
+            if line
+            else None
+        )
         if above is not None:
-            return line, (f"line {line} is indented more than line {above} ({_show(source(above))}), which already has "
-                          f"a value; {INDENT_FIX}")
+            return line, (
+                f"line {line} is indented more than line {above} ({_show(source(above))}), which already has "
+                f"a value; {INDENT_FIX}"
+            )
     if problem == "could not find expected ':'" and start is not None:
-        return start, (f"line {start} ({_show(source(start))}) has no ':' after its key; write key: value, with a space "
-                       "after the colon, or continue the text above with the same indentation")
+        return start, (
+            f"line {start} ({_show(source(start))}) has no ':' after its key; write key: value, with a space "
+            "after the colon, or continue the text above with the same indentation"
+        )
     if problem.startswith("expected <block end>, but found '<scalar>'"):
-        return line, (f"line {line} has more text after a quoted value or a value in braces or brackets "
-                      f"({_show(source(line))}); put the whole value in quotes, e.g. title: \"{{text}} and more\"")
+        return line, (
+            f"line {line} has more text after a quoted value or a value in braces or brackets "
+            f'({_show(source(line))}); put the whole value in quotes, e.g. title: "{{text}} and more"'
+        )
     if problem.startswith("expected <block end>, but found") or problem.startswith("did not find expected"):
         began = f" (the block starts at line {start})" if start is not None and start != line else ""
-        return line, f"line {line} ({_show(source(line))}) does not line up with the lines above it{began}; {INDENT_FIX}"
+        return (
+            line,
+            f"line {line} ({_show(source(line))}) does not line up with the lines above it{began}; {INDENT_FIX}",
+        )
     if problem.startswith("found unknown escape character"):
         char = re.search(r"'(.*)'", problem)
-        return line, (f"in double quotes a backslash starts an escape, and \\{char.group(1) if char else ''} is not one; "
-                      "write \\\\ for a backslash, or use single quotes ('...')")
+        return line, (
+            f"in double quotes a backslash starts an escape, and \\{char.group(1) if char else ''} is not one; "
+            "write \\\\ for a backslash, or use single quotes ('...')"
+        )
     if problem == "found unexpected end of stream" and "quoted scalar" in context and start is not None:
         return start, f"the quote opened on line {start} is never closed; close it at the end of the value"
     found = re.match(r"found character '(.)' that cannot start any token", problem)
     if found:
-        return line, (f"a value cannot start with {found.group(1)!r} in YAML; put the value in quotes: "
-                      f"{source(line).split(':', 1)[0].strip()}: \"...\"")
+        return line, (
+            f"a value cannot start with {found.group(1)!r} in YAML; put the value in quotes: "
+            f'{source(line).split(":", 1)[0].strip()}: "..."'
+        )
     if problem.startswith("expected ',' or '}'") or problem.startswith("expected ',' or ']'"):
         where = start or line
-        return where, (f"line {where} ({_show(source(where))}) has a value that starts with {{ or [, which YAML reads "
-                       "as a list or mapping; put the text in quotes, e.g. title: \"[Draft] Pain\"")
+        return where, (
+            f"line {where} ({_show(source(where))}) has a value that starts with {{ or [, which YAML reads "
+            'as a list or mapping; put the text in quotes, e.g. title: "[Draft] Pain"'
+        )
     return None
 
 
 # ---- dates -------------------------------------------------------------------------------------------------
 
-_MONTHS = {name: number for number, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-     ("dec", "december")], start=1) for name in names}
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
 
 
 def _guess_date(text: str) -> dt.date | None:
@@ -112,18 +153,23 @@ def date_hint(errors: list[dict]) -> str | None:
     if guess is not None:
         return f"it must be {expected}; write {guess.isoformat()}"
     if isinstance(value, str) and re.fullmatch(r"\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\s*", value):
-        return (f"it must be {expected} (e.g. 2010-09-22); scormkit does not guess whether {value.strip()} "
-                "is day/month or month/day")
+        return (
+            f"it must be {expected} (e.g. 2010-09-22); scormkit does not guess whether {value.strip()} "
+            "is day/month or month/day"
+        )
     return f"it must be {expected}, e.g. 2010-09-22"
 
 
 # ---- a deck that is not a PDF ------------------------------------------------------------------------------
 
+
 def not_a_pdf(data: bytes, file: str) -> str | None:
     """What the slides file really is when it is a presentation, and how to get the PDF."""
     head = data[:8]
-    export = ("export it as PDF (PowerPoint: File > Export > Create PDF/XPS; Keynote: File > Export To > PDF; "
-              "LibreOffice Impress: File > Export as PDF), save it in the module folder and set slides.file to the PDF")
+    export = (
+        "export it as PDF (PowerPoint: File > Export > Create PDF/XPS; Keynote: File > Export To > PDF; "
+        "LibreOffice Impress: File > Export as PDF), save it in the module folder and set slides.file to the PDF"
+    )
     if head.startswith(b"PK\x03\x04"):
         if b"ppt/" in data[:65536] or file.lower().endswith((".pptx", ".ppsx", ".potx")):
             kind = "a PowerPoint presentation (.pptx)"

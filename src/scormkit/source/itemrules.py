@@ -41,14 +41,24 @@ def report_hidden_item_rules(doc: YamlDoc, exc: ValidationError, report: Report)
                 continue
             count = sum(c.get("correct") is True for c in mappings)
             if count == 0:
-                report.error(doc.name, line, "quiz.no-correct-answer",
-                             f"item {item_id!r} has no correct choice; mark one with correct: true")
+                report.error(
+                    doc.name,
+                    line,
+                    "quiz.no-correct-answer",
+                    f"item {item_id!r} has no correct choice; mark one with correct: true",
+                )
             elif kind == "single" and count > 1:
-                report.error(doc.name, line, "quiz.single-several-correct",
-                             f"single-choice item {item_id!r} has {count} correct choices; keep correct: true "
-                             "on one of them, or use type: multiple")
+                report.error(
+                    doc.name,
+                    line,
+                    "quiz.single-several-correct",
+                    f"single-choice item {item_id!r} has {count} correct choices; keep correct: true "
+                    "on one of them, or use type: multiple",
+                )
         elif kind == "numeric":
             if any(_misspelt(item, key) for key in ("answer", "min", "max")):
                 continue
             if "answer" not in item and "min" not in item and "max" not in item:
-                report.error(doc.name, line, "quiz.numeric-answer", f"item {item_id} needs `answer`, or `min` and `max`")
+                report.error(
+                    doc.name, line, "quiz.numeric-answer", f"item {item_id} needs `answer`, or `min` and `max`"
+                )

@@ -15,9 +15,9 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from scormkit.diagnostics import Report
 from scormkit.model import ModuleConfig, QuizFile, QuizItem, is_safe_relative
-from scormkit.source.markdown import images, raw_html
 from scormkit.source.assets import check_image, check_pdf
 from scormkit.source.itemrules import report_hidden_item_rules
+from scormkit.source.markdown import images, raw_html
 from scormkit.source.paths import broken_link, inside, shown
 from scormkit.source.quizdoc import QUIZ_SUFFIXES, load_quiz_doc
 from scormkit.source.yamlfile import YamlDoc, load_yaml, validation_diagnostics
@@ -48,9 +48,11 @@ def _quiz_value_error(message: str) -> tuple[str, str] | None:
         item_id = (count or none).group(1)
         return "quiz.no-correct-answer", f"item {item_id!r} has no correct choice; mark one with correct: true"
     if count:
-        return ("quiz.single-several-correct",
-                f"single-choice item {count.group(1)!r} has {count.group(2)} correct choices; keep correct: true "
-                "on one of them, or use type: multiple")
+        return (
+            "quiz.single-several-correct",
+            f"single-choice item {count.group(1)!r} has {count.group(2)} correct choices; keep correct: true "
+            "on one of them, or use type: multiple",
+        )
     if "`answer`" in message or "`min`" in message:
         return "quiz.numeric-answer", message
     if "the learner cannot tell them apart" in message:
@@ -69,21 +71,33 @@ def read_sources(src: Path, report: Report) -> Sources | None:
     """Load and check module.yaml and quiz.yaml; None when there is no module.yaml to start from."""
     module_path = src / "module.yaml"
     if broken_link(module_path):
-        report.error(shown(module_path), None, "source.broken-link",
-                     "module.yaml is a symbolic link that leads nowhere (dangling or a loop); replace it with the file")
+        report.error(
+            shown(module_path),
+            None,
+            "source.broken-link",
+            "module.yaml is a symbolic link that leads nowhere (dangling or a loop); replace it with the file",
+        )
         return None
     if module_path.exists() and inside(src, "module.yaml") is None:
         # Its values would ship, and its keys be echoed in errors (CI logs), from a file the module does not own.
-        report.error(shown(module_path), None, "source.outside-module",
-                     f"module.yaml is a link to a file outside {shown(src)}; copy the file into the module folder")
+        report.error(
+            shown(module_path),
+            None,
+            "source.outside-module",
+            f"module.yaml is a link to a file outside {shown(src)}; copy the file into the module folder",
+        )
         return None
     if not module_path.exists():  # a FIFO or a folder named module.yaml is refused by load_yaml, never opened
         where = shown(src)
         if not src.is_dir():
             report.error(where, None, "source.missing", f"module folder {where} not found; check the path")
         else:
-            report.error(shown(module_path), None, "source.missing",
-                         f"module.yaml not found in {where}; create it (see docs/source-format.md)")
+            report.error(
+                shown(module_path),
+                None,
+                "source.missing",
+                f"module.yaml not found in {where}; create it (see docs/source-format.md)",
+            )
         return None
     sources = Sources()
     doc = load_yaml(module_path, shown(module_path), report)
@@ -97,8 +111,12 @@ def read_sources(src: Path, report: Report) -> Sources | None:
         return sources
     if not isinstance(doc.data, dict):
         kind = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
-        report.error(doc.name, 1, "schema.invalid",
-                     f"module.yaml is {kind}; write one key per line (id: ..., title: ...), see docs/source-format.md")
+        report.error(
+            doc.name,
+            1,
+            "schema.invalid",
+            f"module.yaml is {kind}; write one key per line (id: ..., title: ...), see docs/source-format.md",
+        )
         return sources
     try:
         sources.config = ModuleConfig.model_validate(doc.data)
@@ -119,14 +137,22 @@ def _locate_slides(src: Path, doc: YamlDoc, sources: Sources, report: Report) ->
     # else: the default, or a wrong type that is already a schema error (the default is checked instead)
     path = inside(src, sources.slides_file)
     if path is None and is_safe_relative(sources.slides_file) and broken_link(src / sources.slides_file):
-        report.error(doc.name, sources.slides_line, "source.broken-link",
-                     f"slides.file {sources.slides_file!r} is a symbolic link that leads nowhere (dangling or a loop); "
-                     "replace it with the PDF")
+        report.error(
+            doc.name,
+            sources.slides_line,
+            "source.broken-link",
+            f"slides.file {sources.slides_file!r} is a symbolic link that leads nowhere (dangling or a loop); "
+            "replace it with the PDF",
+        )
         sources.slides_file = ""
     elif path is None:
-        report.error(doc.name, sources.slides_line, "source.outside-module",
-                     f"slides.file {sources.slides_file!r} is outside the module folder; "
-                     f"put the PDF in {shown(src)} and give a relative path such as slides.pdf")
+        report.error(
+            doc.name,
+            sources.slides_line,
+            "source.outside-module",
+            f"slides.file {sources.slides_file!r} is outside the module folder; "
+            f"put the PDF in {shown(src)} and give a relative path such as slides.pdf",
+        )
         sources.slides_file = ""
     sources.slides_path = path
     if path is not None:
@@ -143,23 +169,35 @@ def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> Non
     line = doc.line_of("quiz", "file") or doc.line_of("quiz")
     path = inside(src, name)
     if path is None and is_safe_relative(name) and broken_link(src / name):
-        report.error(doc.name, line, "source.broken-link",
-                     f"quiz file {name!r} is a symbolic link that leads nowhere (dangling or a loop); "
-                     "replace it with the file")
+        report.error(
+            doc.name,
+            line,
+            "source.broken-link",
+            f"quiz file {name!r} is a symbolic link that leads nowhere (dangling or a loop); replace it with the file",
+        )
         return
     if path is None:
-        report.error(doc.name, line, "source.outside-module",
-                     f"quiz.file {name!r} is outside the module folder; "
-                     f"put it in {shown(src)} and give a relative path such as quiz.yaml")
+        report.error(
+            doc.name,
+            line,
+            "source.outside-module",
+            f"quiz.file {name!r} is outside the module folder; "
+            f"put it in {shown(src)} and give a relative path such as quiz.yaml",
+        )
         return
     if path.suffix.lower() not in QUIZ_SUFFIXES:
-        report.error(doc.name, line, "quiz.format",
-                     f"quiz.file {name!r} is not a quiz file scormkit reads; write the items in quiz.yaml, a Moodle "
-                     "GIFT file (.gift) or an Aiken file (.txt) (see docs/source-format.md)")
+        report.error(
+            doc.name,
+            line,
+            "quiz.format",
+            f"quiz.file {name!r} is not a quiz file scormkit reads; write the items in quiz.yaml, a Moodle "
+            "GIFT file (.gift) or an Aiken file (.txt) (see docs/source-format.md)",
+        )
         return
     if not path.exists():
-        report.error(doc.name, line, "quiz.missing",
-                     f"quiz file {name!r} not found in {shown(src)}; create it or set quiz.file")
+        report.error(
+            doc.name, line, "quiz.missing", f"quiz file {name!r} not found in {shown(src)}; create it or set quiz.file"
+        )
         return
     _load_quiz(src, path, sources, report)
 
@@ -171,8 +209,12 @@ def _load_quiz(src: Path, path: Path, sources: Sources, report: Report) -> None:
         return
     if not isinstance(quiz_doc.data, dict):
         kind = "empty" if quiz_doc.data is None else f"a {type(quiz_doc.data).__name__}, not a mapping"
-        report.error(quiz_doc.name, 1, "schema.invalid",
-                     f"{path.name} is {kind}; it needs a key 'items' with a list of items (see docs/source-format.md)")
+        report.error(
+            quiz_doc.name,
+            1,
+            "schema.invalid",
+            f"{path.name} is {kind}; it needs a key 'items' with a list of items (see docs/source-format.md)",
+        )
         return
     try:
         sources.items = list(QuizFile.model_validate(quiz_doc.data).items)
@@ -202,51 +244,86 @@ def _check_markdown(src: Path, doc: YamlDoc, loc: tuple, sources: Sources, repor
     found = raw_html(text)
     if found:
         offset, snippet = found[0]
-        report.error(doc.name, _line(doc, loc, offset), "markdown.raw-html",
-                     f"{what} contains raw HTML {snippet!r}; write Markdown instead (e.g. **bold**, *italic*, "
-                     "a blank line between paragraphs)")
+        report.error(
+            doc.name,
+            _line(doc, loc, offset),
+            "markdown.raw-html",
+            f"{what} contains raw HTML {snippet!r}; write Markdown instead (e.g. **bold**, *italic*, "
+            "a blank line between paragraphs)",
+        )
     for offset, src_attr, alt in images(text):
         line = _line(doc, loc, offset)
         # markdown-it percent-encodes the link (spaces, accents); the package path is the decoded name, which the
         # browser asks for when it follows the encoded src.
         target = unquote(src_attr)
         if re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)", target):
-            report.error(doc.name, line, "markdown.remote-image",
-                         f"{what} shows the image {target!r} from another host, which the player never contacts; "
-                         f"save it under assets/ in {shown(src)} and write ![{alt or 'what it shows'}](assets/...)")
+            report.error(
+                doc.name,
+                line,
+                "markdown.remote-image",
+                f"{what} shows the image {target!r} from another host, which the player never contacts; "
+                f"save it under assets/ in {shown(src)} and write ![{alt or 'what it shows'}](assets/...)",
+            )
             continue
         path = inside(src, target)
         canonical = posixpath.normpath(target.replace("\\", "/"))
         if path is None or not target.startswith("assets/"):
-            report.error(doc.name, line, "markdown.image-path",
-                         f"{what} shows the image {target!r}, which is not under assets/ in the module folder; "
-                         f"move it to {shown(src / 'assets')} and write ![...](assets/<name>)")
+            report.error(
+                doc.name,
+                line,
+                "markdown.image-path",
+                f"{what} shows the image {target!r}, which is not under assets/ in the module folder; "
+                f"move it to {shown(src / 'assets')} and write ![...](assets/<name>)",
+            )
         elif canonical != target or target.endswith("/"):
             # `assets//x`, `assets/./x` or `assets\x` name the same file as `assets/x` on disk, but not in a zip.
-            report.error(doc.name, line, "markdown.image-path",
-                         f"{what} shows the image {target!r}; write the path as {canonical!r}")
+            report.error(
+                doc.name,
+                line,
+                "markdown.image-path",
+                f"{what} shows the image {target!r}; write the path as {canonical!r}",
+            )
         elif path.suffix.lower() not in IMAGE_TYPES:
-            report.error(doc.name, line, "markdown.image-format",
-                         f"{what} shows {target!r}, which is not an image every browser shows; "
-                         f"use {', '.join(t.lstrip('.').upper() for t in IMAGE_TYPES)}")
+            report.error(
+                doc.name,
+                line,
+                "markdown.image-format",
+                f"{what} shows {target!r}, which is not an image every browser shows; "
+                f"use {', '.join(t.lstrip('.').upper() for t in IMAGE_TYPES)}",
+            )
         elif not path.is_file():
-            report.error(doc.name, line, "markdown.image-missing",
-                         f"{what} shows the image {target!r}, not found in {shown(src)}; "
-                         "add the file or correct the path")
+            report.error(
+                doc.name,
+                line,
+                "markdown.image-missing",
+                f"{what} shows the image {target!r}, not found in {shown(src)}; add the file or correct the path",
+            )
         elif (real := _real_case(src, target)) != target:
-            report.error(doc.name, line, "markdown.image-case",
-                         f"{what} shows the image {target!r} but the file is {real!r}; write the name with the "
-                         "same letter case (Linux servers and zips tell them apart; LMS-PITFALLS rule 12)")
+            report.error(
+                doc.name,
+                line,
+                "markdown.image-case",
+                f"{what} shows the image {target!r} but the file is {real!r}; write the name with the "
+                "same letter case (Linux servers and zips tell them apart; LMS-PITFALLS rule 12)",
+            )
         elif (other := _case_twin(sources.images, target)) is not None:
-            report.error(doc.name, line, "markdown.image-case",
-                         f"{what} shows the image {target!r}, which differs from {other!r} only in letter case; "
-                         "the two would collide on Windows and macOS: rename one (LMS-PITFALLS rule 12)")
+            report.error(
+                doc.name,
+                line,
+                "markdown.image-case",
+                f"{what} shows the image {target!r}, which differs from {other!r} only in letter case; "
+                "the two would collide on Windows and macOS: rename one (LMS-PITFALLS rule 12)",
+            )
         elif check_image(path, target, doc.name, line, report):
             sources.images[target] = path
         if not alt:
-            report.error(doc.name, line, "markdown.image-alt",
-                         f"{what} shows the image {target!r} without a text alternative; write what it shows "
-                         "between the brackets: ![text](...) (WCAG 1.1.1)")
+            report.error(
+                doc.name,
+                line,
+                "markdown.image-alt",
+                f"{what} shows the image {target!r} without a text alternative; write what it shows "
+                "between the brackets: ![text](...) (WCAG 1.1.1)",
+            )
 
 
 def _real_case(src: Path, relative: str) -> str:
@@ -291,9 +368,12 @@ def check_references(sources: Sources, report: Report) -> None:
             continue
         line = doc.line_of("objectives", index, "id")
         if oid in objectives:
-            report.error(doc.name, line, "module.duplicate-objective",
-                         f"objective id {oid!r} is used twice (first at line {objectives[oid]}); "
-                         "give each objective its own id")
+            report.error(
+                doc.name,
+                line,
+                "module.duplicate-objective",
+                f"objective id {oid!r} is used twice (first at line {objectives[oid]}); give each objective its own id",
+            )
             continue
         objectives[oid] = line
 
@@ -301,10 +381,14 @@ def check_references(sources: Sources, report: Report) -> None:
     if not sources.has_quiz and isinstance(tracking, dict):
         for key, needs in (("completion", ("quiz", "slides_and_quiz")), ("success", ("quiz",))):
             if tracking.get(key) in needs:
-                report.error(doc.name, doc.line_of("tracking", key), "tracking.needs-quiz",
-                             f"tracking.{key} is {tracking[key]!r} but the module has no quiz; "
-                             "add a quiz section or set "
-                             + ("tracking.completion: slides" if key == "completion" else "tracking.success: none"))
+                report.error(
+                    doc.name,
+                    doc.line_of("tracking", key),
+                    "tracking.needs-quiz",
+                    f"tracking.{key} is {tracking[key]!r} but the module has no quiz; "
+                    "add a quiz section or set "
+                    + ("tracking.completion: slides" if key == "completion" else "tracking.success: none"),
+                )
 
     if quiz_doc is None or not isinstance(quiz_doc.data, dict):
         return  # no quiz, or it could not be read: objective use cannot be judged
@@ -316,9 +400,13 @@ def check_references(sources: Sources, report: Report) -> None:
         if isinstance(iid, str):
             line = quiz_doc.line_of("items", index, "id")
             if iid in seen:
-                report.error(quiz_doc.name, line, "quiz.duplicate-id",
-                             f"item id {iid!r} is used twice (first at line {seen[iid]}); give each item its own id, "
-                             "it becomes the LMS interaction id")
+                report.error(
+                    quiz_doc.name,
+                    line,
+                    "quiz.duplicate-id",
+                    f"item id {iid!r} is used twice (first at line {seen[iid]}); give each item its own id, "
+                    "it becomes the LMS interaction id",
+                )
             else:
                 seen[iid] = line
         objective = item.get("objective")
@@ -327,20 +415,35 @@ def check_references(sources: Sources, report: Report) -> None:
         used.add(objective)
         if objective not in objectives:
             close = difflib.get_close_matches(objective, list(objectives), n=1, cutoff=0.6)
-            hint = (f"did you mean {close[0]!r}?" if close
-                    else f"use one of: {', '.join(objectives)}, or add it to objectives in module.yaml")
-            report.error(quiz_doc.name, quiz_doc.line_of("items", index, "objective"), "quiz.unknown-objective",
-                         f"item {iid!r} names objective {objective!r}, which module.yaml does not define; {hint}")
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"use one of: {', '.join(objectives)}, or add it to objectives in module.yaml"
+            )
+            report.error(
+                quiz_doc.name,
+                quiz_doc.line_of("items", index, "objective"),
+                "quiz.unknown-objective",
+                f"item {iid!r} names objective {objective!r}, which module.yaml does not define; {hint}",
+            )
     # Without one readable item, "not assessed" would only repeat the quiz.yaml errors.
     judged = any(item for item in items)
     for oid, line in objectives.items():
         if judged and oid not in used:
             # A warning: a module may teach what its quiz does not test (issue 12).
-            report.warning(doc.name, line, "quiz.unused-objective",
-                           f"objective {oid!r} is not assessed by any quiz item; "
-                           f"tag an item with objective: {oid} if the quiz should test it")
+            report.warning(
+                doc.name,
+                line,
+                "quiz.unused-objective",
+                f"objective {oid!r} is not assessed by any quiz item; "
+                f"tag an item with objective: {oid} if the quiz should test it",
+            )
     draw = doc.get("quiz", "draw")
     if isinstance(draw, int) and not isinstance(draw, bool) and items and draw > len(items):
-        report.error(doc.name, doc.line_of("quiz", "draw"), "quiz.draw-too-large",
-                     f"quiz.draw is {draw} but {quiz_doc.path.name} has only {len(items)} items; "
-                     f"lower draw to {len(items)} or less, or add items")
+        report.error(
+            doc.name,
+            doc.line_of("quiz", "draw"),
+            "quiz.draw-too-large",
+            f"quiz.draw is {draw} but {quiz_doc.path.name} has only {len(items)} items; "
+            f"lower draw to {len(items)} or less, or add items",
+        )

@@ -74,8 +74,12 @@ def read_text(path: Path, name: str, report: Report) -> str | None:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        report.error(name, None, "quiz.encoding",
-                     f"file is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8 (Moodle exports UTF-8)")
+        report.error(
+            name,
+            None,
+            "quiz.encoding",
+            f"file is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8 (Moodle exports UTF-8)",
+        )
         return None
 
 
@@ -122,8 +126,12 @@ def _not_yaml_hint(path: Path, name: str, report: Report, before: int) -> bool:
         return False
     suffix = ".gift" if kind == "GIFT" else ".txt"
     del report.diagnostics[before:]  # the YAML parser's message would only mislead
-    report.error(name, None, "quiz.looks-like-" + kind.lower(),
-                 f"{path.name} looks like a Moodle {kind} quiz, not YAML; rename it to {path.stem}{suffix} and set "
-                 f"quiz.file: {path.stem}{suffix} in module.yaml (scormkit reads {kind} directly), or convert it "
-                 f"with: scormkit quiz convert {path.stem}{suffix} > {path.name}")
+    report.error(
+        name,
+        None,
+        "quiz.looks-like-" + kind.lower(),
+        f"{path.name} looks like a Moodle {kind} quiz, not YAML; rename it to {path.stem}{suffix} and set "
+        f"quiz.file: {path.stem}{suffix} in module.yaml (scormkit reads {kind} directly), or convert it "
+        f"with: scormkit quiz convert {path.stem}{suffix} > {path.name}",
+    )
     return True

@@ -26,8 +26,20 @@ from pathlib import Path
 
 from scormkit.pdfworker import MAX_PAGES, RENDER_SCHEME, Probe, RenderedPage
 
-__all__ = ["EXTENSIONS", "MAX_ASPECT", "MAX_PAGES", "RENDER_SCHEME", "Encoding", "PageFailure", "Probe",
-           "RenderLimits", "RenderedPage", "Workers", "default_workers", "explain"]
+__all__ = [
+    "EXTENSIONS",
+    "MAX_ASPECT",
+    "MAX_PAGES",
+    "RENDER_SCHEME",
+    "Encoding",
+    "PageFailure",
+    "Probe",
+    "RenderLimits",
+    "RenderedPage",
+    "Workers",
+    "default_workers",
+    "explain",
+]
 
 #: Largest ratio between a page's sides: 4 covers every slide, A-series and letter page, portrait or landscape,
 #: and keeps a slide at the widest setting (3840 px) under 15,360 px tall, within WebP's 16,383 px limit.
@@ -88,9 +100,22 @@ class _Worker:
         root = str(Path(scormkit.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "scormkit.pdfworker", str(theirs.fileno()), str(limits.memory_bytes), pdf_path, file,
-             encoding.format, str(encoding.width), str(encoding.quality)],
-            pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "scormkit.pdfworker",
+                str(theirs.fileno()),
+                str(limits.memory_bytes),
+                pdf_path,
+                file,
+                encoding.format,
+                str(encoding.width),
+                str(encoding.quality),
+            ],
+            pass_fds=(theirs.fileno(),),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,  # PDFium's and Python's last words on an abort: the caller explains instead
         )
         theirs.close()
@@ -117,8 +142,9 @@ class _Worker:
 class Workers:
     """Up to `workers` worker processes for one PDF; use as a context manager (every worker is killed on exit)."""
 
-    def __init__(self, pdf_path: Path, file: str, encoding: Encoding, *, workers: int,
-                 limits: RenderLimits = RenderLimits()):
+    def __init__(
+        self, pdf_path: Path, file: str, encoding: Encoding, *, workers: int, limits: RenderLimits = RenderLimits()
+    ):
         self.pdf_path, self.file, self.encoding, self.limits = str(pdf_path), file, encoding, limits
         self.count = max(1, workers)
         self.workers: list[_Worker] = []
@@ -202,8 +228,10 @@ def explain(failure: PageFailure, limits: RenderLimits, file: str) -> str:
     """The user's words for a failed job on the PDF `file`."""
     where = f"page {failure.index + 1} of {file}" if failure.index is not None else f"opening {file}"
     reason = failure.reason
-    simplify = ("simplify it (flatten nested drawings and transparency, downsample huge images) and export the deck "
-                "to PDF again")
+    simplify = (
+        "simplify it (flatten nested drawings and transparency, downsample huge images) and export the deck "
+        "to PDF again"
+    )
     if reason.startswith("memory"):
         stopped = f", PDFium stopped with {reason.split(':', 1)[1]}" if ":" in reason else ""
         return f"{where} needs more than {limits.memory_bytes >> 20} MB of memory to render{stopped}; {simplify}"

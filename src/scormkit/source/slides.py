@@ -14,8 +14,8 @@ from pathlib import Path
 
 from scormkit.diagnostics import Report
 from scormkit.model import Slide, SlidesOptions
-from scormkit.source.hints import not_a_pdf
 from scormkit.source.cache import RenderCache, sha256
+from scormkit.source.hints import not_a_pdf
 from scormkit.source.render import (
     EXTENSIONS,
     MAX_ASPECT,
@@ -51,15 +51,29 @@ def _stat(path: Path) -> tuple[int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def open_deck(path: Path | None, name: str, *, file: str, folder: str, where: str, line: int | None,
-              report: Report, cache: RenderCache | None = None, limits: RenderLimits = RenderLimits()) -> Deck | None:
+def open_deck(
+    path: Path | None,
+    name: str,
+    *,
+    file: str,
+    folder: str,
+    where: str,
+    line: int | None,
+    report: Report,
+    cache: RenderCache | None = None,
+    limits: RenderLimits = RenderLimits(),
+) -> Deck | None:
     """Check that the slides PDF exists, is a PDF, is not encrypted and has pages of slide proportions;
     diagnostics at `where:line` (missing file) or on the PDF itself."""
     if path is None:
         return None  # outside the module folder, already reported
     if not path.is_file():
-        report.error(where, line, "slides.missing",
-                     f"slides file {file!r} not found in {folder}; export your deck to PDF there or set slides.file")
+        report.error(
+            where,
+            line,
+            "slides.missing",
+            f"slides file {file!r} not found in {folder}; export your deck to PDF there or set slides.file",
+        )
         return None
     stat = _stat(path)
     data = path.read_bytes()
@@ -80,7 +94,11 @@ def open_deck(path: Path | None, name: str, *, file: str, folder: str, where: st
             code, message = found.error
             report.error(name, None, code, message)
             return None
-        probe = {"pages": found.pages, "sizes": [list(size) for size in found.sizes], "bookmarks": list(found.bookmarks)}
+        probe = {
+            "pages": found.pages,
+            "sizes": [list(size) for size in found.sizes],
+            "bookmarks": list(found.bookmarks),
+        }
         fresh = True  # cached by render_deck: a read that fails elsewhere writes nothing
     else:
         fresh = False
@@ -88,14 +106,27 @@ def open_deck(path: Path | None, name: str, *, file: str, folder: str, where: st
     for index, (width, height) in enumerate(probe["sizes"]):
         if not (width > 0 and height > 0 and max(width / height, height / width) <= MAX_ASPECT):
             bad = True
-            report.error(name, None, "slides.page-size",
-                         f"page {index + 1} of {file} is {width:g} x {height:g} pt; a slide may be at most "
-                         f"{MAX_ASPECT:g} times as tall as it is wide, or as wide as it is tall: export the deck at a "
-                         "slide size such as 16:9 or 4:3")
+            report.error(
+                name,
+                None,
+                "slides.page-size",
+                f"page {index + 1} of {file} is {width:g} x {height:g} pt; a slide may be at most "
+                f"{MAX_ASPECT:g} times as tall as it is wide, or as wide as it is tall: export the deck at a "
+                "slide size such as 16:9 or 4:3",
+            )
     if bad:
         return None
-    return Deck(data, probe["pages"], probe["bookmarks"], path=path, name=name, file=file, sha256=digest, stat=stat,
-                probe=probe if fresh else None)
+    return Deck(
+        data,
+        probe["pages"],
+        probe["bookmarks"],
+        path=path,
+        name=name,
+        file=file,
+        sha256=digest,
+        stat=stat,
+        probe=probe if fresh else None,
+    )
 
 
 def cache_key(data: bytes | str, options: SlidesOptions) -> str:
@@ -104,8 +135,16 @@ def cache_key(data: bytes | str, options: SlidesOptions) -> str:
     import pypdfium2
 
     digest = sha256(data) if isinstance(data, bytes) else data
-    parts = [digest, options.format, options.width, options.quality, pypdfium2.PYPDFIUM_INFO, pypdfium2.PDFIUM_INFO,
-             PIL.__version__, RENDER_SCHEME]
+    parts = [
+        digest,
+        options.format,
+        options.width,
+        options.quality,
+        pypdfium2.PYPDFIUM_INFO,
+        pypdfium2.PDFIUM_INFO,
+        PIL.__version__,
+        RENDER_SCHEME,
+    ]
     return sha256("\0".join(str(part) for part in parts).encode())
 
 
@@ -159,8 +198,12 @@ def render_deck(
             with Workers(deck.path, deck.file, encoding, workers=count, limits=limits) as pool:
                 for page in pool.pages(missing):
                     digest = cache.put_image(page.data) if cache is not None else sha256(page.data)
-                    pages[page.index] = {"text": page.text, "width": page.width, "height": page.height,
-                                         "sha256": digest}
+                    pages[page.index] = {
+                        "text": page.text,
+                        "width": page.width,
+                        "height": page.height,
+                        "sha256": digest,
+                    }
                     images[page.index] = page.data
                     finished()
         except PageFailure as failure:
@@ -169,7 +212,7 @@ def render_deck(
             report.error(deck.name, None, "slides.render-limit", explain(failure, limits, deck.file))
             return None
         if deck.stat is not None and _stat(deck.path) != deck.stat:
-            message = (f"{deck.file} changed while its slides were rendered; wait until it is saved and pack again")
+            message = f"{deck.file} changed while its slides were rendered; wait until it is saved and pack again"
             if report is None:
                 raise ValueError(message)
             report.error(deck.name, None, "slides.changed", message)
@@ -183,10 +226,17 @@ def render_deck(
         text = page["text"]
         first_line = text.split("\n", 1)[0][:200] if text else ""
         title = deck.bookmarks[index] or first_line or f"Slide {index + 1}"
-        slides.append(Slide(number=index + 1, title=title, text=text, image=f"slides/{index + 1:03d}.{ext}",
-                            width=page["width"], height=page["height"]))
+        slides.append(
+            Slide(
+                number=index + 1,
+                title=title,
+                text=text,
+                image=f"slides/{index + 1:03d}.{ext}",
+                width=page["width"],
+                height=page["height"],
+            )
+        )
     assets = {f"slides/{i + 1:03d}.{ext}": images[i] for i in range(total)}
     if options.download:
         assets["slides.pdf"] = deck.data
     return slides, assets
-

@@ -80,9 +80,7 @@ class YamlDoc:
         """Plain value at an exact path, or None."""
         node = self.data
         for part in loc:
-            if isinstance(node, dict) and not isinstance(part, int) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if (isinstance(node, dict) and not isinstance(part, int) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
                 node = node[part]
             else:
                 return None
@@ -102,7 +100,9 @@ class _Constructor(RoundTripConstructor):
             value = getattr(node, "value", "")
             shown = f" {value!r}" if isinstance(value, str) and len(value) <= 60 else ""
             hint = "write a real date as YYYY-MM-DD" if "timestamp" in str(node.tag) else "correct the value"
-            raise ConstructorError(None, None, f"cannot read the value{shown} ({exc}); {hint}", node.start_mark) from exc
+            raise ConstructorError(
+                None, None, f"cannot read the value{shown} ({exc}); {hint}", node.start_mark
+            ) from exc
 
 
 def _read_text(path: Path, name: str, report: Report) -> str | None:
@@ -113,23 +113,35 @@ def _read_text(path: Path, name: str, report: Report) -> str | None:
             report.error(name, None, "source.not-a-file", f"{name} is not a regular file; replace it with a YAML file")
             return None
         if info.st_size > limits.YAML_BYTES:
-            report.error(name, None, "yaml.too-large",
-                         f"file is {info.st_size:,} bytes; the limit is {limits.human(limits.YAML_BYTES, 'bytes')} "
-                         "(docs/limits.md): split the quiz or remove what the module does not need")
+            report.error(
+                name,
+                None,
+                "yaml.too-large",
+                f"file is {info.st_size:,} bytes; the limit is {limits.human(limits.YAML_BYTES, 'bytes')} "
+                "(docs/limits.md): split the quiz or remove what the module does not need",
+            )
             return None
         with path.open("rb") as fh:
             data = fh.read(limits.YAML_BYTES + 1)  # bounded even if the file grows under us
     except OSError as exc:
-        report.error(name, None, "source.unreadable", f"cannot read {name}: {exc.strerror or exc}; check its permissions")
+        report.error(
+            name, None, "source.unreadable", f"cannot read {name}: {exc.strerror or exc}; check its permissions"
+        )
         return None
     if len(data) > limits.YAML_BYTES:
-        report.error(name, None, "yaml.too-large",
-                     f"file is over {limits.human(limits.YAML_BYTES, 'bytes')} (docs/limits.md); make it smaller")
+        report.error(
+            name,
+            None,
+            "yaml.too-large",
+            f"file is over {limits.human(limits.YAML_BYTES, 'bytes')} (docs/limits.md); make it smaller",
+        )
         return None
     try:
         return data.decode("utf-8-sig")  # editors on Windows add a BOM
     except UnicodeDecodeError as exc:
-        report.error(name, None, "yaml.encoding", f"file is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8")
+        report.error(
+            name, None, "yaml.encoding", f"file is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        )
         return None
 
 
@@ -148,9 +160,13 @@ def _check_shape(text: str, name: str, report: Report) -> bool:
             if isinstance(event, CollectionStartEvent):
                 stack.append([event.anchor, 1])
                 if len(stack) > limits.YAML_DEPTH:
-                    report.error(name, line, "yaml.too-deep",
-                                 f"values nest more than {limits.YAML_DEPTH} levels deep (docs/limits.md); "
-                                 "flatten the structure")
+                    report.error(
+                        name,
+                        line,
+                        "yaml.too-deep",
+                        f"values nest more than {limits.YAML_DEPTH} levels deep (docs/limits.md); "
+                        "flatten the structure",
+                    )
                     return False
                 continue
             if isinstance(event, CollectionEndEvent):
@@ -159,9 +175,13 @@ def _check_shape(text: str, name: str, report: Report) -> bool:
                     sizes[anchor] = size
             elif isinstance(event, AliasEvent):
                 if event.anchor in (open_anchor for open_anchor, _ in stack):
-                    report.error(name, line, "yaml.too-complex",
-                                 f"alias *{event.anchor} is used inside its own anchor (a recursive value); "
-                                 "write the value out instead")
+                    report.error(
+                        name,
+                        line,
+                        "yaml.too-complex",
+                        f"alias *{event.anchor} is used inside its own anchor (a recursive value); "
+                        "write the value out instead",
+                    )
                     return False
                 size = sizes.get(event.anchor, 1)
             elif isinstance(event, ScalarEvent):
@@ -174,9 +194,13 @@ def _check_shape(text: str, name: str, report: Report) -> bool:
                 stack[-1][1] += size
             total += size
             if total > limits.YAML_NODES:
-                report.error(name, line, "yaml.too-complex",
-                             f"the file expands to more than {limits.YAML_NODES:,} values once its aliases (*name) "
-                             "are expanded (docs/limits.md); write the values out or use fewer aliases")
+                report.error(
+                    name,
+                    line,
+                    "yaml.too-complex",
+                    f"the file expands to more than {limits.YAML_NODES:,} values once its aliases (*name) "
+                    "are expanded (docs/limits.md); write the values out or use fewer aliases",
+                )
                 return False
     except YAMLError:
         return True  # a syntax error: the full load below reports it at its line
@@ -199,8 +223,12 @@ def load_yaml(path: Path, name: str, report: Report) -> YamlDoc | None:
         if type(exc).__name__ == "DuplicateKeyError":
             key = re.search(r'duplicate key "(.*?)"', exc.problem or "")
             what = f"key {key.group(1)!r}" if key else "a key"
-            report.error(name, line, "yaml.duplicate-key",
-                         f"{what} appears twice in the mapping that starts at line {context_line}; keep one")
+            report.error(
+                name,
+                line,
+                "yaml.duplicate-key",
+                f"{what} appears twice in the mapping that starts at line {context_line}; keep one",
+            )
             return None
         problem = " ".join((exc.problem or "invalid YAML").split())
         if isinstance(exc, ConstructorError) and exc.problem and exc.problem.startswith("cannot read the value"):
@@ -215,24 +243,38 @@ def load_yaml(path: Path, name: str, report: Report) -> YamlDoc | None:
             problem += f" ({exc.context} started at line {context_line})"
         elif exc.context:
             problem = f"{exc.context}: {problem}"
-        report.error(name, line, "yaml.syntax",
-                     f"could not parse YAML: {problem}; check indentation and quoting near this line")
+        report.error(
+            name, line, "yaml.syntax", f"could not parse YAML: {problem}; check indentation and quoting near this line"
+        )
         return None
     except ReaderError as exc:  # a character YAML does not allow in a file (control characters, NUL)
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
-        report.error(name, line, "yaml.control-character",
-                     f"the file holds the character U+{exc.character:04X}, which YAML does not allow; remove it"
-                     if isinstance(exc.character, int) else "the file holds a character YAML does not allow; remove it")
+        report.error(
+            name,
+            line,
+            "yaml.control-character",
+            f"the file holds the character U+{exc.character:04X}, which YAML does not allow; remove it"
+            if isinstance(exc.character, int)
+            else "the file holds a character YAML does not allow; remove it",
+        )
         return None
     except YAMLError as exc:
-        report.error(name, None, "yaml.syntax",
-                     f"could not parse YAML: {' '.join(str(exc).split())}; check indentation and quoting")
+        report.error(
+            name,
+            None,
+            "yaml.syntax",
+            f"could not parse YAML: {' '.join(str(exc).split())}; check indentation and quoting",
+        )
         return None
     except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
         # ruamel itself fails on a few malformed inputs (found by the quiz fuzzer: a merge key `<<:` on a scalar
         # gave "'ScalarNode' object has no attribute 'flow_style'"): still the file's fault, said as such.
-        report.error(name, None, "yaml.syntax",
-                     f"could not parse YAML ({type(exc).__name__}); check merge keys (<<:), anchors and aliases")
+        report.error(
+            name,
+            None,
+            "yaml.syntax",
+            f"could not parse YAML ({type(exc).__name__}); check merge keys (<<:), anchors and aliases",
+        )
         return None
     except RecursionError:  # only if _check_shape's depth bound were raised above what the parser can take
         report.error(name, None, "yaml.too-deep", "values nest too deep to read; flatten the structure")
@@ -268,19 +310,31 @@ def _check_values(doc: YamlDoc, report: Report) -> bool:
             bad = _BAD_CHARS.search(node)
             if bad:
                 ok = False
-                report.error(doc.name, line, "yaml.control-character",
-                             f"{describe(doc, loc) or 'a key'} holds the character U+{ord(bad.group()):04X} (a control "
-                             "character or a noncharacter), which cannot be shown or packaged; remove it")
+                report.error(
+                    doc.name,
+                    line,
+                    "yaml.control-character",
+                    f"{describe(doc, loc) or 'a key'} holds the character U+{ord(bad.group()):04X} (a control "
+                    "character or a noncharacter), which cannot be shown or packaged; remove it",
+                )
         elif isinstance(node, float) and not math.isfinite(node):
             ok = False
-            report.error(doc.name, line, "schema.invalid",
-                         f"{describe(doc, loc) or 'a key'} is {node!r}; it must be a finite number")
+            report.error(
+                doc.name,
+                line,
+                "schema.invalid",
+                f"{describe(doc, loc) or 'a key'} is {node!r}; it must be a finite number",
+            )
         elif not isinstance(node, (bool, int, float, dt.date, type(None))):
             ok = False
             tag = getattr(getattr(node, "tag", None), "value", None) or type(node).__name__
-            report.error(doc.name, line, "yaml.unsupported-value",
-                         f"{describe(doc, loc) or 'a key'} is a {tag} value; write plain text, a number, a date, a list "
-                         "or a mapping")
+            report.error(
+                doc.name,
+                line,
+                "yaml.unsupported-value",
+                f"{describe(doc, loc) or 'a key'} is a {tag} value; write plain text, a number, a date, a list "
+                "or a mapping",
+            )
 
     walk(doc.raw, ())
     return ok
@@ -308,6 +362,7 @@ def to_plain(node: Any) -> Any:
 
 
 # ---- pydantic errors -> diagnostics --------------------------------------------------------------------
+
 
 def describe(doc: YamlDoc, path: Loc) -> str:
     """A human name for a place in the file: `module.yaml`, `quiz`, `authors[0]`, `item 'q1' choices[1]`."""
@@ -448,15 +503,23 @@ def validation_diagnostics(
             tags = tags or list(ITEM_TYPES)
             where = describe(doc, found)
             if kind == "union_tag_not_found":
-                report.error(doc.name, line, "schema.missing",
-                             f"{where} is missing required key 'type'; add one of: {', '.join(tags)}")
+                report.error(
+                    doc.name,
+                    line,
+                    "schema.missing",
+                    f"{where} is missing required key 'type'; add one of: {', '.join(tags)}",
+                )
             else:
                 tag = error["ctx"]["tag"]
                 close = difflib.get_close_matches(tag, tags, n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 type_line = doc.line_of(*found, "type") or line
-                report.error(doc.name, type_line, "schema.invalid",
-                             f"{where} has unknown type {tag!r}; {hint}use one of: {', '.join(tags)}")
+                report.error(
+                    doc.name,
+                    type_line,
+                    "schema.invalid",
+                    f"{where} has unknown type {tag!r}; {hint}use one of: {', '.join(tags)}",
+                )
         elif kind == "value_error":
             # Model validators (model.py) speak for themselves; the caller picks the code.
             mapped = value_error(_readable(error))

@@ -44,5 +44,4 @@ def get_target(name: str, *, edition: str | None = None) -> Target:
 
 
 # Importing the modules registers their targets.
-from scormkit.targets import scorm12, scorm2004, web  # noqa: E402, F401
-from scormkit.targets import cmi5, xapi  # noqa: E402, F401
+from scormkit.targets import cmi5, scorm12, scorm2004, web, xapi  # noqa: E402, F401  # noqa: E402, F401

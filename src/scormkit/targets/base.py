@@ -63,7 +63,7 @@ def control_notice(schema_set: str) -> bytes:
         text = (
             "The XSD and DTD files at the root of this package are the SCORM control documents of Advanced "
             "Distributed Learning (ADL), IMS Global Learning Consortium and IEEE LTSC, as redistributed by Rustici "
-            "Software LLC in its \"Golf Explained\" SCORM examples, shared unchanged under the Creative Commons "
+            'Software LLC in its "Golf Explained" SCORM examples, shared unchanged under the Creative Commons '
             "Attribution 3.0 licence (CC BY 3.0, https://creativecommons.org/licenses/by/3.0/).\n"
         )
     return text.encode("utf-8")

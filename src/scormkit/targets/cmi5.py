@@ -17,7 +17,7 @@ from lxml import etree
 from scormkit.model import Module
 from scormkit.targets import register
 from scormkit.targets._text import decimal, href, markdown_to_text, truncate
-from scormkit.targets.base import LAUNCH_FILE, ManifestError, success_from_quiz, sub
+from scormkit.targets.base import LAUNCH_FILE, ManifestError, sub, success_from_quiz
 from scormkit.targets.xapi import XapiTargetBase
 from scormkit.xapi import is_absolute_iri
 
@@ -147,12 +147,18 @@ def course_structure_faults(root: etree._Element, files: list[str] | None) -> li
             problems.append(f"AU {au.get('id')}: url {url!r} is empty or has spaces (cmi5 13.1.4.0-2; CATAPULT 206)")
         reserved = [k for k, _ in parse_qsl(parts.query, keep_blank_values=True) if k in RESERVED_LAUNCH_PARAMETERS]
         if reserved:
-            problems.append(f"AU {au.get('id')}: url query uses reserved launch parameters {reserved} (cmi5 8.1.0.0-6; CATAPULT 204)")
+            problems.append(
+                f"AU {au.get('id')}: url query uses reserved launch parameters {reserved} (cmi5 8.1.0.0-6; CATAPULT 204)"
+            )
         if not parts.scheme:
             if files is None:
-                problems.append(f"AU {au.get('id')}: relative url {url!r} outside a zip (cmi5 14.2.0.0-1; CATAPULT 202)")
+                problems.append(
+                    f"AU {au.get('id')}: relative url {url!r} outside a zip (cmi5 14.2.0.0-1; CATAPULT 202)"
+                )
             elif url.startswith("/") or parts.path not in files:
-                problems.append(f"AU {au.get('id')}: url {url!r} is not a file of the package (cmi5 14.1.0.0-4; CATAPULT 203)")
+                problems.append(
+                    f"AU {au.get('id')}: url {url!r} is not a file of the package (cmi5 14.1.0.0-4; CATAPULT 203)"
+                )
         if au.get("moveOn") is None:
             problems.append(f"AU {au.get('id')}: no moveOn (LMS-PITFALLS rule 16)")
     return problems

@@ -6,7 +6,6 @@ follow Rustici's "Golf Explained" SCORM 1.2 examples (shared/corpus/manifests/sc
 
 from __future__ import annotations
 
-
 from lxml import etree
 
 from scormkit.model import Module
@@ -20,8 +19,8 @@ from scormkit.targets.base import (
     add_sco_resource,
     mastery_percent,
     scorm_control_documents,
-    success_from_quiz,
     sub,
+    success_from_quiz,
 )
 
 CP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
@@ -38,6 +37,7 @@ SCHEMA_LOCATION = " ".join(
 
 #: LMS-PITFALLS rule 12: LMSs truncate or reject a SCORM 1.2 LOM description longer than 1000 characters.
 DESCRIPTION_LIMIT = 1000
+
 
 def cp(tag: str) -> str:
     return f"{{{CP}}}{tag}"

@@ -20,8 +20,8 @@ from scormkit.targets.base import (
     Target,
     add_sco_resource,
     scorm_control_documents,
-    success_from_quiz,
     sub,
+    success_from_quiz,
 )
 
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"

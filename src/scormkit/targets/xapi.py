@@ -17,7 +17,15 @@ from scormkit.model import Module
 from scormkit.targets import register
 from scormkit.targets._text import href
 from scormkit.targets.base import LAUNCH_FILE, ManifestError, Target, parse_own, serialize, sub
-from scormkit.xapi import DEFAULT_IRI_BASE, DEFINITIONS_FILE, Iris, activities_json, check_iri_base, course_definition, resolve_iri_base
+from scormkit.xapi import (
+    DEFAULT_IRI_BASE,
+    DEFINITIONS_FILE,
+    Iris,
+    activities_json,
+    check_iri_base,
+    course_definition,
+    resolve_iri_base,
+)
 
 TINCAN = "http://projecttincan.com/tincan.xsd"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import posixpath
 import math
+import posixpath
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -27,7 +27,9 @@ def _q(local: str) -> str:
     return f"{{{CMI5}}}{local}"
 
 
-def check_cmi5(root: etree._Element, file: str, files: FileIndex | None, *, bare: bool) -> tuple[list[Finding], set[str]]:
+def check_cmi5(
+    root: etree._Element, file: str, files: FileIndex | None, *, bare: bool
+) -> tuple[list[Finding], set[str]]:
     out: list[Finding] = []
     referenced: set[str] = set()
     seen: dict[str, int | None] = {}
@@ -40,16 +42,23 @@ def check_cmi5(root: etree._Element, file: str, files: FileIndex | None, *, bare
         if not is_absolute_iri(ident):
             out.append(finding("cmi5.id-not-iri", file, el.sourceline, f"{kind} id {ident!r} is not an absolute IRI"))
         if ident in seen:
-            out.append(finding("cmi5.duplicate-id", file, el.sourceline,
-                               f"{kind} id {ident!r} is already used at line {seen[ident]}"))
+            out.append(
+                finding(
+                    "cmi5.duplicate-id",
+                    file,
+                    el.sourceline,
+                    f"{kind} id {ident!r} is already used at line {seen[ident]}",
+                )
+            )
         else:
             seen[ident] = el.sourceline
     for au in root.iter(_q("au")):
         au_id = (au.get("id") or "").strip()
         move_on = au.get("moveOn")
         if move_on is None:
-            out.append(finding("cmi5.moveon", file, au.sourceline,
-                               f"AU {au_id!r} has no moveOn; it defaults to NotApplicable"))
+            out.append(
+                finding("cmi5.moveon", file, au.sourceline, f"AU {au_id!r} has no moveOn; it defaults to NotApplicable")
+            )
         url_el = au.find(_q("url"))
         if url_el is None or not (url_el.text or "").strip():
             continue  # XSD error
@@ -61,20 +70,32 @@ def check_cmi5(root: etree._Element, file: str, files: FileIndex | None, *, bare
         parts = urlsplit(url)
         for key, _ in parse_qsl(parts.query, keep_blank_values=True):
             if key in RESERVED:
-                out.append(finding("cmi5.reserved-parameter", file, line,
-                                   f"AU url {url!r} sets {key!r}, which the LMS adds at launch"))
+                out.append(
+                    finding(
+                        "cmi5.reserved-parameter",
+                        file,
+                        line,
+                        f"AU url {url!r} sets {key!r}, which the LMS adds at launch",
+                    )
+                )
         if parts.scheme:
             if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-                out.append(finding("cmi5.url-invalid", file, line,
-                                   f"AU url {url!r} is not an http(s) URL with a host"))
+                out.append(finding("cmi5.url-invalid", file, line, f"AU url {url!r} is not an http(s) URL with a host"))
             continue
         if bare:
-            out.append(finding("cmi5.relative-url-no-zip", file, line,
-                               f"AU url {url!r} is relative, but cmi5.xml was given without a zip to resolve it"))
+            out.append(
+                finding(
+                    "cmi5.relative-url-no-zip",
+                    file,
+                    line,
+                    f"AU url {url!r} is relative, but cmi5.xml was given without a zip to resolve it",
+                )
+            )
             continue
         if parts.path.startswith("/") or parts.netloc:
-            out.append(finding("cmi5.url-invalid", file, line,
-                               f"AU url {url!r} is not relative to cmi5.xml (starts with '/')"))
+            out.append(
+                finding("cmi5.url-invalid", file, line, f"AU url {url!r} is not relative to cmi5.xml (starts with '/')")
+            )
             continue
         path = posixpath.normpath(unquote(parts.path))
         if path.startswith(".."):
@@ -85,12 +106,19 @@ def check_cmi5(root: etree._Element, file: str, files: FileIndex | None, *, bare
             state, real = files.lookup(path)
             if state == "case":
                 referenced.add(real or path)
-                out.append(finding("cp.case-mismatch", file, line,
-                                   f"AU url {url!r} names {path!r} but the package has {real!r} (case differs)",
-                                   fix=f"change the url to {real!r} or rename the file"))
+                out.append(
+                    finding(
+                        "cp.case-mismatch",
+                        file,
+                        line,
+                        f"AU url {url!r} names {path!r} but the package has {real!r} (case differs)",
+                        fix=f"change the url to {real!r} or rename the file",
+                    )
+                )
             elif state == "missing":
-                out.append(finding("cmi5.au-file-missing", file, line,
-                                   f"AU url {url!r}: {path!r} is not in the package"))
+                out.append(
+                    finding("cmi5.au-file-missing", file, line, f"AU url {url!r}: {path!r} is not in the package")
+                )
     return out, referenced
 
 
@@ -104,7 +132,9 @@ def check_tincan(root: etree._Element, file: str, files: FileIndex | None) -> tu
     for act in activities:
         ident = (act.get("id") or "").strip()
         if not is_absolute_iri(ident):
-            out.append(finding("tincan.id-not-iri", file, act.sourceline, f"activity id {ident!r} is not an absolute IRI"))
+            out.append(
+                finding("tincan.id-not-iri", file, act.sourceline, f"activity id {ident!r} is not an absolute IRI")
+            )
         for launch in act.findall(q("launch")):
             if (launch.text or "").strip():
                 launches.append(launch)
@@ -121,11 +151,20 @@ def check_tincan(root: etree._Element, file: str, files: FileIndex | None) -> tu
             continue
         state, real = files.lookup(path)
         if state == "case":
-            out.append(finding("cp.case-mismatch", file, launch.sourceline,
-                               f"launch {url!r} names {path!r} but the package has {real!r} (case differs)"))
+            out.append(
+                finding(
+                    "cp.case-mismatch",
+                    file,
+                    launch.sourceline,
+                    f"launch {url!r} names {path!r} but the package has {real!r} (case differs)",
+                )
+            )
         elif state == "missing":
-            out.append(finding("tincan.launch-file-missing", file, launch.sourceline,
-                               f"launch file {path!r} is not in the package"))
+            out.append(
+                finding(
+                    "tincan.launch-file-missing", file, launch.sourceline, f"launch file {path!r} is not in the package"
+                )
+            )
     return out, referenced
 
 
@@ -152,10 +191,22 @@ def cmi5_info(root: etree._Element) -> dict:
     for au in root.iter(_q("au")):
         url = au.find(_q("url"))
         ms = au.get("masteryScore")
-        aus.append({"id": (au.get("id") or "").strip(), "title": text(au.find(_q("title"))),
-                    "launch": (url.text or "").strip() if url is not None else None,
-                    "moveOn": au.get("moveOn"), "masteryScore": _score(ms)})
-    objectives = [{"id": (o.get("id") or "").strip(), "title": text(o.find(_q("title")))}
-                  for o in root.iter(_q("objective")) if o.get("id")]
-    return {"title": text(course.find(_q("title"))) if course is not None else None, "units": aus,
-            "objectives": objectives}
+        aus.append(
+            {
+                "id": (au.get("id") or "").strip(),
+                "title": text(au.find(_q("title"))),
+                "launch": (url.text or "").strip() if url is not None else None,
+                "moveOn": au.get("moveOn"),
+                "masteryScore": _score(ms),
+            }
+        )
+    objectives = [
+        {"id": (o.get("id") or "").strip(), "title": text(o.find(_q("title")))}
+        for o in root.iter(_q("objective"))
+        if o.get("id")
+    ]
+    return {
+        "title": text(course.find(_q("title"))) if course is not None else None,
+        "units": aus,
+        "objectives": objectives,
+    }

@@ -18,8 +18,17 @@ from .scorm import FileIndex
 # System.IO.Compression all read these two; Deflate64 (9), bzip2 (12), LZMA (14), zstd (93), xz (95) and PPMd
 # (98) break most of them)
 READABLE_METHODS = {0: "stored", 8: "deflate"}
-METHOD_NAMES = {1: "shrunk", 6: "imploded", 9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard", 95: "xz",
-                98: "PPMd", 99: "AES-encrypted"}
+METHOD_NAMES = {
+    1: "shrunk",
+    6: "imploded",
+    9: "Deflate64",
+    12: "bzip2",
+    14: "LZMA",
+    93: "Zstandard",
+    95: "xz",
+    98: "PPMd",
+    99: "AES-encrypted",
+}
 XSI_SCHEMA_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
 
 # what the launch-page crawl may read: enough for real launch pages, bounded for hostile ones
@@ -40,9 +49,15 @@ def check_compression(pkg: Package) -> list[Finding]:
     out = []
     for label, names in sorted(odd.items()):
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        out.append(finding("zip.compression", names[0], None,
-                           f"{len(names)} entr{'y is' if len(names) == 1 else 'ies are'} compressed with {label} "
-                           f"({shown}); LMS extractors read only stored and deflate"))
+        out.append(
+            finding(
+                "zip.compression",
+                names[0],
+                None,
+                f"{len(names)} entr{'y is' if len(names) == 1 else 'ies are'} compressed with {label} "
+                f"({shown}); LMS extractors read only stored and deflate",
+            )
+        )
     return out
 
 
@@ -54,21 +69,29 @@ def check_names(pkg: Package) -> list[Finding]:
     odd = [n for n in pkg.names if not n.isascii()]
     if odd:
         shown = ", ".join(odd[:3]) + (f" and {len(odd) - 3} more" if len(odd) > 3 else "")
-        out.append(finding("pkg.non-ascii-name", odd[0], None,
-                           f"{len(odd)} file name(s) with non-ASCII characters: {shown}"))
+        out.append(
+            finding("pkg.non-ascii-name", odd[0], None, f"{len(odd)} file name(s) with non-ASCII characters: {shown}")
+        )
     flash = [n for n in pkg.names if n.lower().endswith(".swf")]
     if flash:
         shown = ", ".join(flash[:3]) + (f" and {len(flash) - 3} more" if len(flash) > 3 else "")
-        out.append(finding("pkg.flash", flash[0], None,
-                           f"{len(flash)} Flash file(s) ({shown}); no browser has run Flash since 2021"))
+        out.append(
+            finding(
+                "pkg.flash",
+                flash[0],
+                None,
+                f"{len(flash)} Flash file(s) ({shown}); no browser has run Flash since 2021",
+            )
+        )
     return out
 
 
 def schema_locations(root: etree._Element) -> list[tuple[str, str, int | None]]:
     """(namespace, location, line) pairs of every xsi:schemaLocation in the manifest."""
     out = []
-    for el in root.xpath("descendant-or-self::*[@xsi:schemaLocation]",
-                         namespaces={"xsi": "http://www.w3.org/2001/XMLSchema-instance"}):
+    for el in root.xpath(
+        "descendant-or-self::*[@xsi:schemaLocation]", namespaces={"xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+    ):
         parts = (el.get(XSI_SCHEMA_LOCATION) or "").split()
         out.extend((parts[i], parts[i + 1], el.sourceline) for i in range(0, len(parts) - 1, 2))
     return out
@@ -93,17 +116,32 @@ def check_control_documents(root: etree._Element, file: str, manifest_dir: str, 
     if not missing:
         return []
     shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
-    return [finding("pkg.control-documents", file, line,
-                    f"xsi:schemaLocation names {len(missing)} control document(s) the package lacks: {shown}; "
-                    "ADL's conformance test suite requires them at the package root (LMSs do not check)")]
+    return [
+        finding(
+            "pkg.control-documents",
+            file,
+            line,
+            f"xsi:schemaLocation names {len(missing)} control document(s) the package lacks: {shown}; "
+            "ADL's conformance test suite requires them at the package root (LMSs do not check)",
+        )
+    ]
 
 
 # --- files a browser would request from the launch page -----------------------------------------------------
 
 _URL_ATTRS = {
-    "script": ("src",), "img": ("src", "srcset"), "iframe": ("src",), "frame": ("src",), "embed": ("src",),
-    "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",), "track": ("src",),
-    "object": ("data",), "input": ("src",), "link": ("href",),
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+    "link": ("href",),
 }
 _FOLLOW = (".html", ".htm", ".xhtml", ".css")
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""", re.IGNORECASE)
@@ -124,8 +162,9 @@ class _Links(HTMLParser):
         line = self.getpos()[0]
         if tag == "base" and "href" in a and self.base is None:
             self.base = a["href"].strip()
-        if tag == "link" and not ({"stylesheet", "icon", "preload", "modulepreload", "manifest"} &
-                                  set((a.get("rel") or "").lower().split())):
+        if tag == "link" and not (
+            {"stylesheet", "icon", "preload", "modulepreload", "manifest"} & set((a.get("rel") or "").lower().split())
+        ):
             return  # rel=alternate/canonical/... are not fetched
         for attr in _URL_ATTRS.get(tag, ()):
             if attr not in a:
@@ -148,8 +187,9 @@ class _Links(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in_style:
             line = self.getpos()[0]
-            self.links.extend((m.group(2) or m.group(4), line + data.count("\n", 0, m.start()))
-                              for m in _CSS_URL.finditer(data))
+            self.links.extend(
+                (m.group(2) or m.group(4), line + data.count("\n", 0, m.start())) for m in _CSS_URL.finditer(data)
+            )
 
 
 def _local_target(page: str, url: str, base: str | None) -> str | None:
@@ -209,7 +249,7 @@ def check_launch_references(pkg: Package, prefix: str, files: FileIndex, launch_
         links, base = _links_of(page, data)
         budget = MAX_LINKS - looked
         looked += min(len(links), max(budget, 0))
-        for url, line in links[:max(budget, 0)]:
+        for url, line in links[: max(budget, 0)]:
             target = _local_target(page, url, base)
             if target is None:
                 continue
@@ -223,11 +263,22 @@ def check_launch_references(pkg: Package, prefix: str, files: FileIndex, launch_
                 continue
             reported.add(target)
             if state == "case":
-                out.append(finding("cp.case-mismatch", prefix + page, line,
-                                   f"{page} loads {url!r}, but the package has {real!r} (case differs)",
-                                   fix=f"change the reference to {real!r} or rename the file"))
+                out.append(
+                    finding(
+                        "cp.case-mismatch",
+                        prefix + page,
+                        line,
+                        f"{page} loads {url!r}, but the package has {real!r} (case differs)",
+                        fix=f"change the reference to {real!r} or rename the file",
+                    )
+                )
             else:
-                out.append(finding("html.missing-file", prefix + page, line,
-                                   f"{page} loads {url!r}: {target!r} is not in the package (the browser gets a "
-                                   "404)"))
+                out.append(
+                    finding(
+                        "html.missing-file",
+                        prefix + page,
+                        line,
+                        f"{page} loads {url!r}: {target!r} is not in the package (the browser gets a 404)",
+                    )
+                )
     return out

@@ -45,8 +45,14 @@ def _read_manifest(pkg: Package, name: str, out: list[Finding]) -> etree._Elemen
     if root is not None and _PLACEHOLDER.search(data):
         m = _PLACEHOLDER.search(data)
         line = data.count(b"\n", 0, m.start()) + 1 if m else None
-        out.append(finding("pkg.template-placeholder", name, line,
-                           "the manifest still holds @@ placeholders of an authoring-tool template"))
+        out.append(
+            finding(
+                "pkg.template-placeholder",
+                name,
+                line,
+                "the manifest still holds @@ placeholders of an authoring-tool template",
+            )
+        )
     return root
 
 
@@ -80,8 +86,7 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
         out.append(finding("pkg.server-script", scripts[0], None, f"server-side files in the package: {shown}"))
     upload = _upload_size(pkg)
     if pkg.kind != "file" and upload > OPENEDX_WARN_SIZE:
-        out.append(finding("pkg.size", pkg.path.name, None,
-                           f"the package is {upload / 1024 / 1024:.1f} MB to upload"))
+        out.append(finding("pkg.size", pkg.path.name, None, f"the package is {upload / 1024 / 1024:.1f} MB to upload"))
     out.extend(content.check_compression(pkg))
     out.extend(content.check_names(pkg))
     name, prefix, found = locate_manifest(pkg)
@@ -95,7 +100,7 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
     files = None if pkg.kind == "file" else scorm.FileIndex(pkg.names, prefix)
     if pkg.kind == "file":
         out.append(finding("pkg.bare-manifest", name, None, "only the manifest was given; file presence not checked"))
-    manifest_rel = name[len(prefix):]
+    manifest_rel = name[len(prefix) :]
     base = PurePosixPath(manifest_rel).name
     local = etree.QName(root).localname
     manifest = None
@@ -118,8 +123,14 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
         launch_pages = scorm.launch_paths(manifest)
     elif local == "courseStructure" or base == "cmi5.xml":
         if etree.QName(root).namespace != cmi5_rules.CMI5:
-            out.append(finding("detect.unknown-root", name, root.sourceline,
-                               f"root {root.tag!r} is not a cmi5 courseStructure in namespace {cmi5_rules.CMI5}"))
+            out.append(
+                finding(
+                    "detect.unknown-root",
+                    name,
+                    root.sourceline,
+                    f"root {root.tag!r} is not a cmi5 courseStructure in namespace {cmi5_rules.CMI5}",
+                )
+            )
             return
         result.standard, result.schema_set = "cmi5", "cmi5"
         out.extend(scorm.check_xsd(root, "cmi5", name))
@@ -139,8 +150,14 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
         extra = scorm.unlisted(files, referenced, manifest_rel)
         if extra:
             shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
-            out.append(finding("cp.file-unlisted", prefix + extra[0], None,
-                               f"{len(extra)} package file(s) not listed in any resource: {shown}"))
+            out.append(
+                finding(
+                    "cp.file-unlisted",
+                    prefix + extra[0],
+                    None,
+                    f"{len(extra)} package file(s) not listed in any resource: {shown}",
+                )
+            )
     if files is not None:
         out.extend(content.check_launch_references(pkg, prefix, files, launch_pages))
     if lms is not None:
@@ -175,8 +192,9 @@ def package_info(path: Path) -> dict:
     try:
         info["files"] = [{"path": n, "size": s} for n, s in sorted(pkg.sizes.items())]
         info["total_size"] = pkg.total_size
-        if result.manifest is None or any(f.code.startswith(("zip.", "xml.")) and f.severity.value == "error"
-                                          for f in result.findings):
+        if result.manifest is None or any(
+            f.code.startswith(("zip.", "xml.")) and f.severity.value == "error" for f in result.findings
+        ):
             return info
         data = pkg.read(result.manifest, pkg.limits.max_manifest)
         root, _ = parse(data, result.manifest)
@@ -198,8 +216,11 @@ def package_info(path: Path) -> dict:
             for a in acts:
                 launch = a.find(q("launch"))
                 name = a.find(q("name"))
-                unit = {"id": (a.get("id") or "").strip(), "title": (name.text or "").strip() if name is not None
-                        else None, "launch": (launch.text or "").strip() if launch is not None else None}
+                unit = {
+                    "id": (a.get("id") or "").strip(),
+                    "title": (name.text or "").strip() if name is not None else None,
+                    "launch": (launch.text or "").strip() if launch is not None else None,
+                }
                 info["units"].append(unit)
                 if unit["launch"] and info["launch"] is None:
                     info["launch"], info["title"] = unit["launch"], unit["title"]
@@ -216,10 +237,13 @@ def _scorm_info(m: scorm.Manifest, info: dict) -> None:
     for item in m.leaf_items():
         res = m.resources.get((item.get("identifierref") or "").strip())
         t = item.find(m.q("title"))
-        unit = {"id": (item.get("identifier") or "").strip(),
-                "title": "".join(t.itertext()).strip() if t is not None else None,
-                "scormtype": (res.scormtype or "").lower() or None if res else None,
-                "launch": None, "mastery": None}
+        unit = {
+            "id": (item.get("identifier") or "").strip(),
+            "title": "".join(t.itertext()).strip() if t is not None else None,
+            "scormtype": (res.scormtype or "").lower() or None if res else None,
+            "launch": None,
+            "mastery": None,
+        }
         if res is not None and res.href:
             path, _ = scorm.resolve(res.base, res.href)
             unit["launch"] = (path or res.href.strip()) + (item.get("parameters") or "").strip()

@@ -76,9 +76,15 @@ def objective_rows(item: etree._Element) -> list[ObjectiveRow]:
         if local not in ("primaryObjective", "objective"):
             continue
         mnm = el.find(f"{{{IMSSS}}}minNormalizedMeasure")
-        rows.append(ObjectiveRow(objective_id=(el.get("objectiveID") or "").strip(), primary=local == "primaryObjective",
-                                 satisfied_by_measure=(el.get("satisfiedByMeasure") or "").strip() in ("true", "1"),
-                                 measure_text=(mnm.text or "") if mnm is not None else None, line=el.sourceline))
+        rows.append(
+            ObjectiveRow(
+                objective_id=(el.get("objectiveID") or "").strip(),
+                primary=local == "primaryObjective",
+                satisfied_by_measure=(el.get("satisfiedByMeasure") or "").strip() in ("true", "1"),
+                measure_text=(mnm.text or "") if mnm is not None else None,
+                line=el.sourceline,
+            )
+        )
     return rows
 
 
@@ -130,8 +136,14 @@ def check_passing_score(m: Manifest, file: str, lms_name: str) -> list[Finding]:
             kind = "primary objective" if source and source.primary else name
             what = f"cmi.scaled_passing_score {got} ({_percent(got)}) from {kind}, which stores {origin}"
         intended = f"the primary objective's minNormalizedMeasure is {want} ({_percent(want)})"
-        out.append(finding("lms.passing-score", file, item.sourceline,
-                           f"[{lms_name}] item {ident!r}: Moodle 4.5's launch loop (scorm_13lib.php, "
-                           f"get_scorm_default) hands the SCO {what}, but {intended}; learners are judged against "
-                           "the wrong pass mark (LMS-PITFALLS 23)"))
+        out.append(
+            finding(
+                "lms.passing-score",
+                file,
+                item.sourceline,
+                f"[{lms_name}] item {ident!r}: Moodle 4.5's launch loop (scorm_13lib.php, "
+                f"get_scorm_default) hands the SCO {what}, but {intended}; learners are judged against "
+                "the wrong pass mark (LMS-PITFALLS 23)",
+            )
+        )
     return out

@@ -75,17 +75,25 @@ class Package:
             assert self._zip is not None
             info = self._infos[name]
             if info.file_size > limit:
-                raise ReadError(finding("pkg.manifest-too-large", name, None,
-                                        f"{name} is {info.file_size} bytes; the limit is {limit}"))
+                raise ReadError(
+                    finding(
+                        "pkg.manifest-too-large", name, None, f"{name} is {info.file_size} bytes; the limit is {limit}"
+                    )
+                )
             try:
                 with self._zip.open(info) as fh:
                     data = fh.read(limit + 1)  # bounded: zipfile inflates at most what is asked for
             except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
                 raise ReadError(finding("zip.corrupt", name, None, f"cannot read {name}: {exc}")) from exc
             if len(data) > limit:
-                raise ReadError(finding("zip.bomb", name, None,
-                                        f"{name} inflates beyond {limit} bytes although its header says "
-                                        f"{info.file_size}"))
+                raise ReadError(
+                    finding(
+                        "zip.bomb",
+                        name,
+                        None,
+                        f"{name} inflates beyond {limit} bytes although its header says {info.file_size}",
+                    )
+                )
             return data
         full = self.path / name if self.kind == "dir" else self.path
         with open(full, "rb") as fh:
@@ -126,8 +134,9 @@ def _common_checks(pkg: Package, raw_names: list[str]) -> None:
         seen[name] = name
         key = name.lower()
         if key in lower and lower[key] != name:
-            pkg.findings.append(finding("zip.case-collision", name, None,
-                                        f"{name!r} and {lower[key]!r} differ only in letter case"))
+            pkg.findings.append(
+                finding("zip.case-collision", name, None, f"{name!r} and {lower[key]!r} differ only in letter case")
+            )
         lower.setdefault(key, name)
     junk = sorted({n for n in raw_names if JUNK_RE.search(n)})
     if junk:
@@ -145,8 +154,9 @@ def open_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
     pkg._zip = zf
     infos = zf.infolist()
     if len(infos) > limits.max_entries:
-        pkg.findings.append(finding("zip.too-large", path.name, None,
-                                    f"{len(infos)} entries; the limit is {limits.max_entries}"))
+        pkg.findings.append(
+            finding("zip.too-large", path.name, None, f"{len(infos)} entries; the limit is {limits.max_entries}")
+        )
     total = 0
     raw_names: list[str] = []
     for info in infos:
@@ -167,14 +177,26 @@ def open_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
         total += info.file_size
         if info.file_size > limits.max_entry:
             problems.append(("zip.bomb", ""))
-            pkg.findings.append(finding("zip.bomb", name, None,
-                                        f"{name!r} inflates to {info.file_size} bytes; the limit is {limits.max_entry}"))
+            pkg.findings.append(
+                finding(
+                    "zip.bomb",
+                    name,
+                    None,
+                    f"{name!r} inflates to {info.file_size} bytes; the limit is {limits.max_entry}",
+                )
+            )
         elif info.file_size >= limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             problems.append(("zip.bomb", ""))
             ratio = info.file_size // max(info.compress_size, 1)
-            pkg.findings.append(finding("zip.bomb", name, None,
-                                        f"{name!r} compresses {ratio}:1 ({info.compress_size} -> {info.file_size} "
-                                        f"bytes); the limit is {limits.max_ratio}:1"))
+            pkg.findings.append(
+                finding(
+                    "zip.bomb",
+                    name,
+                    None,
+                    f"{name!r} compresses {ratio}:1 ({info.compress_size} -> {info.file_size} "
+                    f"bytes); the limit is {limits.max_ratio}:1",
+                )
+            )
         if problems:
             pkg._unsafe.add(name)
         key = name.replace("\\", "/")
@@ -184,8 +206,14 @@ def open_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
             if problems:
                 pkg._unsafe.add(key)
     if total > limits.max_total:
-        pkg.findings.append(finding("zip.too-large", path.name, None,
-                                    f"entries inflate to {total} bytes in all; the limit is {limits.max_total}"))
+        pkg.findings.append(
+            finding(
+                "zip.too-large",
+                path.name,
+                None,
+                f"entries inflate to {total} bytes in all; the limit is {limits.max_total}",
+            )
+        )
     _common_checks(pkg, raw_names)
     return pkg
 
@@ -212,8 +240,14 @@ def open_dir(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
                 pkg.sizes[rel] = 0
                 continue
             if not stat.S_ISREG(st.st_mode):  # a FIFO would block the reader forever; devices are no content
-                pkg.findings.append(finding("pkg.special-file", rel, None,
-                                            f"{rel!r} is not a regular file (a FIFO, socket or device); not read"))
+                pkg.findings.append(
+                    finding(
+                        "pkg.special-file",
+                        rel,
+                        None,
+                        f"{rel!r} is not a regular file (a FIFO, socket or device); not read",
+                    )
+                )
                 pkg._unsafe.add(rel)
                 pkg.sizes[rel] = 0
                 continue
@@ -246,8 +280,14 @@ def open_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
         return pkg
     if _special(path):  # `validate` on a FIFO hung forever reading it
         pkg = Package(path=path, kind="file")
-        pkg.findings.append(finding("pkg.special-file", str(path), None,
-                                    f"{path} is not a regular file (a FIFO, socket or device); not read"))
+        pkg.findings.append(
+            finding(
+                "pkg.special-file",
+                str(path),
+                None,
+                f"{path} is not a regular file (a FIFO, socket or device); not read",
+            )
+        )
         return pkg
     try:
         unreadable = not os.access(path, os.R_OK)
@@ -277,24 +317,38 @@ def locate_manifest(pkg: Package) -> tuple[str | None, str, list[Finding]]:
     at_root = [m for m in MANIFEST_NAMES if m in pkg.sizes]
     if at_root:
         if len(at_root) > 1:
-            out.append(finding("pkg.multiple-manifests", at_root[0], None,
-                               f"found {', '.join(at_root)} at the root; validated {at_root[0]}"))
+            out.append(
+                finding(
+                    "pkg.multiple-manifests",
+                    at_root[0],
+                    None,
+                    f"found {', '.join(at_root)} at the root; validated {at_root[0]}",
+                )
+            )
         return at_root[0], "", out
     by_lower = {n.lower(): n for n in names if "/" not in n}
     for m in MANIFEST_NAMES:
         if m in by_lower:
             real = by_lower[m]
-            out.append(finding("pkg.manifest-name-case", real, None,
-                               f"the manifest is named {real!r}; LMSs look for exactly {m!r}",
-                               fix=f"rename {real} to {m}"))
+            out.append(
+                finding(
+                    "pkg.manifest-name-case",
+                    real,
+                    None,
+                    f"the manifest is named {real!r}; LMSs look for exactly {m!r}",
+                    fix=f"rename {real} to {m}",
+                )
+            )
             return real, "", out
-    nested = sorted((n for n in names if PurePosixPath(n).name in MANIFEST_NAMES and not JUNK_RE.search(n)),
-                    key=lambda n: (n.count("/"), MANIFEST_NAMES.index(PurePosixPath(n).name), n))
+    nested = sorted(
+        (n for n in names if PurePosixPath(n).name in MANIFEST_NAMES and not JUNK_RE.search(n)),
+        key=lambda n: (n.count("/"), MANIFEST_NAMES.index(PurePosixPath(n).name), n),
+    )
     if nested:
         found = nested[0]
         folder = found.rsplit("/", 1)[0]
         if found.count("/") == 1:
-            msg = (f"{PurePosixPath(found).name} is in {folder}/, not at the root: you zipped the parent folder")
+            msg = f"{PurePosixPath(found).name} is in {folder}/, not at the root: you zipped the parent folder"
             fix = f"zip the contents of {folder}/ (select the files inside it), not the folder itself"
         else:
             msg = f"{PurePosixPath(found).name} is at {found}, not at the package root"
@@ -302,6 +356,7 @@ def locate_manifest(pkg: Package) -> tuple[str | None, str, list[Finding]]:
         out.append(finding("pkg.manifest-not-at-root", found, None, msg, fix=fix))
         return found, folder + "/", out
     what = "the zip" if pkg.kind == "zip" else "the folder"
-    out.append(finding("pkg.no-manifest", pkg.path.name, None,
-                       f"{what} has no imsmanifest.xml, cmi5.xml or tincan.xml"))
+    out.append(
+        finding("pkg.no-manifest", pkg.path.name, None, f"{what} has no imsmanifest.xml, cmi5.xml or tincan.xml")
+    )
     return None, "", out

@@ -10,21 +10,43 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .findings import Finding, finding
-from .findings import PackageResult
+from .findings import Finding, PackageResult, finding
 from .moodle import check_passing_score
 from .scorm import IMSSS, Manifest, external_launches, openedx_untitled, resolve
 
 MB = 1024 * 1024
 ALL_EDITIONS = frozenset({"2nd", "3rd", "4th"})
 # Docebo's refused extensions (issue 13, from Docebo's help page), plus .php (LMS-PITFALLS 12)
-DOCEBO_REFUSED = (".php", ".phps", ".ph3", ".php4", ".php5", ".shtml", ".asp", ".aspx", ".jsp", ".rb", ".pl", ".cgi",
-                  ".py", ".sh", ".htaccess")
+DOCEBO_REFUSED = (
+    ".php",
+    ".phps",
+    ".ph3",
+    ".php4",
+    ".php5",
+    ".shtml",
+    ".asp",
+    ".aspx",
+    ".jsp",
+    ".rb",
+    ".pl",
+    ".cgi",
+    ".py",
+    ".sh",
+    ".htaccess",
+)
 
 # children of imsss:sequencing (and adlseq extensions) that drive sequencing/navigation behaviour; objectives
 # (mastery via minNormalizedMeasure) and deliveryControls are read by the run-time, not by the sequencer
-SEQUENCING_BEHAVIOUR = {"controlMode", "sequencingRules", "limitConditions", "auxiliaryResources", "rollupRules",
-                        "randomizationControls", "constrainedChoiceConsiderations", "rollupConsiderations"}
+SEQUENCING_BEHAVIOUR = {
+    "controlMode",
+    "sequencingRules",
+    "limitConditions",
+    "auxiliaryResources",
+    "rollupRules",
+    "randomizationControls",
+    "constrainedChoiceConsiderations",
+    "rollupConsiderations",
+}
 
 
 @dataclass(frozen=True)
@@ -49,66 +71,175 @@ class Profile:
 
 
 S12, S04, C5, XA = "scorm12", "scorm2004", "cmi5", "xapi"
-_COMMON = dict(sequencing=True, mapinfo=True, xml_base="all", first_resource_launch=False, needs_item_titles=False,
-               item_parameters=True, max_size=None, forbidden_ext=())
+_COMMON = dict(
+    sequencing=True,
+    mapinfo=True,
+    xml_base="all",
+    first_resource_launch=False,
+    needs_item_titles=False,
+    item_parameters=True,
+    max_size=None,
+    forbidden_ext=(),
+)
 
 PROFILES: dict[str, Profile] = {
-    "moodle": Profile("Moodle", frozenset({S12, S04}), sequencing=False, mapinfo=False, xml_base="resource",
-                      first_resource_launch=False, needs_item_titles=False, item_parameters=True, max_size=None,
-                      forbidden_ext=(), moodle_launch=True,
-                      source="LMS-PITFALLS 11, 20, 22, 23; mod/scorm imports SCORM/AICC only (xAPI/cmi5 need plugins)"),
-    "canvas": Profile("Canvas", frozenset({S12, S04}), **_COMMON,
-                      source="Canvas SCORM app (vendor docs): SCORM 1.2 and 2004"),
-    "blackboard": Profile("Blackboard", frozenset({S12, S04}), **_COMMON,
-                          source="Blackboard SCORM Engine (vendor docs): SCORM 1.2 and 2004"),
-    "cornerstone": Profile("Cornerstone", frozenset({S12, S04, C5, XA}), **_COMMON,
-                           source="LMS-PITFALLS 4, 7, 18 (run-time only); vendor docs"),
-    "successfactors": Profile("SuccessFactors", frozenset({S12, S04}), **_COMMON,
-                              source="LMS-PITFALLS 2, 11, 15; vendor docs"),
-    "talentlms": Profile("TalentLMS", frozenset({S12, C5, XA}), **_COMMON,
-                         source="TalentLMS help (content types): SCORM 1.2, xAPI (Tin Can) and cmi5; SCORM 2004 is "
-                         "not supported (LMS-PITFALLS 29)"),
-    "docebo": Profile("Docebo", frozenset({S12, S04, C5, XA}), sequencing=False, mapinfo=True, xml_base="all",
-                      first_resource_launch=False, needs_item_titles=False, item_parameters=True, max_size=None,
-                      forbidden_ext=DOCEBO_REFUSED, editions=frozenset({"3rd"}),
-                      source="Docebo help (SCORM support): SCORM 1.2 and 2004 3rd Edition only; refused extensions "
-                      "as listed; LMS-PITFALLS 11, 12, 29"),
-    "openedx": Profile("Open edX", frozenset({S12, S04}), sequencing=False, mapinfo=True, xml_base="none",
-                       first_resource_launch=True, needs_item_titles=True, item_parameters=False, max_size=50 * MB,
-                       forbidden_ext=(), cmi5_xblock=True,
-                       source="LMS-PITFALLS 19, 21, 29 (openedx-scorm-xblock: update_package_fields, "
-                       "find_titles_recursively; cmi5 xblock 0.1.3)"),
-    "knowbe4": Profile("KnowBe4", frozenset({S04}), **_COMMON, editions=frozenset({"4th"}),
-                       source="KnowBe4 help (upload your own content): SCORM 2004 4th Edition (LMS-PITFALLS 29)"),
-    "absorb": Profile("Absorb", frozenset({S12, S04, C5, XA}), **_COMMON, external_launch=False,
-                      source="Absorb help (course uploads): no externally hosted launch and no dispatch packages"),
-    "riseup": Profile("Rise Up", frozenset({S12, S04}), **{**_COMMON, "max_size": 1024 * MB}, single_sco=True,
-                      ascii_names=True,
-                      source="Rise Up help (SCORM import): one SCO per package, no accented file names, 1 GB "
-                      "(LMS-PITFALLS 29)"),
-    "latitude": Profile("Latitude", frozenset({S12, S04}), **{**_COMMON, "max_size": 500 * MB},
-                        editions=frozenset({"2nd", "3rd"}),
-                        source="Latitude Learning help (SCORM): SCORM 1.2 and 2004 up to 3rd Edition, 500 MB"),
-    "lms365": Profile("LMS365", frozenset({S12, S04}), **_COMMON,
-                      source="issue 13 names LMS365 without limits; SCORM 1.2 and 2004 from its public product description "
-                      "(not checked against a help page here)"),
+    "moodle": Profile(
+        "Moodle",
+        frozenset({S12, S04}),
+        sequencing=False,
+        mapinfo=False,
+        xml_base="resource",
+        first_resource_launch=False,
+        needs_item_titles=False,
+        item_parameters=True,
+        max_size=None,
+        forbidden_ext=(),
+        moodle_launch=True,
+        source="LMS-PITFALLS 11, 20, 22, 23; mod/scorm imports SCORM/AICC only (xAPI/cmi5 need plugins)",
+    ),
+    "canvas": Profile(
+        "Canvas", frozenset({S12, S04}), **_COMMON, source="Canvas SCORM app (vendor docs): SCORM 1.2 and 2004"
+    ),
+    "blackboard": Profile(
+        "Blackboard",
+        frozenset({S12, S04}),
+        **_COMMON,
+        source="Blackboard SCORM Engine (vendor docs): SCORM 1.2 and 2004",
+    ),
+    "cornerstone": Profile(
+        "Cornerstone",
+        frozenset({S12, S04, C5, XA}),
+        **_COMMON,
+        source="LMS-PITFALLS 4, 7, 18 (run-time only); vendor docs",
+    ),
+    "successfactors": Profile(
+        "SuccessFactors", frozenset({S12, S04}), **_COMMON, source="LMS-PITFALLS 2, 11, 15; vendor docs"
+    ),
+    "talentlms": Profile(
+        "TalentLMS",
+        frozenset({S12, C5, XA}),
+        **_COMMON,
+        source="TalentLMS help (content types): SCORM 1.2, xAPI (Tin Can) and cmi5; SCORM 2004 is "
+        "not supported (LMS-PITFALLS 29)",
+    ),
+    "docebo": Profile(
+        "Docebo",
+        frozenset({S12, S04, C5, XA}),
+        sequencing=False,
+        mapinfo=True,
+        xml_base="all",
+        first_resource_launch=False,
+        needs_item_titles=False,
+        item_parameters=True,
+        max_size=None,
+        forbidden_ext=DOCEBO_REFUSED,
+        editions=frozenset({"3rd"}),
+        source="Docebo help (SCORM support): SCORM 1.2 and 2004 3rd Edition only; refused extensions "
+        "as listed; LMS-PITFALLS 11, 12, 29",
+    ),
+    "openedx": Profile(
+        "Open edX",
+        frozenset({S12, S04}),
+        sequencing=False,
+        mapinfo=True,
+        xml_base="none",
+        first_resource_launch=True,
+        needs_item_titles=True,
+        item_parameters=False,
+        max_size=50 * MB,
+        forbidden_ext=(),
+        cmi5_xblock=True,
+        source="LMS-PITFALLS 19, 21, 29 (openedx-scorm-xblock: update_package_fields, "
+        "find_titles_recursively; cmi5 xblock 0.1.3)",
+    ),
+    "knowbe4": Profile(
+        "KnowBe4",
+        frozenset({S04}),
+        **_COMMON,
+        editions=frozenset({"4th"}),
+        source="KnowBe4 help (upload your own content): SCORM 2004 4th Edition (LMS-PITFALLS 29)",
+    ),
+    "absorb": Profile(
+        "Absorb",
+        frozenset({S12, S04, C5, XA}),
+        **_COMMON,
+        external_launch=False,
+        source="Absorb help (course uploads): no externally hosted launch and no dispatch packages",
+    ),
+    "riseup": Profile(
+        "Rise Up",
+        frozenset({S12, S04}),
+        **{**_COMMON, "max_size": 1024 * MB},
+        single_sco=True,
+        ascii_names=True,
+        source="Rise Up help (SCORM import): one SCO per package, no accented file names, 1 GB (LMS-PITFALLS 29)",
+    ),
+    "latitude": Profile(
+        "Latitude",
+        frozenset({S12, S04}),
+        **{**_COMMON, "max_size": 500 * MB},
+        editions=frozenset({"2nd", "3rd"}),
+        source="Latitude Learning help (SCORM): SCORM 1.2 and 2004 up to 3rd Edition, 500 MB",
+    ),
+    "lms365": Profile(
+        "LMS365",
+        frozenset({S12, S04}),
+        **_COMMON,
+        source="issue 13 names LMS365 without limits; SCORM 1.2 and 2004 from its public product description "
+        "(not checked against a help page here)",
+    ),
     "fuse": Profile("Fuse", frozenset({S12}), **_COMMON, source="Fuse help (SCORM content): SCORM 1.2 only"),
-    "ilias": Profile("ILIAS", frozenset({S12, S04, C5, XA}), **_COMMON,
-                     source="issue 13 names ILIAS without limits; SCORM 1.2/2004 learning modules and the xAPI/cmi5 object "
-                     "from its public documentation (not checked against a page here)"),
-    "chamilo": Profile("Chamilo", frozenset({S12, S04}), **{**_COMMON, "sequencing": False},
-                       source="issue 13 names Chamilo without limits; SCORM 1.2 and a partial 2004 (no sequencing) from "
-                       "its public documentation (not checked against a page here)"),
-    "totara": Profile("Totara", frozenset({S12, S04}), sequencing=False, mapinfo=True, xml_base="resource",
-                      first_resource_launch=False, needs_item_titles=False, item_parameters=True, max_size=None,
-                      forbidden_ext=(), moodle_launch=True,
-                      source="Totara's mod_scorm is Moodle's (same import and launch code: LMS-PITFALLS 11, 22, 23); "
-                      "the mapInfo abort was seen on Moodle 4.5 only, so it is not claimed here"),
+    "ilias": Profile(
+        "ILIAS",
+        frozenset({S12, S04, C5, XA}),
+        **_COMMON,
+        source="issue 13 names ILIAS without limits; SCORM 1.2/2004 learning modules and the xAPI/cmi5 object "
+        "from its public documentation (not checked against a page here)",
+    ),
+    "chamilo": Profile(
+        "Chamilo",
+        frozenset({S12, S04}),
+        **{**_COMMON, "sequencing": False},
+        source="issue 13 names Chamilo without limits; SCORM 1.2 and a partial 2004 (no sequencing) from "
+        "its public documentation (not checked against a page here)",
+    ),
+    "totara": Profile(
+        "Totara",
+        frozenset({S12, S04}),
+        sequencing=False,
+        mapinfo=True,
+        xml_base="resource",
+        first_resource_launch=False,
+        needs_item_titles=False,
+        item_parameters=True,
+        max_size=None,
+        forbidden_ext=(),
+        moodle_launch=True,
+        source="Totara's mod_scorm is Moodle's (same import and launch code: LMS-PITFALLS 11, 22, 23); "
+        "the mapInfo abort was seen on Moodle 4.5 only, so it is not claimed here",
+    ),
 }
 
 # server-side files any LMS may refuse (default warning; an error under a profile that forbids them)
-SERVER_EXT = (".php", ".php3", ".php4", ".php5", ".phps", ".ph3", ".phtml", ".shtml", ".sh", ".py", ".pl", ".rb",
-              ".cgi", ".htaccess", ".asp", ".aspx", ".jsp")
+SERVER_EXT = (
+    ".php",
+    ".php3",
+    ".php4",
+    ".php5",
+    ".phps",
+    ".ph3",
+    ".phtml",
+    ".shtml",
+    ".sh",
+    ".py",
+    ".pl",
+    ".rb",
+    ".cgi",
+    ".htaccess",
+    ".asp",
+    ".aspx",
+    ".jsp",
+)
 
 
 def ext_of(name: str) -> str:
@@ -118,81 +249,160 @@ def ext_of(name: str) -> str:
     return "." + base.rsplit(".", 1)[-1] if "." in base else ""
 
 
-def check_profile(key: str, result: PackageResult, manifest: Manifest | None, names: list[str], total: int,
-                  file: str, pkg_label: str) -> list[Finding]:
+def check_profile(
+    key: str, result: PackageResult, manifest: Manifest | None, names: list[str], total: int, file: str, pkg_label: str
+) -> list[Finding]:
     p = PROFILES[key]
     out: list[Finding] = []
     tag = f"[{p.name}] "
     standard, edition = result.standard, result.edition
     if standard and standard not in p.standards:
-        out.append(finding("lms.unsupported-standard", file, None,
-                           tag + f"{standard} is not imported natively (supported: {', '.join(sorted(p.standards))})"))
+        out.append(
+            finding(
+                "lms.unsupported-standard",
+                file,
+                None,
+                tag + f"{standard} is not imported natively (supported: {', '.join(sorted(p.standards))})",
+            )
+        )
     elif standard == S04 and edition and edition not in p.editions:
-        out.append(finding("lms.unsupported-edition", file, None,
-                           tag + f"SCORM 2004 {edition} Edition; the LMS takes "
-                           + ", ".join(f"{e} Edition" for e in sorted(p.editions))))
+        out.append(
+            finding(
+                "lms.unsupported-edition",
+                file,
+                None,
+                tag
+                + f"SCORM 2004 {edition} Edition; the LMS takes "
+                + ", ".join(f"{e} Edition" for e in sorted(p.editions)),
+            )
+        )
     if standard == C5 and p.cmi5_xblock:
-        out.append(finding("lms.cmi5-tracking", file, None,
-                           tag + "Open edX's cmi5 xblock (0.1.3) records no grade, completion or resume from standard "
-                           "cmi5 statements: it grades only a single PUT whose verb display has an 'en' key, and "
-                           "keeps only a state document named 'suspendData'"))
+        out.append(
+            finding(
+                "lms.cmi5-tracking",
+                file,
+                None,
+                tag + "Open edX's cmi5 xblock (0.1.3) records no grade, completion or resume from standard "
+                "cmi5 statements: it grades only a single PUT whose verb display has an 'en' key, and "
+                "keeps only a state document named 'suspendData'",
+            )
+        )
     if p.max_size is not None and total > p.max_size:
-        out.append(finding("lms.package-size", pkg_label, None,
-                           tag + f"the package is {total / MB:.1f} MB to upload; the limit is {p.max_size // MB} MB"))
+        out.append(
+            finding(
+                "lms.package-size",
+                pkg_label,
+                None,
+                tag + f"the package is {total / MB:.1f} MB to upload; the limit is {p.max_size // MB} MB",
+            )
+        )
     for n in names:
         if p.forbidden_ext and ext_of(n) in p.forbidden_ext:
             out.append(finding("lms.forbidden-file", n, None, tag + f"{n!r} is a file type the LMS rejects"))
     if p.ascii_names:
         odd = [n for n in names if not n.isascii()]
         if odd:
-            out.append(finding("lms.file-name", odd[0], None,
-                               tag + f"{len(odd)} file name(s) with accents or other non-ASCII characters, e.g. "
-                               f"{odd[0]!r}"))
+            out.append(
+                finding(
+                    "lms.file-name",
+                    odd[0],
+                    None,
+                    tag + f"{len(odd)} file name(s) with accents or other non-ASCII characters, e.g. {odd[0]!r}",
+                )
+            )
     if manifest is None:
         return out
     root = manifest.root
     if p.single_sco:
-        scos = {ref for item in manifest.leaf_items()
-                if (ref := (item.get("identifierref") or "").strip()) in manifest.resources
-                and (manifest.resources[ref].scormtype or "").strip().lower() == "sco"}
+        scos = {
+            ref
+            for item in manifest.leaf_items()
+            if (ref := (item.get("identifierref") or "").strip()) in manifest.resources
+            and (manifest.resources[ref].scormtype or "").strip().lower() == "sco"
+        }
         if len(scos) > 1:
-            out.append(finding("lms.multi-sco", file, None,
-                               tag + f"{len(scos)} SCOs ({', '.join(sorted(scos)[:5])}); the LMS takes one per package"))
+            out.append(
+                finding(
+                    "lms.multi-sco",
+                    file,
+                    None,
+                    tag + f"{len(scos)} SCOs ({', '.join(sorted(scos)[:5])}); the LMS takes one per package",
+                )
+            )
     if not p.external_launch:
         for res, url in external_launches(manifest):
-            out.append(finding("lms.external-launch", file, res.line,
-                               tag + f"resource {res.identifier!r} launches {url!r} from another host"))
+            out.append(
+                finding(
+                    "lms.external-launch",
+                    file,
+                    res.line,
+                    tag + f"resource {res.identifier!r} launches {url!r} from another host",
+                )
+            )
     if manifest.standard == "scorm2004" and not p.sequencing:
-        rules = [el for el in root.iter(f"{{{IMSSS}}}sequencing")
-                 if any(isinstance(c.tag, str) and etree.QName(c).localname in SEQUENCING_BEHAVIOUR for c in el)]
+        rules = [
+            el
+            for el in root.iter(f"{{{IMSSS}}}sequencing")
+            if any(isinstance(c.tag, str) and etree.QName(c).localname in SEQUENCING_BEHAVIOUR for c in el)
+        ]
         if rules:
-            out.append(finding("lms.sequencing", file, rules[0].sourceline,
-                               tag + f"{len(rules)} imsss:sequencing element(s) with rules the LMS does not "
-                               "implement (LMS-PITFALLS 11)"))
+            out.append(
+                finding(
+                    "lms.sequencing",
+                    file,
+                    rules[0].sourceline,
+                    tag + f"{len(rules)} imsss:sequencing element(s) with rules the LMS does not "
+                    "implement (LMS-PITFALLS 11)",
+                )
+            )
     if not p.mapinfo:
         maps = list(root.iter(f"{{{IMSSS}}}mapInfo"))
         if maps:
-            out.append(finding("lms.mapinfo", file, maps[0].sourceline,
-                               tag + f"{len(maps)} imsss:mapInfo element(s); the importer aborts on them"))
+            out.append(
+                finding(
+                    "lms.mapinfo",
+                    file,
+                    maps[0].sourceline,
+                    tag + f"{len(maps)} imsss:mapInfo element(s); the importer aborts on them",
+                )
+            )
     if p.moodle_launch:
         out.extend(check_passing_score(manifest, file, p.name))
     levels = manifest.base_levels
     bad = levels if p.xml_base == "none" else (levels - {"resource"} if p.xml_base == "resource" else set())
     if bad:
-        out.append(finding("lms.xml-base", file, None,
-                           tag + f"xml:base at the {', '.join(sorted(bad))} level is not applied by this LMS"))
+        out.append(
+            finding(
+                "lms.xml-base",
+                file,
+                None,
+                tag + f"xml:base at the {', '.join(sorted(bad))} level is not applied by this LMS",
+            )
+        )
     if p.first_resource_launch:
         out.extend(_first_resource(manifest, file, tag))
     if p.needs_item_titles:
         for node, kind in openedx_untitled(manifest):
-            out.append(finding("lms.item-title", file, node.sourceline,
-                               tag + f"{kind} {(node.get('identifier') or '').strip()!r} has no title (or an empty "
-                               "one); the xblock crashes reading it"))
+            out.append(
+                finding(
+                    "lms.item-title",
+                    file,
+                    node.sourceline,
+                    tag + f"{kind} {(node.get('identifier') or '').strip()!r} has no title (or an empty "
+                    "one); the xblock crashes reading it",
+                )
+            )
     if not p.item_parameters:
         params = [i for i in manifest.items() if (i.get("parameters") or "").strip()]
         if params:
-            out.append(finding("lms.item-parameters", file, params[0].sourceline,
-                               tag + f"{len(params)} item(s) use parameters, which the LMS ignores"))
+            out.append(
+                finding(
+                    "lms.item-parameters",
+                    file,
+                    params[0].sourceline,
+                    tag + f"{len(params)} item(s) use parameters, which the LMS ignores",
+                )
+            )
     return out
 
 
@@ -200,10 +410,18 @@ def _first_resource(manifest: Manifest, file: str, tag: str) -> list[Finding]:
     """Open edX launches the first <resource> that has an href attribute (openedx-scorm-xblock,
     update_package_fields: `resources/resource[@href]`), whatever the organization says; a leading resource
     without href is skipped, so it is harmless."""
-    first = next((r for r in manifest.root.iterfind(f"{manifest.q('resources')}/{manifest.q('resource')}")
-                  if r.get("href") is not None), None)
-    org = next((o for o in manifest.organizations if (o.get("identifier") or "").strip() == manifest.default_org),
-               manifest.organizations[0] if manifest.organizations else None)
+    first = next(
+        (
+            r
+            for r in manifest.root.iterfind(f"{manifest.q('resources')}/{manifest.q('resource')}")
+            if r.get("href") is not None
+        ),
+        None,
+    )
+    org = next(
+        (o for o in manifest.organizations if (o.get("identifier") or "").strip() == manifest.default_org),
+        manifest.organizations[0] if manifest.organizations else None,
+    )
     leaves = [i for i in org.iter(manifest.q("item")) if i.get("identifierref")] if org is not None else []
     if first is None or not leaves:
         return []
@@ -214,9 +432,17 @@ def _first_resource(manifest: Manifest, file: str, tag: str) -> list[Finding]:
     res = manifest.resources.get(want)
     if res is not None and res.href and first.get("href") is not None:
         # the same launch file under another resource is launched all the same
-        if resolve(res.base, res.href)[0] == resolve(manifest.resources[got].base if got in manifest.resources
-                                                     else "", first.get("href") or "")[0]:
+        if (
+            resolve(res.base, res.href)[0]
+            == resolve(manifest.resources[got].base if got in manifest.resources else "", first.get("href") or "")[0]
+        ):
             return []
-    return [finding("lms.first-resource", file, first.sourceline,
-                    tag + f"the first <resource> with an href is {got!r} (launches {first.get('href')!r}) but the "
-                    f"course starts with {want!r}")]
+    return [
+        finding(
+            "lms.first-resource",
+            file,
+            first.sourceline,
+            tag + f"the first <resource> with an href is {got!r} (launches {first.get('href')!r}) but the "
+            f"course starts with {want!r}",
+        )
+    ]

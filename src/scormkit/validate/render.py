@@ -47,22 +47,34 @@ RESULT_JSON_SCHEMA: dict = {
             "type": "object",
             "additionalProperties": False,
             "required": ["packages", "valid", "invalid", "errors", "warnings", "infos"],
-            "properties": {k: {"type": "integer", "minimum": 0}
-                           for k in ("packages", "valid", "invalid", "errors", "warnings", "infos")},
+            "properties": {
+                k: {"type": "integer", "minimum": 0}
+                for k in ("packages", "valid", "invalid", "errors", "warnings", "infos")
+            },
         },
         "results": {
             "type": "array",
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["path", "standard", "edition", "schema_set", "lms", "manifest", "valid", "counts",
-                             "findings"],
+                "required": [
+                    "path",
+                    "standard",
+                    "edition",
+                    "schema_set",
+                    "lms",
+                    "manifest",
+                    "valid",
+                    "counts",
+                    "findings",
+                ],
                 "properties": {
                     "path": {"type": "string"},
                     "standard": {"enum": ["scorm12", "scorm2004", "cmi5", "xapi", None]},
                     "edition": {"enum": ["2nd", "3rd", "4th", None]},
-                    "schema_set": {"enum": ["scorm12", "scorm2004-2nd", "scorm2004-3rd", "scorm2004-4th", "cmi5",
-                                            None]},
+                    "schema_set": {
+                        "enum": ["scorm12", "scorm2004-2nd", "scorm2004-3rd", "scorm2004-4th", "cmi5", None]
+                    },
                     "lms": {"type": ["string", "null"]},
                     "manifest": {"type": ["string", "null"]},
                     "valid": {"type": "boolean"},
@@ -129,8 +141,10 @@ def _json_safe(value):
         return str(value)
     if isinstance(value, str):
         # Entry and folder names that were not UTF-8 arrive as surrogate escapes: show their bytes as \xNN.
-        return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if ord(m.group()) >= 0xDC80
-                              else f"\\u{ord(m.group()):04x}", value)
+        return _SURROGATE.sub(
+            lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if ord(m.group()) >= 0xDC80 else f"\\u{ord(m.group()):04x}",
+            value,
+        )
     if isinstance(value, (int, float, bool)) or value is None:
         return value
     return _json_safe(str(value))
@@ -148,8 +162,9 @@ def _place(f: Finding) -> str:
     return f.file if f.line is None else f"{f.file}:{f.line}"
 
 
-def render_text(results: Sequence[PackageResult], console: Console, *, strict: bool = False,
-                show_info: bool = True) -> None:
+def render_text(
+    results: Sequence[PackageResult], console: Console, *, strict: bool = False, show_info: bool = True
+) -> None:
     style = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
     for r in results:
         failed = not r.valid or (strict and r.warnings)
@@ -161,15 +176,20 @@ def render_text(results: Sequence[PackageResult], console: Console, *, strict: b
             if f.severity is Severity.INFO and not show_info:
                 continue
             # printable: entry names and manifest text come from the package and may hold ANSI escapes.
-            console.print(f"  [{style[f.severity]}]{escape(f'{f.severity.value}[{f.code}]')}[/] "
-                          f"{escape(printable(_place(f)))}: {escape(printable(f.message))}", highlight=False,
-                          soft_wrap=True)  # soft_wrap: one line per problem, whatever the terminal width
+            console.print(
+                f"  [{style[f.severity]}]{escape(f'{f.severity.value}[{f.code}]')}[/] "
+                f"{escape(printable(_place(f)))}: {escape(printable(f.message))}",
+                highlight=False,
+                soft_wrap=True,
+            )  # soft_wrap: one line per problem, whatever the terminal width
             console.print(f"    [dim]fix: {escape(printable(f.fix))}[/]", highlight=False, soft_wrap=True)
     n_valid = sum(1 for r in results if r.valid and not (strict and r.warnings))
     errors = sum(r.count(Severity.ERROR) for r in results)
     warnings = sum(r.count(Severity.WARNING) for r in results)
-    console.print(f"{len(results)} package(s): {n_valid} valid, {len(results) - n_valid} invalid; "
-                  f"{errors} error(s), {warnings} warning(s)" + (" (--strict: warnings fail)" if strict else ""))
+    console.print(
+        f"{len(results)} package(s): {n_valid} valid, {len(results) - n_valid} invalid; "
+        f"{errors} error(s), {warnings} warning(s)" + (" (--strict: warnings fail)" if strict else "")
+    )
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -183,18 +203,31 @@ def _xml_safe(text: str) -> str:
 def render_junit(results: Sequence[PackageResult], *, strict: bool = False) -> str:
     """One <testcase> per package; <failure> when it is invalid (or has warnings under strict)."""
     failures = sum(1 for r in results if not r.valid or (strict and r.warnings))
-    suites = etree.Element("testsuites", name="scormkit validate", tests=str(len(results)),
-                           failures=str(failures), errors="0")
-    suite = etree.SubElement(suites, "testsuite", name="scormkit validate", tests=str(len(results)),
-                             failures=str(failures), errors="0", skipped="0")
+    suites = etree.Element(
+        "testsuites", name="scormkit validate", tests=str(len(results)), failures=str(failures), errors="0"
+    )
+    suite = etree.SubElement(
+        suites,
+        "testsuite",
+        name="scormkit validate",
+        tests=str(len(results)),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
+    )
     for r in results:
-        case = etree.SubElement(suite, "testcase", classname=f"scormkit.validate.{r.standard or 'unknown'}",
-                                name=_xml_safe(str(r.path)))
+        case = etree.SubElement(
+            suite, "testcase", classname=f"scormkit.validate.{r.standard or 'unknown'}", name=_xml_safe(str(r.path))
+        )
         ordered = r.sorted_findings()
         failing = [f for f in ordered if f.severity is Severity.ERROR or (strict and f.severity is Severity.WARNING)]
         if failing:
-            fail = etree.SubElement(case, "failure", type=failing[0].code,
-                                    message=_xml_safe(f"{len(failing)} problem(s); first: {failing[0].message}"))
+            fail = etree.SubElement(
+                case,
+                "failure",
+                type=failing[0].code,
+                message=_xml_safe(f"{len(failing)} problem(s); first: {failing[0].message}"),
+            )
             fail.text = _xml_safe("\n".join(f"{f} (fix: {f.fix})" for f in failing))
         failed = set(map(id, failing))  # by identity: `f not in failing` was quadratic (100,000 findings: hours)
         rest = [f for f in ordered if id(f) not in failed]
@@ -221,9 +254,11 @@ def render_github(results: Sequence[PackageResult]) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = []
     for r in results:
-        is_zip = r.path.suffix.lower() == ".zip" or (r.path.is_file() and r.path.name not in
-                                                      ("imsmanifest.xml", "cmi5.xml", "tincan.xml")
-                                                      and r.path.suffix.lower() != ".xml")
+        is_zip = r.path.suffix.lower() == ".zip" or (
+            r.path.is_file()
+            and r.path.name not in ("imsmanifest.xml", "cmi5.xml", "tincan.xml")
+            and r.path.suffix.lower() != ".xml"
+        )
         for f in r.sorted_findings():
             if r.path.is_dir():
                 file, line, msg = f"{r.path.as_posix()}/{f.file}", f.line, f.message

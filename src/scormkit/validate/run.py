@@ -27,42 +27,107 @@ from .findings import Finding, PackageResult, Rule
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 #: The rules of the runtime check (documented in docs/preview.md; a test keeps the two in step).
-RUN_RULES: dict[str, Rule] = {r.code: r for r in [
-    Rule("run.launched", I, "what the LMS saw during the launch: initialization, calls, status, statements",
-         "nothing to do"),
-    Rule("run.not-launched", E, "the local LMS could not launch the package (no launch file, unsafe zip)",
-         "fix the errors reported above, then run again"),
-    Rule("run.launch-file-failed", E, "the launch file did not load in the LMS frame",
-         "check the launch file (href / <launch> / AU url) and that it is in the package"),
-    Rule("run.not-initialized", E, "the content never called LMSInitialize / Initialize (SCORM) or sent no statement "
-         "(xAPI; cmi5: no initialized statement): the LMS records nothing for the learner",
-         "call the API's Initialize on load; find the API in parent frames and the opener (LMS-PITFALLS 14)"),
-    Rule("run.api-error", E, "a SCORM API call failed (the LMS returned an error code): the value is not stored",
-         "send values the data model allows, after Initialize and before Finish/Terminate (message has the code)"),
-    Rule("run.script-error", E, "an uncaught JavaScript error in the content", "fix the script at the place shown"),
-    Rule("run.statement-rejected", E, "the LRS refused a request of the content (statement, state document, fetch)",
-         "send what the LRS accepts; the message has its answer"),
-    Rule("run.cmi5-fetch", E, "the cmi5 fetch URL was not used exactly once (cmi5 8.2: POST it once per launch)",
-         "POST the fetch URL once at launch and keep the token for the session (LMS-PITFALLS 16, 27)"),
-    Rule("run.no-finish", W, "closing the content did not end the session (no LMSFinish/Terminate; cmi5: no "
-         "terminated statement): LMSs that wait for it lose the last data (LMS-PITFALLS 3)",
-         "call LMSFinish / Terminate (cmi5: send terminated) on pagehide and from an Exit button"),
-    Rule("run.status-overridden", W, "the LMS stored another status than the content sent: with a masteryscore "
-         "(1.2, credit) or a scaled passing score (2004) it grades by the score (LMS-PITFALLS 24; Moodle profile)",
-         "make the content's status agree with the score and the manifest's mastery (LMS-PITFALLS 6, 23)"),
-    Rule("run.lms-data-refused", W, "scorm-again refused some of the data the LMS hands over before launch "
-         "(the manifest's masteryscore, datafromlms, limits)", "fix the value in the manifest"),
-    Rule("run.file-missing", W, "the content requested a package file that is not there (HTTP 404)",
-         "add the file to the package or remove the reference"),
-    Rule("run.external-request", W, "the content requested a URL outside the package (blocked here; many LMSs and "
-         "learners' networks block it too)", "ship the file inside the package"),
-    Rule("run.console-error", W, "the content logged an error to the browser console", "read the message; fix its cause"),
-]}
+RUN_RULES: dict[str, Rule] = {
+    r.code: r
+    for r in [
+        Rule(
+            "run.launched",
+            I,
+            "what the LMS saw during the launch: initialization, calls, status, statements",
+            "nothing to do",
+        ),
+        Rule(
+            "run.not-launched",
+            E,
+            "the local LMS could not launch the package (no launch file, unsafe zip)",
+            "fix the errors reported above, then run again",
+        ),
+        Rule(
+            "run.launch-file-failed",
+            E,
+            "the launch file did not load in the LMS frame",
+            "check the launch file (href / <launch> / AU url) and that it is in the package",
+        ),
+        Rule(
+            "run.not-initialized",
+            E,
+            "the content never called LMSInitialize / Initialize (SCORM) or sent no statement "
+            "(xAPI; cmi5: no initialized statement): the LMS records nothing for the learner",
+            "call the API's Initialize on load; find the API in parent frames and the opener (LMS-PITFALLS 14)",
+        ),
+        Rule(
+            "run.api-error",
+            E,
+            "a SCORM API call failed (the LMS returned an error code): the value is not stored",
+            "send values the data model allows, after Initialize and before Finish/Terminate (message has the code)",
+        ),
+        Rule("run.script-error", E, "an uncaught JavaScript error in the content", "fix the script at the place shown"),
+        Rule(
+            "run.statement-rejected",
+            E,
+            "the LRS refused a request of the content (statement, state document, fetch)",
+            "send what the LRS accepts; the message has its answer",
+        ),
+        Rule(
+            "run.cmi5-fetch",
+            E,
+            "the cmi5 fetch URL was not used exactly once (cmi5 8.2: POST it once per launch)",
+            "POST the fetch URL once at launch and keep the token for the session (LMS-PITFALLS 16, 27)",
+        ),
+        Rule(
+            "run.no-finish",
+            W,
+            "closing the content did not end the session (no LMSFinish/Terminate; cmi5: no "
+            "terminated statement): LMSs that wait for it lose the last data (LMS-PITFALLS 3)",
+            "call LMSFinish / Terminate (cmi5: send terminated) on pagehide and from an Exit button",
+        ),
+        Rule(
+            "run.status-overridden",
+            W,
+            "the LMS stored another status than the content sent: with a masteryscore "
+            "(1.2, credit) or a scaled passing score (2004) it grades by the score (LMS-PITFALLS 24; Moodle profile)",
+            "make the content's status agree with the score and the manifest's mastery (LMS-PITFALLS 6, 23)",
+        ),
+        Rule(
+            "run.lms-data-refused",
+            W,
+            "scorm-again refused some of the data the LMS hands over before launch "
+            "(the manifest's masteryscore, datafromlms, limits)",
+            "fix the value in the manifest",
+        ),
+        Rule(
+            "run.file-missing",
+            W,
+            "the content requested a package file that is not there (HTTP 404)",
+            "add the file to the package or remove the reference",
+        ),
+        Rule(
+            "run.external-request",
+            W,
+            "the content requested a URL outside the package (blocked here; many LMSs and "
+            "learners' networks block it too)",
+            "ship the file inside the package",
+        ),
+        Rule(
+            "run.console-error",
+            W,
+            "the content logged an error to the browser console",
+            "read the message; fix its cause",
+        ),
+    ]
+}
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 # Without the background-networking flags Chromium calls Google's hosts on start.
-CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-extensions"]
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+]
 INIT_TIMEOUT = 15.0  # seconds the content gets to load and initialize
 SETTLE = 1.0  # seconds after initializing, for its start-up calls, before the LMS closes it
 CLOSE_TIMEOUT = 10.0  # seconds for Finish / terminated after the close (keepalive requests on a busy machine)
@@ -77,15 +142,19 @@ def find_browser(explicit: str | None = None) -> str:
     if explicit:
         found = shutil.which(explicit) or (explicit if Path(explicit).is_file() else None)
         if not found:
-            raise RunUnavailable(f"--browser {explicit}: no such executable; pass the path of a Chromium or Chrome binary")
+            raise RunUnavailable(
+                f"--browser {explicit}: no such executable; pass the path of a Chromium or Chrome binary"
+            )
         return found
     for name in CHROMIUM_NAMES:
         found = shutil.which(name)
         if found:
             return found
-    raise RunUnavailable("validate --run needs Chromium or Chrome, and none is on PATH "
-                         f"({', '.join(CHROMIUM_NAMES)}). Install it (Debian/Ubuntu: apt-get install chromium; "
-                         "macOS: brew install --cask chromium) or pass --browser /path/to/chrome.")
+    raise RunUnavailable(
+        "validate --run needs Chromium or Chrome, and none is on PATH "
+        f"({', '.join(CHROMIUM_NAMES)}). Install it (Debian/Ubuntu: apt-get install chromium; "
+        "macOS: brew install --cask chromium) or pass --browser /path/to/chrome."
+    )
 
 
 def _finding(code: str, file: str, message: str, line: int | None = None) -> Finding:
@@ -93,8 +162,14 @@ def _finding(code: str, file: str, message: str, line: int | None = None) -> Fin
     return Finding(code, rule.severity, file, line, message, rule.fix)
 
 
-def run_packages(results: Sequence[PackageResult], *, browser: Any = None, browser_path: str | None = None,
-                 profile: str = "moodle", timeout: float = INIT_TIMEOUT) -> list[PackageResult]:
+def run_packages(
+    results: Sequence[PackageResult],
+    *,
+    browser: Any = None,
+    browser_path: str | None = None,
+    profile: str = "moodle",
+    timeout: float = INIT_TIMEOUT,
+) -> list[PackageResult]:
     """Add the run.* findings of a launch to each result (in place; also returned).
 
     `browser`: a Playwright Browser to use (tests share theirs); otherwise Chromium is found (`browser_path`) and
@@ -109,15 +184,19 @@ def run_packages(results: Sequence[PackageResult], *, browser: Any = None, brows
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        raise RunUnavailable("validate --run needs Playwright for Python: pip install 'scormkit[run]' "
-                             "(it uses your Chromium; never run `playwright install` for it)") from exc
+        raise RunUnavailable(
+            "validate --run needs Playwright for Python: pip install 'scormkit[run]' "
+            "(it uses your Chromium; never run `playwright install` for it)"
+        ) from exc
     args = CHROMIUM_ARGS + (["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
     with sync_playwright() as pw:
         try:
             chromium = pw.chromium.launch(executable_path=executable, headless=True, args=args)
         except PlaywrightError as exc:
-            raise RunUnavailable(f"could not start {executable}: {str(exc).splitlines()[0]}; "
-                                 "pass another Chromium or Chrome with --browser") from exc
+            raise RunUnavailable(
+                f"could not start {executable}: {str(exc).splitlines()[0]}; "
+                "pass another Chromium or Chrome with --browser"
+            ) from exc
         try:
             for result in results:
                 result.findings.extend(run_package(result, chromium, profile=profile, timeout=timeout))
@@ -126,8 +205,9 @@ def run_packages(results: Sequence[PackageResult], *, browser: Any = None, brows
     return list(results)
 
 
-def run_package(result: PackageResult, browser: Any, *, profile: str = "moodle",
-                timeout: float = INIT_TIMEOUT) -> list[Finding]:
+def run_package(
+    result: PackageResult, browser: Any, *, profile: str = "moodle", timeout: float = INIT_TIMEOUT
+) -> list[Finding]:
     """Launch one package in a fresh LMS and browser context; the run.* findings."""
     from scormkit.lms import LaunchError, LocalLms
 
@@ -186,7 +266,7 @@ class _Run:
     def _response(self, response: Any) -> None:
         prefix = self.lms.origin + "/content/"
         if response.status == 404 and response.url.startswith(prefix):
-            self.missing.append(response.url[len(prefix):].split("?")[0])
+            self.missing.append(response.url[len(prefix) :].split("?")[0])
 
     def _js(self, expression: str) -> Any:
         return self.page.evaluate(expression)
@@ -201,8 +281,11 @@ class _Run:
             self.page.wait_for_timeout(100)
 
     def _statements(self, verb: str | None = None) -> list[dict[str, Any]]:
-        return [e for e in list(self.lms.lrs.log) if e.get("verb") and e["status"] < 400
-                and (verb is None or e["verb"] == verb)]
+        return [
+            e
+            for e in list(self.lms.lrs.log)
+            if e.get("verb") and e["status"] < 400 and (verb is None or e["verb"] == verb)
+        ]
 
     def findings(self) -> list[Finding]:
         try:
@@ -243,7 +326,7 @@ class _Run:
         calls, errors = lms_state["calls"], lms_state["errors"]
         if not initialized:
             if scorm:
-                what = f"the content never called {init_name}(\"\") within {self.timeout:.0f} s of loading {file}"
+                what = f'the content never called {init_name}("") within {self.timeout:.0f} s of loading {file}'
                 if calls:
                     what += f"; it called {', '.join(sorted({c['method'] for c in calls}))}"
             elif standard == "cmi5":
@@ -264,7 +347,9 @@ class _Run:
             out.append(_finding("run.no-finish", file, f"the LMS closed the content and got no {end}"))
         out.extend(self._observed())
         if initialized:
-            out.insert(0, _finding("run.launched", file, self._summary(init_seconds, calls, lms_state["cmi"], finished)))
+            out.insert(
+                0, _finding("run.launched", file, self._summary(init_seconds, calls, lms_state["cmi"], finished))
+            )
         return out
 
     def _api_errors(self, calls: list[dict[str, Any]], file: str) -> list[Finding]:
@@ -277,15 +362,23 @@ class _Run:
             first = same[0]
             args = ", ".join('"' + a.replace('"', '\\"') + '"' for a in first["args"] if a is not None)
             times = f" ({len(same)} times)" if len(same) > 1 else ""
-            out.append(_finding("run.api-error", file, f"{method}({args}) returned \"{first['result']}\", "
-                                                       f"error {error}: {first['message']}{times}"))
+            out.append(
+                _finding(
+                    "run.api-error",
+                    file,
+                    f'{method}({args}) returned "{first["result"]}", error {error}: {first["message"]}{times}',
+                )
+            )
         return out
 
     def _overridden(self, calls: list[dict[str, Any]], stored: dict[str, Any] | None, file: str) -> list[Finding]:
         """The status the content last set, against the status the LMS stored at the end."""
         element = "cmi.core.lesson_status" if self.info.standard == "scorm12" else "cmi.success_status"
-        sent = [c["value"] for c in calls if c["method"].endswith("SetValue") and c.get("element") == element
-                and c["result"] == "true"]
+        sent = [
+            c["value"]
+            for c in calls
+            if c["method"].endswith("SetValue") and c.get("element") == element and c["result"] == "true"
+        ]
         if not sent or not stored:
             return []
         node: Any = stored.get("cmi", stored)
@@ -295,8 +388,13 @@ class _Run:
             return []
         mastery = self.info.mastery_data if self.lms.profile == "moodle" else {}
         basis = ", ".join(f"{k}={v}" for k, v in mastery.items())
-        return [_finding("run.status-overridden", file, f"the content set {element}={sent[-1]}; the LMS stored "
-                                                        f"{node}" + (f" ({basis})" if basis else ""))]
+        return [
+            _finding(
+                "run.status-overridden",
+                file,
+                f"the content set {element}={sent[-1]}; the LMS stored {node}" + (f" ({basis})" if basis else ""),
+            )
+        ]
 
     def _lrs_findings(self, file: str) -> list[Finding]:
         out = []
@@ -306,7 +404,9 @@ class _Run:
                 code = "run.cmi5-fetch" if e["route"] == "fetch" else "run.statement-rejected"
                 out.append(_finding(code, file, f"{what}: the LRS answered {e['status']}: {e.get('error')}"))
         if self.info.standard == "cmi5" and not any(e["route"] == "fetch" for e in self.lms.lrs.log):
-            out.append(_finding("run.cmi5-fetch", file, "the AU never POSTed the fetch URL, so it had no token for the LRS"))
+            out.append(
+                _finding("run.cmi5-fetch", file, "the AU never POSTed the fetch URL, so it had no token for the LRS")
+            )
         return out
 
     def _observed(self) -> list[Finding]:
@@ -322,7 +422,7 @@ class _Run:
             file, line = (place.group(1), int(place.group(2))) if place else (self.launch_file, None)
             out.append(_finding("run.script-error", file, text.splitlines()[0], line))
         for where, line, text in dict.fromkeys(self.console):
-            file = where[len(prefix):].split("?")[0] if where.startswith(prefix) else self.launch_file
+            file = where[len(prefix) :].split("?")[0] if where.startswith(prefix) else self.launch_file
             out.append(_finding("run.console-error", file, text.splitlines()[0] if text else "(empty message)", line))
         return out
 
@@ -331,10 +431,15 @@ class _Run:
         if standard in ("scorm12", "scorm2004"):
             init = "LMSInitialize" if standard == "scorm12" else "Initialize"
             failed = sum(1 for c in calls if c.get("failed"))
-            end = ("LMSFinish" if standard == "scorm12" else "Terminate") + (" on close" if finished else " never called")
+            end = ("LMSFinish" if standard == "scorm12" else "Terminate") + (
+                " on close" if finished else " never called"
+            )
             core = (cmi or {}).get("core", cmi or {})
-            status = core.get("lesson_status") if standard == "scorm12" else \
-                "/".join(str((cmi or {}).get(k, "")) for k in ("completion_status", "success_status"))
+            status = (
+                core.get("lesson_status")
+                if standard == "scorm12"
+                else "/".join(str((cmi or {}).get(k, "")) for k in ("completion_status", "success_status"))
+            )
             stored = f"; the LMS stored status {status}" if cmi else "; nothing committed"
             return f"{init} after {seconds:.1f} s, {len(calls)} API calls ({failed} failed), {end}{stored}"
         if standard == "web":

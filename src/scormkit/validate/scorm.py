@@ -57,8 +57,14 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
     elif "4th" in sv_text:
         by_sv = ("scorm2004", "4th")
     if by_ns is None and by_sv is None:
-        out.append(finding("detect.unknown-root", file, root.sourceline,
-                           f"root element {root.tag!r} is not an IMS content-packaging manifest"))
+        out.append(
+            finding(
+                "detect.unknown-root",
+                file,
+                root.sourceline,
+                f"root element {root.tag!r} is not an IMS content-packaging manifest",
+            )
+        )
         return None, None, out
     if by_sv is None:
         std, ed = by_ns  # type: ignore[misc]
@@ -66,13 +72,22 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
             ed = "4th"
         shown = sv_el.text.strip() if sv_el is not None and sv_el.text else "missing"
         guess = "SCORM 1.2" if std == "scorm12" else f"SCORM 2004 {ed} Edition"
-        out.append(finding("detect.schemaversion", file, line,
-                           f"schemaversion is {shown!r}; guessed {guess} from the namespaces"))
+        out.append(
+            finding(
+                "detect.schemaversion", file, line, f"schemaversion is {shown!r}; guessed {guess} from the namespaces"
+            )
+        )
         return std, ed, out
     if by_ns is not None and by_ns[0] != by_sv[0]:
-        out.append(finding("detect.version-mismatch", file, line,
-                           f"schemaversion {sv_el.text.strip()!r} says {by_sv[0]} but the namespaces are {by_ns[0]}'s;"
-                           " validated as " + by_ns[0]))
+        out.append(
+            finding(
+                "detect.version-mismatch",
+                file,
+                line,
+                f"schemaversion {sv_el.text.strip()!r} says {by_sv[0]} but the namespaces are {by_ns[0]}'s;"
+                " validated as " + by_ns[0],
+            )
+        )
         std = by_ns[0]
         return std, (by_ns[1] or "4th") if std == "scorm2004" else None, out
     return by_sv[0], by_sv[1], out
@@ -86,10 +101,10 @@ def _namespaces_in_use(root: etree._Element) -> set[str]:
         if not isinstance(tag, str):
             continue
         if tag[0] == "{":
-            used.add(tag[1:tag.index("}")])
+            used.add(tag[1 : tag.index("}")])
         for key in el.keys():
             if key[0] == "{":
-                used.add(key[1:key.index("}")])
+                used.add(key[1 : key.index("}")])
     return used
 
 
@@ -107,9 +122,19 @@ def _detect_no_namespace(root: etree._Element, file: str) -> tuple[str | None, s
             std, ed = "scorm2004", edition
             break
     label = "SCORM 1.2" if std == "scorm12" else f"SCORM 2004 {ed} Edition"
-    return std, ed, [finding("detect.no-namespace", file, root.sourceline,
-                             f"<manifest> has no XML namespace; read as {label} the way Moodle and Open edX import "
-                             "it (ADL-conformant LMSs reject it); the XSD was not checked")]
+    return (
+        std,
+        ed,
+        [
+            finding(
+                "detect.no-namespace",
+                file,
+                root.sourceline,
+                f"<manifest> has no XML namespace; read as {label} the way Moodle and Open edX import "
+                "it (ADL-conformant LMSs reject it); the XSD was not checked",
+            )
+        ],
+    )
 
 
 def has_namespace(root: etree._Element) -> bool:
@@ -131,14 +156,18 @@ _ID_VALUE = re.compile(r"attribute 'identifier': '([^']*)' is not a valid value 
 # XSD error classes that no LMS enforces (docs/validate.md, "XSD policy"): each is a warning with its own code.
 # adlcp:datafromlms: the 1.2 CAM schema caps it at 255 characters, the 1.2 run-time's cmi.launch_data at 4,096,
 # and LMSs store what the run-time allows.
-_LENIENT_LENGTH = re.compile(r"\{http://www\.adlnet\.org/xsd/adlcp_rootv1p2\}datafromlms': \[facet 'maxLength'\] "
-                             r"The value has a length of '(\d+)'")
+_LENIENT_LENGTH = re.compile(
+    r"\{http://www\.adlnet\.org/xsd/adlcp_rootv1p2\}datafromlms': \[facet 'maxLength'\] "
+    r"The value has a length of '(\d+)'"
+)
 _EMPTY_BOOLEAN = re.compile(r"attribute '[^']+': '' is not a valid value of the atomic type 'xs:boolean'")
 # a child of imsss:sequencing the schema knows, only at another position (IMS SS fixes their order; LMSs read
 # them by name)
-_IMSSS_ORDER = re.compile(r"^Element '\{http://www\.imsglobal\.org/xsd/imsss\}(controlMode|sequencingRules|"
-                          r"limitConditions|auxiliaryResources|rollupRules|objectives|randomizationControls|"
-                          r"deliveryControls)': This element is not expected\.")
+_IMSSS_ORDER = re.compile(
+    r"^Element '\{http://www\.imsglobal\.org/xsd/imsss\}(controlMode|sequencingRules|"
+    r"limitConditions|auxiliaryResources|rollupRules|objectives|randomizationControls|"
+    r"deliveryControls)': This element is not expected\."
+)
 
 
 def _xsd_class(msg: str, set_name: str) -> str:
@@ -157,16 +186,18 @@ def _xsd_class(msg: str, set_name: str) -> str:
     return "xsd.invalid"
 
 
-def check_xsd(root: etree._Element, set_name: str, file: str, *, shared_ids: frozenset[str] = frozenset()
-              ) -> list[Finding]:
+def check_xsd(
+    root: etree._Element, set_name: str, file: str, *, shared_ids: frozenset[str] = frozenset()
+) -> list[Finding]:
     """XSD errors, each classified by `_xsd_class`. An identifier an item and a resource share is reported by
     `cp.identifier-shared` once, so its xs:ID error is dropped here."""
     schema = schema_for(set_name)
     if schema.validate(root.getroottree()):
         return []
     out: list[Finding] = []
-    errors = [e for e in schema.error_log
-              if not ((m := _ID_VALUE.search(e.message)) and m.group(1).strip() in shared_ids)]
+    errors = [
+        e for e in schema.error_log if not ((m := _ID_VALUE.search(e.message)) and m.group(1).strip() in shared_ids)
+    ]
     for e in errors[:MAX_XSD_FINDINGS]:
         msg = e.message
         label = f"{set_name}, IMS MD 1.2" if IMSMD12 in msg and set_name == "scorm12" else set_name
@@ -191,9 +222,7 @@ def join_base(*parts: str | None) -> str:
         if not part:
             continue
         part = part.strip()
-        if urlsplit(part).scheme and len(urlsplit(part).scheme) > 1:
-            base = part
-        elif part.startswith("/"):
+        if (urlsplit(part).scheme and len(urlsplit(part).scheme) > 1) or part.startswith("/"):
             base = part
         else:
             base = posixpath.join(posixpath.dirname(base) if base and not base.endswith("/") else base, part)
@@ -266,17 +295,23 @@ def load(root: etree._Element, standard: str) -> Manifest:
             base = join_base(mbase, rbase, own)
             raw = r.get("identifier") or ""
             href = r.get("href")
-            res = Resource(identifier=raw.strip(), raw_id=raw, href=href, base=base,
-                           scormtype=(r.get(f"{{{adlcp}}}scormtype") or r.get(f"{{{adlcp}}}scormType")),
-                           line=r.sourceline)
+            res = Resource(
+                identifier=raw.strip(),
+                raw_id=raw,
+                href=href,
+                base=base,
+                scormtype=(r.get(f"{{{adlcp}}}scormtype") or r.get(f"{{{adlcp}}}scormType")),
+                line=r.sourceline,
+            )
             for f in r.findall(m.q("file")):
                 if f.get("href") is not None:
                     res.files.append((f.get("href") or "", f.sourceline))
             m.resources.setdefault(res.identifier, res)
             m.resource_order.append(res.identifier)
     if m.organizations:
-        org = next((o for o in m.organizations if (o.get("identifier") or "").strip() == m.default_org),
-                   m.organizations[0])
+        org = next(
+            (o for o in m.organizations if (o.get("identifier") or "").strip() == m.default_org), m.organizations[0]
+        )
         t = org.find(m.q("title"))
         m.title = (t.text or "").strip() if t is not None else None
     return m
@@ -304,7 +339,7 @@ class FileIndex:
     """Exact and case-insensitive lookup of the package's files under the package root."""
 
     def __init__(self, names: list[str], prefix: str):
-        self.names = [n[len(prefix):] for n in names if n.startswith(prefix)]
+        self.names = [n[len(prefix) :] for n in names if n.startswith(prefix)]
         self.exact = set(self.names)
         self.lower: dict[str, str] = {}
         for n in self.names:
@@ -358,26 +393,50 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
         if ident in seen:
             if ident in shared:
                 continue  # reported once below
-            out.append(finding("cp.identifier-duplicate", file, el.sourceline,
-                               f"identifier {ident!r} is also used at line {seen[ident]}"))
+            out.append(
+                finding(
+                    "cp.identifier-duplicate",
+                    file,
+                    el.sourceline,
+                    f"identifier {ident!r} is also used at line {seen[ident]}",
+                )
+            )
         else:
             seen[ident] = el.sourceline
     for ident in sorted(shared):
-        out.append(finding("cp.identifier-shared", file, seen.get(ident),
-                           f"item and resource share the identifier {ident!r}; Moodle, Open edX and SCORM engines "
-                           "import it (Docebo's own diagnostics package does this), ADL's conformance suite rejects "
-                           "it"))
+        out.append(
+            finding(
+                "cp.identifier-shared",
+                file,
+                seen.get(ident),
+                f"item and resource share the identifier {ident!r}; Moodle, Open edX and SCORM engines "
+                "import it (Docebo's own diagnostics package does this), ADL's conformance suite rejects "
+                "it",
+            )
+        )
     # organizations
     orgs_el = root.find(m.q("organizations"))
     org_ids = [(o.get("identifier") or "").strip() for o in m.organizations]
     if not m.organizations:
-        out.append(finding("cp.no-organization", file, orgs_el.sourceline if orgs_el is not None else None,
-                           "the manifest has no <organization>; Moodle imports it (launches the first resource), "
-                           "ADL-conformant LMSs reject it"))
+        out.append(
+            finding(
+                "cp.no-organization",
+                file,
+                orgs_el.sourceline if orgs_el is not None else None,
+                "the manifest has no <organization>; Moodle imports it (launches the first resource), "
+                "ADL-conformant LMSs reject it",
+            )
+        )
     elif m.default_org is not None and m.default_org not in org_ids:
-        out.append(finding("cp.default-organization-missing", file, orgs_el.sourceline if orgs_el is not None else None,
-                           f"organizations/@default {m.default_org!r} matches no organization "
-                           f"({', '.join(repr(i) for i in org_ids)}); Moodle imports it, ADL-conformant LMSs reject it"))
+        out.append(
+            finding(
+                "cp.default-organization-missing",
+                file,
+                orgs_el.sourceline if orgs_el is not None else None,
+                f"organizations/@default {m.default_org!r} matches no organization "
+                f"({', '.join(repr(i) for i in org_ids)}); Moodle imports it, ADL-conformant LMSs reject it",
+            )
+        )
     # items -> resources
     for item in m.items():
         ref = item.get("identifierref")
@@ -385,24 +444,48 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
             continue
         res = m.resources.get(ref.strip())
         if res is None:
-            out.append(finding("cp.identifierref-unresolved", file, item.sourceline,
-                               f"item {(item.get('identifier') or '').strip()!r} refers to resource {ref.strip()!r}, "
-                               "which does not exist"))
+            out.append(
+                finding(
+                    "cp.identifierref-unresolved",
+                    file,
+                    item.sourceline,
+                    f"item {(item.get('identifier') or '').strip()!r} refers to resource {ref.strip()!r}, "
+                    "which does not exist",
+                )
+            )
         elif not (res.href or "").strip():
-            out.append(finding("cp.item-resource-no-href", file, item.sourceline,
-                               f"item {(item.get('identifier') or '').strip()!r} launches resource "
-                               f"{res.identifier!r}, which has no href"))
+            out.append(
+                finding(
+                    "cp.item-resource-no-href",
+                    file,
+                    item.sourceline,
+                    f"item {(item.get('identifier') or '').strip()!r} launches resource "
+                    f"{res.identifier!r}, which has no href",
+                )
+            )
     for r_el in root.iter(m.q("dependency")):
         ref = (r_el.get("identifierref") or "").strip()
         if ref not in m.resources:
-            out.append(finding("cp.identifierref-unresolved", file, r_el.sourceline,
-                               f"dependency refers to resource {ref!r}, which does not exist"))
+            out.append(
+                finding(
+                    "cp.identifierref-unresolved",
+                    file,
+                    r_el.sourceline,
+                    f"dependency refers to resource {ref!r}, which does not exist",
+                )
+            )
     # xml:base levels
     if m.base_levels & {"manifest", "resources"}:
         levels = ", ".join(sorted(m.base_levels & {"manifest", "resources"}))
-        out.append(finding("cp.xml-base", file, None,
-                           f"xml:base is set at the {levels} level; resolved as the standard says, but Moodle "
-                           "applies only resource-level xml:base and Open edX none (LMS-PITFALLS 22)"))
+        out.append(
+            finding(
+                "cp.xml-base",
+                file,
+                None,
+                f"xml:base is set at the {levels} level; resolved as the standard says, but Moodle "
+                "applies only resource-level xml:base and Open edX none (LMS-PITFALLS 22)",
+            )
+        )
     # files
     missing_reported: set[str] = set()
 
@@ -427,17 +510,32 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
         if state == "case":
             missing_reported.add(path)
             referenced.add(real or path)
-            out.append(finding("cp.case-mismatch", file, line,
-                               f"{path!r} is referenced but the package has {real!r} (case differs)",
-                               fix=f"change the href to {real!r} or rename the file"))
+            out.append(
+                finding(
+                    "cp.case-mismatch",
+                    file,
+                    line,
+                    f"{path!r} is referenced but the package has {real!r} (case differs)",
+                    fix=f"change the href to {real!r} or rename the file",
+                )
+            )
         elif state == "missing":
             missing_reported.add(path)
             if launch:
-                out.append(finding("cp.launch-missing", file, line,
-                                   f"launch file {path!r} of resource {res.identifier!r} is not in the package"))
+                out.append(
+                    finding(
+                        "cp.launch-missing",
+                        file,
+                        line,
+                        f"launch file {path!r} of resource {res.identifier!r} is not in the package",
+                    )
+                )
             else:
-                out.append(finding("cp.file-missing", file, line,
-                                   f"{path!r} (resource {res.identifier!r}) is not in the package"))
+                out.append(
+                    finding(
+                        "cp.file-missing", file, line, f"{path!r} (resource {res.identifier!r}) is not in the package"
+                    )
+                )
 
     for ident in dict.fromkeys(m.resource_order):
         res = m.resources[ident]
@@ -453,8 +551,14 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
             if path:
                 referenced.add(path)
                 if files is not None and files.lookup(path)[0] == "missing":
-                    out.append(finding("cp.file-missing", file, loc.sourceline,
-                                       f"metadata file {path!r} (adlcp:location) is not in the package"))
+                    out.append(
+                        finding(
+                            "cp.file-missing",
+                            file,
+                            loc.sourceline,
+                            f"metadata file {path!r} (adlcp:location) is not in the package",
+                        )
+                    )
     out.extend(_check_scores(m, file))
     out.extend(_check_titles(m, file))
     if m.standard == "scorm2004":
@@ -480,10 +584,14 @@ def launch_paths(m: Manifest) -> list[str]:
 def external_launch_message(ident: str, href: str) -> str:
     scheme = urlsplit(href.strip()).scheme.lower()
     if scheme == "http":
-        return (f"resource {ident!r} launches {href.strip()!r} over plain http: an https LMS blocks it as mixed "
-                "content, and from another host the SCO cannot reach the LMS API")
-    return (f"resource {ident!r} launches {href.strip()!r} from another host: a cross-origin SCO cannot reach the "
-            "LMS API, so nothing is recorded")
+        return (
+            f"resource {ident!r} launches {href.strip()!r} over plain http: an https LMS blocks it as mixed "
+            "content, and from another host the SCO cannot reach the LMS API"
+        )
+    return (
+        f"resource {ident!r} launches {href.strip()!r} from another host: a cross-origin SCO cannot reach the "
+        "LMS API, so nothing is recorded"
+    )
 
 
 def external_launches(m: Manifest) -> list[tuple[Resource, str]]:
@@ -523,9 +631,15 @@ def _check_titles(m: Manifest, file: str) -> list[Finding]:
     out = []
     for node, kind in openedx_untitled(m):
         ident = (node.get("identifier") or "").strip()
-        out.append(finding("cp.title-missing", file, node.sourceline,
-                           f"{kind} {ident!r} has no title (or an empty one); Open edX's SCORM xblock crashes on "
-                           "upload when it reads it"))
+        out.append(
+            finding(
+                "cp.title-missing",
+                file,
+                node.sourceline,
+                f"{kind} {ident!r} has no title (or an empty one); Open edX's SCORM xblock crashes on "
+                "upload when it reads it",
+            )
+        )
     return out
 
 
@@ -535,14 +649,26 @@ def _check_scores(m: Manifest, file: str) -> list[Finding]:
         for el in m.root.iter(f"{{{m.adlcp}}}masteryscore"):
             v = _num(el.text)
             if v is None or not (0 <= v <= 100):
-                out.append(finding("cp.masteryscore-range", file, el.sourceline,
-                                   f"adlcp:masteryscore {(el.text or '').strip()!r} is not a number 0-100"))
+                out.append(
+                    finding(
+                        "cp.masteryscore-range",
+                        file,
+                        el.sourceline,
+                        f"adlcp:masteryscore {(el.text or '').strip()!r} is not a number 0-100",
+                    )
+                )
     else:
         for el in m.root.iter(f"{{{IMSSS}}}minNormalizedMeasure"):
             v = _num(el.text)
             if v is None or not (-1 <= v <= 1):
-                out.append(finding("cp.measure-range", file, el.sourceline,
-                                   f"imsss:minNormalizedMeasure {(el.text or '').strip()!r} is not a number -1..1"))
+                out.append(
+                    finding(
+                        "cp.measure-range",
+                        file,
+                        el.sourceline,
+                        f"imsss:minNormalizedMeasure {(el.text or '').strip()!r} is not a number -1..1",
+                    )
+                )
     return out
 
 
@@ -550,8 +676,11 @@ def _delivery_ok(seq: etree._Element | None) -> bool:
     if seq is None:
         return False
     dc = seq.find(f"{{{IMSSS}}}deliveryControls")
-    return (dc is not None and (dc.get("completionSetByContent") or "").strip() in ("true", "1")
-            and (dc.get("objectiveSetByContent") or "").strip() in ("true", "1"))
+    return (
+        dc is not None
+        and (dc.get("completionSetByContent") or "").strip() in ("true", "1")
+        and (dc.get("objectiveSetByContent") or "").strip() in ("true", "1")
+    )
 
 
 def _check_sequencing(m: Manifest, file: str) -> list[Finding]:
@@ -566,16 +695,28 @@ def _check_sequencing(m: Manifest, file: str) -> list[Finding]:
         if not ok and seq is not None and seq.get("IDRef"):
             ok = _delivery_ok(collection.get(seq.get("IDRef").strip()))
         if not ok:
-            out.append(finding("seq.delivery-controls", file, item.sourceline,
-                               f"SCO item {(item.get('identifier') or '').strip()!r} lacks deliveryControls "
-                               "completionSetByContent/objectiveSetByContent=\"true\"; SuccessFactors marks it "
-                               "complete on exit"))
+            out.append(
+                finding(
+                    "seq.delivery-controls",
+                    file,
+                    item.sourceline,
+                    f"SCO item {(item.get('identifier') or '').strip()!r} lacks deliveryControls "
+                    'completionSetByContent/objectiveSetByContent="true"; SuccessFactors marks it '
+                    "complete on exit",
+                )
+            )
     maps = list(m.root.iter(f"{{{IMSSS}}}mapInfo"))
     if maps:
-        out.append(finding("seq.mapinfo", file, maps[0].sourceline,
-                           f"{len(maps)} imsss:mapInfo element(s): Moodle 4.5's importer aborts on them (PHP 8, "
-                           "mod/scorm/datamodels/scormlib.php line 378; LMS-PITFALLS 20), so the package does not "
-                           "import into Moodle"))
+        out.append(
+            finding(
+                "seq.mapinfo",
+                file,
+                maps[0].sourceline,
+                f"{len(maps)} imsss:mapInfo element(s): Moodle 4.5's importer aborts on them (PHP 8, "
+                "mod/scorm/datamodels/scormlib.php line 378; LMS-PITFALLS 20), so the package does not "
+                "import into Moodle",
+            )
+        )
     return out
 
 
@@ -590,11 +731,20 @@ def _check_lom12(m: Manifest, file: str) -> list[Finding]:
             continue
         q = etree.QName(el)
         if q.namespace == m.ns and q.localname == "title" and _text_len(el) > 200:
-            out.append(finding("lom.too-long", file, el.sourceline,
-                               f"title is {_text_len(el)} characters; SCORM 1.2 LMSs keep 200"))
+            out.append(
+                finding(
+                    "lom.too-long", file, el.sourceline, f"title is {_text_len(el)} characters; SCORM 1.2 LMSs keep 200"
+                )
+            )
         elif q.namespace not in (m.ns, m.adlcp) and q.localname == "description" and _text_len(el) > 1000:
-            out.append(finding("lom.too-long", file, el.sourceline,
-                               f"metadata description is {_text_len(el)} characters; the limit is 1000"))
+            out.append(
+                finding(
+                    "lom.too-long",
+                    file,
+                    el.sourceline,
+                    f"metadata description is {_text_len(el)} characters; the limit is 1000",
+                )
+            )
     return out
 
 

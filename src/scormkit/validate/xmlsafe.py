@@ -32,13 +32,19 @@ def _find_doctype(view: bytes) -> tuple[int, bytes, bytes, bytes | None] | None:
     if bracket >= 0:
         end = _SUBSET_END.search(view, bracket)
         if end is not None:
-            return start, view[start:end.end()], view[body:bracket], view[bracket + 1:end.start()]
-    return start, view[start:close + 1], view[body:close], None
+            return start, view[start : end.end()], view[body:bracket], view[bracket + 1 : end.start()]
+    return start, view[start : close + 1], view[body:close], None
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                           dtd_validation=False, remove_blank_text=False)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        remove_blank_text=False,
+    )
 
 
 def _ascii_view(data: bytes) -> bytes:
@@ -70,20 +76,37 @@ def parse(data: bytes, name: str) -> tuple[etree._Element | None, list[Finding]]
         offset, decl, name_part, subset = doctype
         line = _line_of(view, offset)
         if b"<!ENTITY" in decl.upper() or (subset is None and b"<!ENTITY" in view.upper()):
-            out.append(finding("xml.entity-declaration", name, line,
-                               "the DOCTYPE declares entities (XXE / billion-laughs pattern); they were not "
-                               "resolved and the manifest was not parsed further"))
+            out.append(
+                finding(
+                    "xml.entity-declaration",
+                    name,
+                    line,
+                    "the DOCTYPE declares entities (XXE / billion-laughs pattern); they were not "
+                    "resolved and the manifest was not parsed further",
+                )
+            )
             return None, out
         external = re.search(rb"\b(SYSTEM|PUBLIC)\b", name_part)
         if external:
-            out.append(finding("xml.external-dtd", name, line,
-                               "the DOCTYPE names an external DTD; it was not fetched and the manifest was not "
-                               "parsed further"))
+            out.append(
+                finding(
+                    "xml.external-dtd",
+                    name,
+                    line,
+                    "the DOCTYPE names an external DTD; it was not fetched and the manifest was not parsed further",
+                )
+            )
             return None, out
         out.append(finding("xml.doctype", name, line, "the manifest has a DOCTYPE; it is ignored"))
     elif b"<!ENTITY" in view.upper():
-        out.append(finding("xml.entity-declaration", name, None,
-                           "entity declarations found; they were not resolved and the manifest was not parsed"))
+        out.append(
+            finding(
+                "xml.entity-declaration",
+                name,
+                None,
+                "entity declarations found; they were not resolved and the manifest was not parsed",
+            )
+        )
         return None, out
     try:
         root = etree.fromstring(data, _parser())

@@ -69,8 +69,13 @@ def check_iri_base(base: str) -> str:
     parts = urlsplit(base)
     # Quotes, angle brackets and the like are not IRI characters (RFC 3987): validate (cmi5.id-not-iri) refused
     # the packages an IRI base holding them produced.
-    if (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment
-            or re.search(r'[\s<>"{}|\\^`\x00-\x1f\x7f]', base)):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or re.search(r'[\s<>"{}|\\^`\x00-\x1f\x7f]', base)
+    ):
         raise IriError(
             f"xAPI IRI base {base!r} must be an absolute http(s) IRI without query or fragment, "
             "e.g. https://learning.example.org/xapi (cmi5 3.0.0.0-1: ids are absolute IRIs)"
@@ -179,9 +184,7 @@ def interaction_definition(item: Any, number: int, lang: str) -> ActivityDefinit
         fields["correct_responses_pattern"] = [_fillin_pattern(item, answer) for answer in item.accepted]
     elif isinstance(item, NumericItem):
         low, high = item.bounds
-        fields["correct_responses_pattern"] = [
-            _number(low) if low == high else f"{_number(low)}[:]{_number(high)}"
-        ]
+        fields["correct_responses_pattern"] = [_number(low) if low == high else f"{_number(low)}[:]{_number(high)}"]
     elif isinstance(item, MatchingItem):
         fields["source"] = [_component(response_letter(i), p.source, lang) for i, p in enumerate(item.pairs)]
         fields["target"] = [_component(response_letter(i), p.target, lang) for i, p in enumerate(item.pairs)]

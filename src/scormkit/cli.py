@@ -559,9 +559,7 @@ class HandoffFormat(str, Enum):
 @app.command("handoff")
 def handoff_command(
     paths: Annotated[list[str], typer.Argument(help="Zips, folders or globs such as 'dist/*.zip'.")],
-    lms: Annotated[
-        LmsProfile | None, typer.Option(help="The LMS the packages go to: list its known limits.")
-    ] = None,
+    lms: Annotated[LmsProfile | None, typer.Option(help="The LMS the packages go to: list its known limits.")] = None,
     output: Annotated[HandoffFormat, typer.Option("--format", "-f", help="markdown or html.")] = HandoffFormat.markdown,
     out_file: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the sheet to this file instead of printing it.")

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .content import FolderContent, ZipContent
+from scormkit.standards import XML_BASE
 
-XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+from .content import FolderContent, ZipContent
 
 
 class LaunchError(ValueError):

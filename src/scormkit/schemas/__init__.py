@@ -13,29 +13,31 @@ from pathlib import Path
 
 from lxml import etree
 
+from scormkit.standards import ADLCP_12, ADLCP_2004, ADLNAV, ADLSEQ, CMI5, IMSCP_12, IMSCP_2004, IMSMD_12, IMSSS, LOM
+
 SCHEMA_SETS = ("scorm12", "scorm2004-2nd", "scorm2004-3rd", "scorm2004-4th", "cmi5")
 
 # namespace -> root XSD of each set (file names differ between 1.2 and 2004).
 _DRIVER_IMPORTS: dict[str, list[tuple[str, str]]] = {
     "scorm12": [
-        ("http://www.imsproject.org/xsd/imscp_rootv1p1p2", "imscp_rootv1p1p2.xsd"),
-        ("http://www.adlnet.org/xsd/adlcp_rootv1p2", "adlcp_rootv1p2.xsd"),
+        (IMSCP_12, "imscp_rootv1p1p2.xsd"),
+        (ADLCP_12, "adlcp_rootv1p2.xsd"),
         # The CP 1.2 <metadata> wildcard is processContents="strict", so inline IMS MD needs its schema; the
         # official one breaks Unique Particle Attribution and libxml2 refuses it (PROVENANCE.md).
-        ("http://www.imsglobal.org/xsd/imsmd_rootv1p2p1", "imsmd_rootv1p2p1.scormkit.xsd"),
+        (IMSMD_12, "imsmd_rootv1p2p1.scormkit.xsd"),
     ],
     **{
         edition: [
-            ("http://www.imsglobal.org/xsd/imscp_v1p1", "imscp_v1p1.xsd"),
-            ("http://www.adlnet.org/xsd/adlcp_v1p3", "adlcp_v1p3.xsd"),
-            ("http://www.adlnet.org/xsd/adlseq_v1p3", "adlseq_v1p3.xsd"),
-            ("http://www.adlnet.org/xsd/adlnav_v1p3", "adlnav_v1p3.xsd"),
-            ("http://www.imsglobal.org/xsd/imsss", "imsss_v1p0.xsd"),
-            ("http://ltsc.ieee.org/xsd/LOM", "lom.xsd"),
+            (IMSCP_2004, "imscp_v1p1.xsd"),
+            (ADLCP_2004, "adlcp_v1p3.xsd"),
+            (ADLSEQ, "adlseq_v1p3.xsd"),
+            (ADLNAV, "adlnav_v1p3.xsd"),
+            (IMSSS, "imsss_v1p0.xsd"),
+            (LOM, "lom.xsd"),
         ]
         for edition in ("scorm2004-2nd", "scorm2004-3rd", "scorm2004-4th")
     },
-    "cmi5": [("https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd", "CourseStructure.xsd")],
+    "cmi5": [(CMI5, "CourseStructure.xsd")],
 }
 
 _XML_XSD_URLS = ("http://www.w3.org/2001/xml.xsd", "http://www.w3.org/2001/03/xml.xsd")

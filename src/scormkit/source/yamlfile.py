@@ -80,7 +80,9 @@ class YamlDoc:
         """Plain value at an exact path, or None."""
         node = self.data
         for part in loc:
-            if (isinstance(node, dict) and not isinstance(part, int) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            if (isinstance(node, dict) and not isinstance(part, int) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            ):
                 node = node[part]
             else:
                 return None

@@ -17,21 +17,12 @@ from lxml import etree
 from scormkit.diagnostics import Report, ScormkitError
 from scormkit.model import Module
 from scormkit.schemas import schema_dir, validate_xml
+from scormkit.standards import MAX_MANIFEST_VERSION, PACKAGE_SIZE_WARNING_BYTES, SERVER_SIDE_SUFFIXES, XML_NS, XSI
 
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
+__all__ = ["XML_NS", "XSI"]  # re-exported for the targets
 
 #: The launch file of the single SCO; the player writes it (docs/architecture.md).
 LAUNCH_FILE = "index.html"
-
-#: IMS CP `version` is a string of at most 20 characters in every XSD set (imscp_rootv1p1p2.xsd, imscp_v1p1.xsd).
-MAX_MANIFEST_VERSION = 20
-
-#: LMS-PITFALLS rule 19: Open edX rejects packages over 50 MB.
-SIZE_WARNING_BYTES = 50 * 1024 * 1024
-
-# LMS-PITFALLS rule 12: Docebo refuses packages carrying server-side scripts or server configuration.
-FORBIDDEN_SUFFIXES = (".php", ".sh", ".py", ".htaccess")
 
 
 #: The licence notice of the shipped control documents (listed in the SCO resource like any package file).
@@ -227,7 +218,7 @@ class Target(abc.ABC):
                 problems.append(f"unsafe package path {path!r}")
             if path == self.manifest_name:
                 problems.append(f"{path} is written by the target, not listed as a file")
-            if path.lower().endswith(FORBIDDEN_SUFFIXES):
+            if path.lower().endswith(SERVER_SIDE_SUFFIXES):
                 problems.append(f"{path}: server-side files are refused by some LMSs (LMS-PITFALLS rule 12)")
             folded = path.casefold()
             if folded in seen:
@@ -242,7 +233,7 @@ class Target(abc.ABC):
         """Warnings about a built package the user may want to act on (for `api.pack` to show)."""
         report = Report()
         total = sum(len(data) for data in files.values())
-        if total > SIZE_WARNING_BYTES:
+        if total > PACKAGE_SIZE_WARNING_BYTES:
             largest = sorted(files, key=lambda path: len(files[path]), reverse=True)[:3]
             report.warning(
                 "module.yaml",

@@ -15,13 +15,12 @@ from urllib.parse import parse_qsl, urlsplit
 from lxml import etree
 
 from scormkit.model import Module
+from scormkit.standards import CMI5, is_absolute_iri
+from scormkit.standards import CMI5_RESERVED_LAUNCH_PARAMETERS as RESERVED_LAUNCH_PARAMETERS
 from scormkit.targets import register
 from scormkit.targets._text import decimal, href, markdown_to_text, truncate
 from scormkit.targets.base import LAUNCH_FILE, ManifestError, sub, success_from_quiz
 from scormkit.targets.xapi import XapiTargetBase
-from scormkit.xapi import is_absolute_iri
-
-CMI5 = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 
 #: The AU is the whole module, in xAPI's sense of "module" (ADL vocabulary).
 AU_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
@@ -30,8 +29,6 @@ AU_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
 #: (LMS-PITFALLS rule 14) and leaves through returnURL when the LMS gives one.
 LAUNCH_METHOD = "AnyWindow"
 
-#: Launch parameter names the LMS appends to the AU url (cmi5 section 8.1); an AU url must not use them (8.1.0.0-6).
-RESERVED_LAUNCH_PARAMETERS = ("endpoint", "fetch", "actor", "registration", "activityId")
 
 _TITLE_MAX = 250
 _DESCRIPTION_MAX = 2000

@@ -9,6 +9,10 @@ from __future__ import annotations
 from lxml import etree
 
 from scormkit.model import Module
+from scormkit.standards import ADLCP_12 as ADLCP
+from scormkit.standards import IMSCP_12 as CP
+from scormkit.standards import IMSMD_12 as IMSMD
+from scormkit.standards import SUSPEND_DATA_LIMIT_12
 from scormkit.targets import register
 from scormkit.targets._text import markdown_to_text, truncate, vcard
 from scormkit.targets.base import (
@@ -23,9 +27,6 @@ from scormkit.targets.base import (
     success_from_quiz,
 )
 
-CP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
-ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
-IMSMD = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
 NSMAP = {None: CP, "adlcp": ADLCP, "imsmd": IMSMD, "xsi": XSI}
 SCHEMA_LOCATION = " ".join(
     [
@@ -57,7 +58,7 @@ class Scorm12Target(Target):
     @property
     def suspend_data_limit(self) -> int:
         # SCORM 1.2 RTE: cmi.suspend_data is CMIString4096 (LMS-PITFALLS rule 1).
-        return 4096
+        return SUSPEND_DATA_LIMIT_12
 
     @property
     def schema_set(self) -> str:

@@ -12,6 +12,10 @@ from typing import ClassVar
 from lxml import etree
 
 from scormkit.model import Module
+from scormkit.standards import ADLCP_2004 as ADLCP
+from scormkit.standards import ADLNAV, ADLSEQ, IMSSS, LOM
+from scormkit.standards import IMSCP_2004 as CP
+from scormkit.standards import SUSPEND_DATA_LIMITS_2004 as SUSPEND_DATA_LIMITS
 from scormkit.targets import register
 from scormkit.targets._text import decimal, markdown_to_text, truncate, vcard
 from scormkit.targets.base import (
@@ -24,12 +28,6 @@ from scormkit.targets.base import (
     success_from_quiz,
 )
 
-CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
-ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
-ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
-ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
-IMSSS = "http://www.imsglobal.org/xsd/imsss"
-LOM = "http://ltsc.ieee.org/xsd/LOM"
 NSMAP = {None: CP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS, "lom": LOM, "xsi": XSI}
 SCHEMA_LOCATION = " ".join(
     [
@@ -45,8 +43,6 @@ SCHEMA_LOCATION = " ".join(
 #: CAM `schemaversion` per edition ("CAM 1.3" is how the 2nd edition names itself).
 SCHEMA_VERSIONS = {"2nd": "CAM 1.3", "3rd": "2004 3rd Edition", "4th": "2004 4th Edition"}
 
-#: LMS-PITFALLS rule 1: cmi.suspend_data is SPM 4,000 characters in the 2nd edition, 64,000 from the 3rd.
-SUSPEND_DATA_LIMITS = {"2nd": 4000, "3rd": 64000, "4th": 64000}
 
 #: IEEE LOM 1484.12.1 smallest permitted maximum of general.description.
 DESCRIPTION_LIMIT = 2000

@@ -14,6 +14,7 @@ from lxml import etree
 
 from scormkit.diagnostics import Report
 from scormkit.model import Module
+from scormkit.standards import TINCAN
 from scormkit.targets import register
 from scormkit.targets._text import href
 from scormkit.targets.base import LAUNCH_FILE, ManifestError, Target, parse_own, serialize, sub
@@ -26,8 +27,6 @@ from scormkit.xapi import (
     course_definition,
     resolve_iri_base,
 )
-
-TINCAN = "http://projecttincan.com/tincan.xsd"
 
 #: The xAPI State API sets no size limit on a document; 64,000 characters is the SCORM 2004 3rd/4th edition
 #: budget (LMS-PITFALLS rule 1), so a module that packs for one of them packs for all (and LRSs with small

@@ -9,18 +9,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lxml import etree
 
+from scormkit.standards import CMI5, is_absolute_iri
+from scormkit.standards import CMI5_RESERVED_LAUNCH_PARAMETERS as RESERVED
+
 from .findings import Finding, finding
 from .scorm import FileIndex
 
-CMI5 = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
-TINCAN = "http://projecttincan.com/tincan.xsd"
-RESERVED = ("endpoint", "fetch", "actor", "registration", "activityId")
 MOVE_ON = {"Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed", "NotApplicable"}
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
-
-
-def is_absolute_iri(value: str) -> bool:
-    return bool(_IRI.match(value))
 
 
 def _q(local: str) -> str:

@@ -29,7 +29,7 @@ METHOD_NAMES = {
     98: "PPMd",
     99: "AES-encrypted",
 }
-XSI_SCHEMA_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
+from scormkit.standards import XSI, XSI_SCHEMA_LOCATION  # noqa: E402
 
 # what the launch-page crawl may read: enough for real launch pages, bounded for hostile ones
 MAX_PAGES = 40
@@ -89,9 +89,7 @@ def check_names(pkg: Package) -> list[Finding]:
 def schema_locations(root: etree._Element) -> list[tuple[str, str, int | None]]:
     """(namespace, location, line) pairs of every xsi:schemaLocation in the manifest."""
     out = []
-    for el in root.xpath(
-        "descendant-or-self::*[@xsi:schemaLocation]", namespaces={"xsi": "http://www.w3.org/2001/XMLSchema-instance"}
-    ):
+    for el in root.xpath("descendant-or-self::*[@xsi:schemaLocation]", namespaces={"xsi": XSI}):
         parts = (el.get(XSI_SCHEMA_LOCATION) or "").split()
         out.extend((parts[i], parts[i + 1], el.sourceline) for i in range(0, len(parts) - 1, 2))
     return out

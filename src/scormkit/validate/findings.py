@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scormkit.diagnostics import Diagnostic, Severity
+from scormkit.standards import IMSCP_12
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -185,7 +186,7 @@ _RULES: list[Rule] = [
         W,
         "the <manifest> has no XML namespace; Moodle and Open edX import it as SCORM 1.2 "
         "(or the edition its schemaversion names), ADL-conformant LMSs reject it; the XSD is not checked",
-        'declare xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" (SCORM 1.2) on <manifest>',
+        f'declare xmlns="{IMSCP_12}" (SCORM 1.2) on <manifest>',
     ),
     Rule(
         "detect.schemaversion",

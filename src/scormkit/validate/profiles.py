@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from scormkit.standards import SERVER_SIDE_SUFFIXES
+
 from .findings import Finding, PackageResult, finding
 from .moodle import check_passing_score
 from .scorm import IMSSS, Manifest, external_launches, openedx_untitled, resolve
@@ -221,25 +223,7 @@ PROFILES: dict[str, Profile] = {
 }
 
 # server-side files any LMS may refuse (default warning; an error under a profile that forbids them)
-SERVER_EXT = (
-    ".php",
-    ".php3",
-    ".php4",
-    ".php5",
-    ".phps",
-    ".ph3",
-    ".phtml",
-    ".shtml",
-    ".sh",
-    ".py",
-    ".pl",
-    ".rb",
-    ".cgi",
-    ".htaccess",
-    ".asp",
-    ".aspx",
-    ".jsp",
-)
+SERVER_EXT = SERVER_SIDE_SUFFIXES
 
 
 def ext_of(name: str) -> str:

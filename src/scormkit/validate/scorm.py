@@ -11,18 +11,15 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from scormkit.schemas import schema_for
+from scormkit.standards import ADLCP_12 as ADLCP12
+from scormkit.standards import ADLCP_2004 as ADLCP2004
+from scormkit.standards import ADLNAV, ADLSEQ, IMSSS, LAUNCH_DATA_MAX_12, XML_BASE
+from scormkit.standards import IMSCP_12 as CP12
+from scormkit.standards import IMSCP_2004 as CP2004
+from scormkit.standards import IMSMD_12 as IMSMD12
 
 from .findings import Finding, finding
 
-CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
-CP2004 = "http://www.imsglobal.org/xsd/imscp_v1p1"
-ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
-ADLCP2004 = "http://www.adlnet.org/xsd/adlcp_v1p3"
-IMSSS = "http://www.imsglobal.org/xsd/imsss"
-ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
-ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
-IMSMD12 = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
-XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 MAX_XSD_FINDINGS = 20
 SCHEMA_FILE_RE = re.compile(r"\.(xsd|dtd|xsx)$", re.IGNORECASE)
 
@@ -102,7 +99,7 @@ def _namespaces_in_use(root: etree._Element) -> set[str]:
             continue
         if tag[0] == "{":
             used.add(tag[1 : tag.index("}")])
-        for key in el.keys():
+        for key in el.keys():  # noqa: SIM118 (iterating an lxml element yields its children, not its attributes)
             if key[0] == "{":
                 used.add(key[1 : key.index("}")])
     return used
@@ -157,14 +154,14 @@ _ID_VALUE = re.compile(r"attribute 'identifier': '([^']*)' is not a valid value 
 # adlcp:datafromlms: the 1.2 CAM schema caps it at 255 characters, the 1.2 run-time's cmi.launch_data at 4,096,
 # and LMSs store what the run-time allows.
 _LENIENT_LENGTH = re.compile(
-    r"\{http://www\.adlnet\.org/xsd/adlcp_rootv1p2\}datafromlms': \[facet 'maxLength'\] "
+    rf"\{{{re.escape(ADLCP12)}\}}datafromlms': \[facet 'maxLength'\] "
     r"The value has a length of '(\d+)'"
 )
 _EMPTY_BOOLEAN = re.compile(r"attribute '[^']+': '' is not a valid value of the atomic type 'xs:boolean'")
 # a child of imsss:sequencing the schema knows, only at another position (IMS SS fixes their order; LMSs read
 # them by name)
 _IMSSS_ORDER = re.compile(
-    r"^Element '\{http://www\.imsglobal\.org/xsd/imsss\}(controlMode|sequencingRules|"
+    rf"^Element '\{{{re.escape(IMSSS)}\}}(controlMode|sequencingRules|"
     r"limitConditions|auxiliaryResources|rollupRules|objectives|randomizationControls|"
     r"deliveryControls)': This element is not expected\."
 )
@@ -177,7 +174,7 @@ def _xsd_class(msg: str, set_name: str) -> str:
     if _ID_QUIRK.search(msg) and "@@" not in msg:
         return "xsd.id-syntax"
     m = _LENIENT_LENGTH.search(msg)
-    if m and int(m.group(1)) <= 4096:
+    if m and int(m.group(1)) <= LAUNCH_DATA_MAX_12:
         return "xsd.length"
     if _EMPTY_BOOLEAN.search(msg):
         return "xsd.empty-boolean"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -29,6 +28,8 @@ from scormkit.model import (
     TrueFalseItem,
     response_letter,
 )
+from scormkit.standards import IRI_EXCLUDED
+from scormkit.standards import is_absolute_iri as is_absolute_iri  # the IRI rule, re-exported for the targets
 
 if TYPE_CHECKING:  # `tincan` is imported lazily: the other targets build without it
     from tincan import ActivityDefinition, InteractionComponent
@@ -56,8 +57,6 @@ ACTIVITY_TYPES = {
 _NAME_MAX = 250
 _DESCRIPTION_MAX = 1000
 
-_IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*$")
-
 
 class IriError(ValueError):
     """An IRI base that cannot make absolute IRIs."""
@@ -74,7 +73,7 @@ def check_iri_base(base: str) -> str:
         or not parts.netloc
         or parts.query
         or parts.fragment
-        or re.search(r'[\s<>"{}|\\^`\x00-\x1f\x7f]', base)
+        or IRI_EXCLUDED.search(base)
     ):
         raise IriError(
             f"xAPI IRI base {base!r} must be an absolute http(s) IRI without query or fragment, "
@@ -86,11 +85,6 @@ def check_iri_base(base: str) -> str:
 def resolve_iri_base(explicit: str | None = None) -> str:
     """The IRI base in force: explicit option, else $SCORMKIT_XAPI_IRI_BASE, else DEFAULT_IRI_BASE."""
     return check_iri_base(explicit or os.environ.get(IRI_BASE_ENV) or DEFAULT_IRI_BASE)
-
-
-def is_absolute_iri(value: str) -> bool:
-    """True for an absolute IRI with scheme and authority and no whitespace (what cmi5 and rule 17 demand)."""
-    return bool(_IRI_RE.match(value))
 
 
 def _segment(value: str) -> str:

@@ -20,6 +20,12 @@ function quizScreen() {
 
   var feedback = el('div', { 'class': 'feedback', 'aria-live': 'polite' });
   if (locked) itemFeedback(item, S.answers[i]).forEach(function (p) { feedback.appendChild(p); });
+  var waiting = immediate && !locked && retryPending === i;
+  if (waiting) {
+    // Only "incorrect": the item's feedback and the correct answer would give the retry away.
+    feedback.appendChild(el('p', { 'class': 'bad' }, [el('strong', { text: triesText(i) })]));
+    body.querySelectorAll('input, select, button').forEach(function (x) { x.disabled = true; });
+  }
   var last = S.pos === list.length - 1;
   var answeredCount = list.filter(function (e) { return S.answers[e.index] !== null; }).length;
   var actions = el('div', { 'class': 'actions' });
@@ -27,10 +33,20 @@ function quizScreen() {
   function next() {
     if (last) submit(list); else { S.pos++; quizScreen(); }
   }
-  if (immediate && !locked) {
+  if (waiting) {
+    actions.appendChild(button(t('tryAgain'), function () { retryPending = null; quizScreen(); }, 'btn primary'));
+  } else if (immediate && !locked) {
     actions.appendChild(button(t('check'), function () {
       if (body.getOrder && S.answers[i] === null) setAnswer(body.getOrder());
       if (S.answers[i] === null) { hint.textContent = t('answerFirst'); say(t('answerFirst')); return; }
+      if (!isCorrect(item, S.answers[i]) && (triesUsed[i] || 0) < (quiz.retryQuestion || 0)) {
+        // A try left: nothing is checked or recorded yet; only the final answer goes to the LMS.
+        triesUsed[i] = (triesUsed[i] || 0) + 1;
+        retryPending = i;
+        say(triesText(i));
+        quizScreen();
+        return;
+      }
       S.checked[i] = true;
       say(isCorrect(item, S.answers[i]) ? t('correct') : t('incorrect'));
       record(entry);
@@ -70,6 +86,9 @@ function record(entry) {
     timestamp: now, latency: shownAt[i] ? now - shownAt[i] : 0, description: item.promptText, attempt: S.attempt
   });
 }
+
+/* "Incorrect, you may try again (n left)" after the wrong Check that used a try of item index i. */
+function triesText(i) { return t('triesLeft', { n: quiz.retryQuestion - triesUsed[i] + 1 }); }
 
 function submit(list) {
   list.forEach(record);
@@ -179,7 +198,7 @@ function retake() {
   S.answers = S.answers.map(function () { return null; });
   S.checked = S.checked.map(function () { return false; });
   S.recorded = S.recorded.map(function () { return false; });
-  S.submitted = false; S.pos = 0; shownAt = {};
+  S.submitted = false; S.pos = 0; shownAt = {}; triesUsed = {}; retryPending = null;
   report();
   quizScreen();
 }

@@ -10,6 +10,9 @@ var live = document.getElementById('live');
 var exitButton = document.getElementById('exit');
 var rt = window.ScormkitRuntime;
 var env, S, passing, lastStatus = '', dirty = false, ended = false, shownAt = {}, everCompleted = false;
+// quiz.retryQuestion: wrong Checks retried so far per item index in this attempt, and the item whose wrong Check
+// waits for Try again (null: none). Kept for the page only: a reload gives the tries back, never a recorded answer.
+var triesUsed = {}, retryPending = null;
 var reporting = true, troubled = false, backoff = 1000, retryTimer = null, bannerEl = null, mirrorKey = null;
 var menuOpen = false, menuQuery = '', textOpen = false, thumbs = {};
 

@@ -270,13 +270,14 @@ def test_player_ships_in_the_package_data() -> None:
     root = resources.files("scormkit.player")
     for path in (
         "templates/index.html.j2",
-        "static/player.js",
         "static/player.css",
-        "static/adapters/scorm12.js",
-        "static/adapters/scorm2004.js",
-        "static/adapters/web.js",
+        "static/bundles.json",
     ):
         assert root.joinpath(path).is_file(), path
+    # Every source of every shipped script.
+    for sources in json.loads(root.joinpath("static", "bundles.json").read_text()).values():
+        for source in sources:
+            assert root.joinpath("static", source).is_file(), source
 
 
 def test_ui_strings_follow_the_module_language() -> None:

@@ -9,30 +9,32 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from importlib import resources
 
 import pytest
 
+from scormkit.player import script
 from scormkit.player.course import encode_state, worst_case_state
 from tests.test_player_course import make_module
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
+# A page without course data: the player defines its functions, exports them on window.Scormkit and stops.
 PRELUDE = """
 global.window = {};
 global.document = { getElementById: function () { return null; } };
-require(process.argv[1]);
+"""
+SETUP = """
 const K = window.Scormkit;
-const input = JSON.parse(process.argv[2]);
+const input = JSON.parse(process.argv[1]);
 """
 
 
 def run_js(body: str, data: object) -> object:
-    player = resources.files("scormkit.player").joinpath("static", "player.js")
-    script = PRELUDE + body
+    # player.js as a package ships it (its sources concatenated).
+    program = PRELUDE + script("player.js").decode() + SETUP + body
     out = subprocess.run(
-        [NODE, "-e", script, str(player), json.dumps(data)], capture_output=True, text=True, check=True, timeout=30
+        [NODE, "-e", program, json.dumps(data)], capture_output=True, text=True, check=True, timeout=30
     )
     return json.loads(out.stdout)
 

@@ -94,6 +94,8 @@ class QuizOptions(Strict):
     shuffle: bool = False
     feedback: Literal["immediate", "end", "none"] = "immediate"
     review: bool = True
+    # Extra tries at a question after a wrong Check (immediate feedback) before its answer counts.
+    retry_question: Annotated[int, Field(ge=0)] = 0
 
 
 HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"

@@ -1,8 +1,10 @@
 """The HTML5 player: `build_player` returns every package file except the manifest.
 
-Shell = templates/index.html.j2 + static/player.js + static/player.css + one runtime adapter from
-static/adapters/; course.json is built by `course.py`. Everything is read with importlib.resources, so the
-player ships inside the wheel, and every output is deterministic bytes.
+Shell = templates/index.html.j2 + player.js + static/player.css + one runtime adapter (adapters/<runtime>.js);
+course.json is built by `course.py`. Each shipped JS file is its sources under static/ (player/*.js by job:
+state, grading, shell, viewer, items, quiz, boot; adapters/*.js), as static/bundles.json lists them,
+concatenated inside one function: no build tool, no framework. Everything is read with importlib.resources, so
+the player ships inside the wheel, and every output is deterministic bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from markupsafe import Markup
 from scormkit.model import Module
 from scormkit.player.course import build_course, course_json, slide_thumbnails, worst_case_state_length
 
-__all__ = ["RUNTIMES", "UnsupportedModule", "build_player", "worst_case_state_length"]
+__all__ = ["RUNTIMES", "UnsupportedModule", "build_player", "script", "worst_case_state_length"]
 
 
 class UnsupportedModule(ValueError):
@@ -62,6 +64,19 @@ def _shipped(*parts: str) -> bytes:
     if parts[-1].endswith(".js"):
         text = _LINE_COMMENT.sub("", text)
     return _INDENT.sub("", text).encode("utf-8")
+
+
+def _bundles() -> dict[str, list[str]]:
+    bundles: dict[str, list[str]] = json.loads(_static("bundles.json"))
+    return bundles
+
+
+def script(name: str) -> bytes:
+    """The JS file `name` ("player.js", "adapters/scorm12.js", ...) as a package ships it: its sources
+    (static/bundles.json), each as `_shipped` leaves it, in one strict-mode function, so the sources share
+    their names with each other and with nothing else on the page. Raises KeyError for an unknown name."""
+    body = b"".join(_shipped(*source.split("/")) for source in _bundles()[name])
+    return b"(function () {\n'use strict';\n" + body + b"})();\n"
 
 
 def _environment() -> jinja2.Environment:
@@ -152,9 +167,9 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
         **({"theme.css": theme} if theme else {}),
         "index.html": html.encode(),
         "course.json": course_json(course),
-        "player.js": _shipped("player.js"),
+        "player.js": script("player.js"),
         "player.css": _shipped("player.css"),
-        adapter: _shipped("adapters", RUNTIMES[runtime]),
+        adapter: script(adapter),
     }
     for path, data in sorted(module.assets.items()):
         if path in files:

@@ -209,6 +209,7 @@ def build_course(module: Module, runtime: str, *, state_budget: int) -> dict[str
             "shuffle": cfg.quiz.shuffle,
             "feedback": cfg.quiz.feedback,
             "review": cfg.quiz.review,
+            "retryQuestion": cfg.quiz.retry_question,
             "items": [_item(item) for item in module.items],
         }
     success = cfg.tracking.success or ("quiz" if quiz else "none")

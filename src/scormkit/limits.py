@@ -63,6 +63,13 @@ _LIMITS = [
         "width x height of one image under assets/ (the learner's browser decodes it in memory)",
     ),
     Limit(
+        "theme_file_bytes",
+        2 * MiB,
+        "bytes",
+        "theme.file-too-large",
+        "size of the theme's logo, cover or font: each is loaded on the learner's first screen",
+    ),
+    Limit(
         "zip_last_year",
         2107,
         "year",
@@ -97,6 +104,7 @@ YAML_NODES = LIMITS["yaml_nodes"].value
 YAML_DEPTH = LIMITS["yaml_depth"].value
 IMAGE_BYTES = LIMITS["image_bytes"].value
 IMAGE_PIXELS = LIMITS["image_pixels"].value
+THEME_FILE_BYTES = LIMITS["theme_file_bytes"].value
 ZIP_LAST_YEAR = LIMITS["zip_last_year"].value
 ZIP_ENTRIES = LIMITS["zip_entries"].value
 ZIP_TOTAL_BYTES = LIMITS["zip_total_bytes"].value

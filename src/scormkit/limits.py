@@ -104,7 +104,6 @@ YAML_NODES = LIMITS["yaml_nodes"].value
 YAML_DEPTH = LIMITS["yaml_depth"].value
 IMAGE_BYTES = LIMITS["image_bytes"].value
 IMAGE_PIXELS = LIMITS["image_pixels"].value
-THEME_FILE_BYTES = LIMITS["theme_file_bytes"].value
 ZIP_LAST_YEAR = LIMITS["zip_last_year"].value
 ZIP_ENTRIES = LIMITS["zip_entries"].value
 ZIP_TOTAL_BYTES = LIMITS["zip_total_bytes"].value

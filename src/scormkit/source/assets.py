@@ -138,7 +138,7 @@ def check_theme_file(path: Path, key: str, target: str, where: str, line: int | 
     """Check the theme's logo, cover or font (module.yaml theme.<key>, type checked by the model); False when it
     must not ship. Unlike an image of the description, each is on the learner's first screen, so a file that is
     not what its name says, or is too large for a first screen, is an error."""
-    setting = f"theme.{key} {target!r}"
+    setting, limit = f"theme.{key} {target!r}", limits.LIMITS["theme_file_bytes"].value
     if not path.exists():
         report.error(where, line, "theme.file-missing", f"{setting} not found; add the file or correct the path")
         return False
@@ -150,12 +150,12 @@ def check_theme_file(path: Path, key: str, target: str, where: str, line: int | 
         report,
         missing="theme.file-missing",
         too_large="theme.file-too-large",
-        limit=limits.THEME_FILE_BYTES,
+        limit=limit,
         fix="subset the font or convert it to WOFF 2" if key == "font" else "save it smaller",
     ):
         return False
     with path.open("rb") as fh:
-        data = fh.read(limits.THEME_FILE_BYTES)
+        data = fh.read(limit)
     suffix = path.suffix.lower()
     expected = suffix.lstrip(".").upper().replace("JPEG", "JPG")
     if key == "font":

@@ -1,6 +1,6 @@
 """Player size and first-slide speed, against the targets of issue 3 (measured in the same run).
 
-    python benchmarks/bench_player.py [module_src] [--runs 9]
+    python benchmarks/bench_player.py [module_src] [--runs 9] [--baseline PACKAGE.zip]
 
 (a) Player shell size: index.html (with and without the inlined course data), player.js, player.css and each
     runtime adapter, gzip -9 (Python's gzip), per file and as the shell a learner downloads (index.html without the
@@ -18,6 +18,10 @@
               the slide viewer (the player's whole critical path: scripts, start-up, the second screen);
     - start -> slide: pressing Start after the start screen has been on screen for a second -> slide 1 painted in
               the viewer (what a learner waits for once they decide to go).
+    - baseline (with --baseline PACKAGE.zip, a web package of the same module built by another checkout): its first
+              slide (cover), measured in the same runs, interleaved, so a change is judged against the code before it
+              on the same machine load (the ratios of two separate runs on a shared machine differ by more than the
+              change).
     "Painted" is the Element Timing API's renderTime of the image (the elementtiming attribute is set the moment the
     element enters the DOM, before it loads). Medians over --runs runs each, bare and player runs interleaved.
 Run by hand, not in the test suite: timings depend on the machine and its load.
@@ -139,7 +143,7 @@ def painted(page, identifier: str) -> float:
     return page.evaluate(f"() => window.__paint[{identifier!r}]")
 
 
-def first_slide(package: Path, runs: int) -> None:
+def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -147,6 +151,9 @@ def first_slide(package: Path, runs: int) -> None:
         with zipfile.ZipFile(package) as z:
             z.extractall(root)
             course = json.loads(z.read("course.json"))
+        if baseline:
+            with zipfile.ZipFile(baseline) as z:
+                z.extractall(root / "baseline")
         first = course["slides"][0]
         (root / "bare.html").write_text(BARE.format(src=first["image"], w=first["width"], h=first["height"]))
         # References for what the learner's first screen costs by its content alone: the bare page with the module
@@ -168,6 +175,7 @@ def first_slide(package: Path, runs: int) -> None:
             "first screen heading": [],
             "viewer, zero think time": [],
             "start -> slide": [],
+            **({"baseline first slide (cover)": []} if baseline else {}),
         }
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -209,6 +217,14 @@ def first_slide(package: Path, runs: int) -> None:
                 page.goto(base + "index.html")
                 viewer = painted(page, "slide")
                 context.close()
+
+                if baseline:
+                    context, page = fresh(False)
+                    page.goto(base + "baseline/index.html")
+                    before = painted(page, "cover")
+                    context.close()
+                    if n:
+                        results["baseline first slide (cover)"].append(before)
                 if n:
                     for key, value in (
                         ("bare", bare),
@@ -240,6 +256,9 @@ def first_slide(package: Path, runs: int) -> None:
         f" {med['first slide (cover)'] / med['start screen, no scripts']:.2f} (the player's own cost);"
         f" bare + title / bare = {med['bare + title'] / med['bare']:.2f}"
     )
+    if baseline:
+        before = med["baseline first slide (cover)"] / med["bare"]
+        print(f"    baseline first slide painted / bare = {before:.2f} (before) -> {ratio:.2f} (this checkout)")
     print(
         f"    slide viewer with Start pressed at once / bare = {med['viewer, zero think time'] / med['bare']:.2f};"
         f" first screen heading / bare = {med['first screen heading'] / med['bare']:.2f};"
@@ -251,13 +270,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("src", nargs="?", default=str(REPO / "module_src"))
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--baseline", type=Path, help="a web package of the same module built by other code")
     args = parser.parse_args()
     if args.runs < 7:
         parser.error("--runs must be at least 7")
     with tempfile.TemporaryDirectory() as out:
         (result,) = api.pack(Path(args.src), targets=["web"], out=Path(out))
         sizes(result.path)
-        first_slide(result.path, args.runs)
+        first_slide(result.path, args.runs, args.baseline)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Screenshots of the player's screens for docs/player.md (issue 11): the example module's web package, served on
-127.0.0.1, in Debian's chromium at 1366x768 and 390x844.
+127.0.0.1, in Debian's chromium at 1366x768 and 390x844; then the same module branded (a copy of module_src with a
+`theme`: colours, logo, cover and font, made in a temporary folder by tests/browser/theme_helpers.py).
 
     python scripts/player_screenshots.py [OUT_DIR]     # default docs/player-screens
 """
@@ -8,17 +9,24 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import sys
 import tempfile
 import threading
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 from playwright.sync_api import sync_playwright
 
 from scormkit.api import pack
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from tests.browser.test_journey_player import Quiz  # noqa: E402
+from tests.browser.theme_helpers import branded_source  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 SIZES = {"laptop": (1366, 768), "phone": (390, 844)}
 
 
@@ -27,61 +35,88 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def serve(package: Path, root: Path) -> tuple[http.server.ThreadingHTTPServer, str, dict]:
+    with zipfile.ZipFile(package) as z:
+        z.extractall(root)
+        course = json.loads(z.read("course.json"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/index.html", course
+
+
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "player-screens"
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        (result,) = pack(REPO / "module_src", targets=["web"], out=Path(tmp))
-        root = Path(tmp) / "site"
-        zipfile.ZipFile(result.path).extractall(root)
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_port}/index.html"
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-            for name, (width, height) in SIZES.items():
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        sources = {"": REPO / "module_src", "branded-": branded_source(Path(tmp) / "branded")}
+        for prefix, src in sources.items():
+            (result,) = pack(src, targets=["web"], out=Path(tmp) / f"dist-{prefix}")
+            server, url, course = serve(result.path, Path(tmp) / f"site-{prefix}")
+            for size, (width, height) in SIZES.items():
                 page = browser.new_page(viewport={"width": width, "height": height})
-                shots(page, url, out, name)
+                screens(page, url, course, out, size, prefix)
                 page.close()
-            browser.close()
-        server.shutdown()
+            server.shutdown()
+        browser.close()
 
 
-def shots(page, url: str, out: Path, size: str) -> None:
+def screens(page, url: str, course: dict, out: Path, size: str, prefix: str) -> None:
+    """Every screen of the example module; of the branded copy (prefix) the two the theme changes most."""
+
     def snap(screen: str) -> None:
+        # Images decoded and fonts loaded, and a moment for the focus ring and the live region to settle.
+        page.wait_for_function("() => [...document.images].every(i => !i.checkVisibility() || i.complete)")
+        page.evaluate("() => document.fonts.ready")
         page.wait_for_timeout(200)
-        page.screenshot(path=str(out / f"{screen}-{size}.png"))
+        page.screenshot(path=str(out / f"{prefix}{screen}-{size}.png"))
 
-    button = lambda name: page.get_by_role("button", name=name, exact=True)  # noqa: E731
+    learner = Quiz(SimpleNamespace(content=page), course)
     page.goto(url)
-    page.wait_for_selector("main[data-screen=start]")
+    learner.on_start_screen()
     snap("start")
-    page.locator("main .actions button").first.click()
+    learner.start()
+    if prefix:
+        learner.click("Quiz")
+        learner.answer_all(True, check=True)
+        learner.click("Certificate of completion")
+        snap("certificate")
+        return
     page.wait_for_function("() => { const i = document.querySelector('img.slide'); return i && i.complete; }")
     snap("slide")
-    button("Slide menu").click()
-    if size == "laptop":
-        button("Show slide text").click()
+    learner.click("Slide menu")
     snap("slide-menu")
-    button("Slide menu").click()
-    button("Quiz").click()
-    shot_taken = False
-    for _ in range(40):  # answer every question (the second option, "1", the first targets) and check it
-        if page.get_by_role("heading", name="Results", exact=True).count():
-            break
-        choices = page.locator("label.choice")
-        if choices.count():
-            choices.nth(1).click()
-        for box in page.locator(".field input").all():
-            box.fill("1")
-        for n, select in enumerate(page.locator(".match select").all()):
-            select.select_option(index=n + 1)
-        button("Check").click()
-        if choices.count() and not shot_taken:
-            snap("question-feedback")
-            shot_taken = True
-        button("See results").click() if button("See results").count() else button("Next").click()
+    learner.click("Slide menu")
+    learner.click("Show slide text")
+    snap("slide-text")
+    learner.click("Hide slide text")
+    learner.click("Full screen")
+    page.wait_for_function("() => document.querySelector('header.bar').getBoundingClientRect().height === 0")
+    snap("fullscreen")
+    learner.click("Full screen")
+    learner.click("Quiz")
+    snap("question")
+    # The first choice question answered wrong (the marks on its options and the feedback), every other question
+    # right: 11 of 12, passed, with a certificate.
+    while learner.current()["type"] not in ("single", "multiple"):
+        n, total = learner.question()
+        learner.answer(learner.current(), True)
+        learner.click("Check")
+        learner.click("Next")
+        page.get_by_role("heading", name=f"Question {n + 1} of {total}", exact=True).wait_for()
+    learner.answer(learner.current(), False)
+    learner.click("Check")
+    page.locator(".feedback p").first.wait_for()
+    snap("question-feedback")
+    learner.click("Next")
+    learner.answer_all(True, check=True)
     snap("results")
+    page.get_by_label("Show only the questions I got wrong", exact=True).check()
+    page.evaluate("() => document.querySelector('.review-box').scrollIntoView()")
+    snap("results-review")
+    page.evaluate("() => scrollTo(0, 0)")
+    learner.click("Certificate of completion")
+    snap("certificate")
 
 
 if __name__ == "__main__":

@@ -63,6 +63,13 @@ _LIMITS = [
         "width x height of one image under assets/ (the learner's browser decodes it in memory)",
     ),
     Limit(
+        "theme_file_bytes",
+        2 * MiB,
+        "bytes",
+        "theme.file-too-large",
+        "size of the theme's logo, cover or font: each is loaded on the learner's first screen",
+    ),
+    Limit(
         "zip_last_year",
         2107,
         "year",

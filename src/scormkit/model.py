@@ -12,7 +12,7 @@ import re
 from typing import Annotated, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from scormkit.limits import ZIP_LAST_YEAR
 
@@ -114,12 +114,46 @@ def contrast_ratio(a: str, b: str) -> float:
 
 
 class Theme(Strict):
-    """Branding colours of the player. `primary` colours buttons (white text on it), links and focus outlines on the
+    """Branding of the player. `primary` colours buttons (white text on it), links and focus outlines on the
     white page, so it needs 4.5:1 against white (WCAG 1.4.3); `accent` marks headings, the current slide and the
-    certificate's frame, non-text marks that need 3:1 (WCAG 1.4.11). A theme that would fail is a build error."""
+    certificate's frame, non-text marks that need 3:1 (WCAG 1.4.11). A theme that would fail is a build error.
+
+    `logo` (header and certificate), `cover` (start screen) and `font` (the player's text, through @font-face) are
+    files of the module under assets/ that ship in the package: the player fetches nothing from another host. Their
+    existence, size and content are checked by scormkit.source (I/O); here only their path and file type."""
 
     primary: Annotated[str, Field(pattern=HEX_COLOUR)] | None = None
     accent: Annotated[str, Field(pattern=HEX_COLOUR)] | None = None
+    logo: str | None = None
+    cover: str | None = None
+    font: str | None = None
+
+    #: File types each theme file may have: images every browser shows, fonts every browser loads by @font-face.
+    FILE_TYPES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "logo": (".png", ".jpg", ".jpeg", ".webp", ".svg"),
+        "cover": (".jpg", ".jpeg", ".png", ".webp"),
+        "font": (".woff2", ".ttf", ".otf"),
+    }
+
+    @field_validator("logo", "cover", "font")
+    @classmethod
+    def _module_file(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        name, types = info.field_name, cls.FILE_TYPES[str(info.field_name)]
+        example = f"assets/{name}{types[0]}"
+        parts = value.split("/")
+        if parts[0] != "assets" or not is_safe_relative(value) or "\\" in value or {"", "."} & set(parts[1:]):
+            raise ValueError(
+                f"theme.{name} {value!r} is not a file under assets/ in the module folder; "
+                f"put the file there and write e.g. {example}"
+            )
+        if not value.lower().endswith(types):
+            raise ValueError(
+                f"theme.{name} {value!r} is not a {' / '.join(t.lstrip('.').upper() for t in types)} file; "
+                f"save it as one of these and write e.g. {example}"
+            )
+        return value
 
     @model_validator(mode="after")
     def _contrast(self) -> Theme:

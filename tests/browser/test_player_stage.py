@@ -56,8 +56,8 @@ def test_start_is_above_the_fold_and_the_slide_uses_the_screen(standalone, web_p
     shot(s, f"start-{name}")
     start = s.page.locator("main[data-screen=start] .actions button").first
     box = start.bounding_box()
-    if name != "phone-landscape":  # 390 px of height hold the title and the cover, not the declaration too
-        assert box["y"] + box["height"] <= height, f"Start is {box['y']:.0f} px down a {height} px screen"
+    assert s.page.evaluate("() => scrollY") == 0
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, f"Start is {box['y']:.0f} px down a {height} px screen"
     learner.start()
     s.page.wait_for_function(
         "() => { const i = document.querySelector('img.slide'); return i.complete && i.naturalWidth > 0; }"

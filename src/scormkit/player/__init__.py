@@ -9,6 +9,7 @@ the player ships inside the wheel, and every output is deterministic bytes.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from importlib import resources
@@ -120,16 +121,43 @@ def _start_screen(course: dict) -> dict[str, object]:
     }
 
 
+_FONT_FORMATS = {".woff2": "woff2", ".ttf": "truetype", ".otf": "opentype"}
+
+
 def theme_css(module: Module) -> bytes:
-    """theme.css: the module's colours (module.yaml `theme`, contrast-checked by the model) over player.css's, as a
-    file (the CSP allows no inline style) loaded before the first paint, so the start screen never flashes."""
+    """theme.css: the module's colours (module.yaml `theme`, contrast-checked by the model) over player.css's, and
+    its font from the package (CSP font-src 'self'), as a file (the CSP allows no inline style) loaded before the
+    first paint, so the start screen never flashes. font-display: swap paints the text at once in the system font
+    rather than waiting for the font file."""
     theme = module.config.theme
     rules = [
         f"--accent: {theme.primary};" if theme.primary else "",
         f"--highlight: {theme.accent};" if theme.accent else "",
+        '--font: "module-font", var(--system-font);' if theme.font else "",
     ]
     rules = [r for r in rules if r]
-    return (":root { " + " ".join(rules) + " }\n").encode() if rules else b""
+    css = (":root { " + " ".join(rules) + " }\n") if rules else ""
+    if theme.font:
+        kind = _FONT_FORMATS[theme.font[theme.font.rindex(".") :].lower()]
+        css = f'@font-face {{ font-family: "module-font"; src: url("{theme.font}") format("{kind}"); font-display: swap; }}\n{css}'
+    return css.encode()
+
+
+def _theme_images(module: Module) -> dict[str, object]:
+    """The theme's logo and cover for index.html.j2, with their pixel sizes (the page keeps their space before they
+    load); an SVG logo has none, its height is set by player.css."""
+    from PIL import Image
+
+    def image(path: str | None) -> dict[str, object] | None:
+        if path is None:
+            return None
+        width = height = None
+        if not path.lower().endswith(".svg"):
+            with Image.open(io.BytesIO(module.assets[path])) as img:
+                width, height = img.size
+        return {"src": path, "width": width, "height": height}
+
+    return {"logo": image(module.config.theme.logo), "theme_cover": image(module.config.theme.cover)}
 
 
 def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str, bytes]:
@@ -160,6 +188,7 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
             connect_src=Markup("'self' https: http:" if runtime in LRS_RUNTIMES else "'self'"),
             course_data=Markup(_script_json(course)),
             theme=bool(theme),
+            **_theme_images(module),
             **_start_screen(course),
         )
     )

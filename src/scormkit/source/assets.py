@@ -42,24 +42,53 @@ def _looks_like(head: bytes) -> str:
     return "something else"
 
 
-def check_image(path: Path, target: str, where: str, line: int | None, report: Report) -> bool:
-    """Check one image of a Markdown field; False when it must not ship (errors reported), True otherwise."""
+def _regular_file(
+    path: Path,
+    what: str,
+    where: str,
+    line: int | None,
+    report: Report,
+    *,
+    missing: str,
+    too_large: str,
+    limit: int,
+    fix: str,
+) -> bool:
+    """True when `path` is a readable regular file of at most `limit` bytes; else False, the reason reported (a FIFO
+    would block the read forever, a huge file would be read whole)."""
     try:
         info = path.stat()
     except OSError as exc:
-        report.error(where, line, "markdown.image-missing", f"cannot read the image {target!r}: {exc.strerror}")
+        report.error(where, line, missing, f"cannot read {what}: {exc.strerror}")
         return False
     if not stat.S_ISREG(info.st_mode):
-        report.error(where, line, "source.not-a-file", f"the image {target!r} is not a regular file; replace it")
+        report.error(where, line, "source.not-a-file", f"{what} is not a regular file; replace it")
         return False
-    if info.st_size > limits.IMAGE_BYTES:
+    if info.st_size > limit:
+        size = f"{info.st_size / limits.MiB:.1f}".removesuffix(".0")
         report.error(
             where,
             line,
-            "markdown.image-too-large",
-            f"the image {target!r} is {info.st_size / limits.MiB:.0f} MiB; the limit is "
-            f"{limits.human(limits.IMAGE_BYTES, 'bytes')} (docs/limits.md): save it smaller",
+            too_large,
+            f"{what} is {size} MiB; the limit is {limits.human(limit, 'bytes')} (docs/limits.md): {fix}",
         )
+        return False
+    return True
+
+
+def check_image(path: Path, target: str, where: str, line: int | None, report: Report) -> bool:
+    """Check one image of a Markdown field; False when it must not ship (errors reported), True otherwise."""
+    if not _regular_file(
+        path,
+        f"the image {target!r}",
+        where,
+        line,
+        report,
+        missing="markdown.image-missing",
+        too_large="markdown.image-too-large",
+        limit=limits.IMAGE_BYTES,
+        fix="save it smaller",
+    ):
         return False
     try:
         with path.open("rb") as fh:
@@ -96,6 +125,70 @@ def check_image(path: Path, target: str, where: str, line: int | None, report: R
             "markdown.image-too-large",
             f"the image {target!r} has {pixels:,} pixels; the limit is {limits.IMAGE_PIXELS:,} "
             "(docs/limits.md): scale it down",
+        )
+        return False
+    return True
+
+
+# The first bytes of each font type @font-face loads (OpenType with TrueType or CFF outlines, WOFF 2).
+_FONT_MAGIC = {".woff2": (b"wOF2",), ".ttf": (b"\x00\x01\x00\x00", b"true"), ".otf": (b"OTTO",)}
+
+
+def check_theme_file(path: Path, key: str, target: str, where: str, line: int | None, report: Report) -> bool:
+    """Check the theme's logo, cover or font (module.yaml theme.<key>, type checked by the model); False when it
+    must not ship. Unlike an image of the description, each is on the learner's first screen, so a file that is
+    not what its name says, or is too large for a first screen, is an error."""
+    setting, limit = f"theme.{key} {target!r}", limits.LIMITS["theme_file_bytes"].value
+    if not path.exists():
+        report.error(where, line, "theme.file-missing", f"{setting} not found; add the file or correct the path")
+        return False
+    if not _regular_file(
+        path,
+        setting,
+        where,
+        line,
+        report,
+        missing="theme.file-missing",
+        too_large="theme.file-too-large",
+        limit=limit,
+        fix="subset the font or convert it to WOFF 2" if key == "font" else "save it smaller",
+    ):
+        return False
+    with path.open("rb") as fh:
+        data = fh.read(limit)
+    suffix = path.suffix.lower()
+    expected = suffix.lstrip(".").upper().replace("JPEG", "JPG")
+    if key == "font":
+        found = next((s.lstrip(".").upper() for s, magics in _FONT_MAGIC.items() if data.startswith(magics)), None)
+        kind = found or _looks_like(data[:512])
+    else:
+        kind = _looks_like(data[:512])
+        if suffix == ".svg":
+            expected = "SVG/XML"
+    if kind != expected:
+        report.error(
+            where,
+            line,
+            "theme.file-content",
+            f"{setting} holds {kind}, not {suffix.lstrip('.').upper()}; browsers would not show it: "
+            "save it as a real file of that type",
+        )
+        return False
+    if suffix == ".svg" and _SVG_ACTIVE.search(data):
+        report.error(
+            where,
+            line,
+            "theme.file-content",
+            f"{setting} holds script or event handlers; remove them or export the logo as a PNG",
+        )
+        return False
+    pixels = _pixels(path) if key != "font" and suffix != ".svg" else None
+    if pixels is not None and pixels > limits.IMAGE_PIXELS:
+        report.error(
+            where,
+            line,
+            "theme.file-too-large",
+            f"{setting} has {pixels:,} pixels; the limit is {limits.IMAGE_PIXELS:,} (docs/limits.md): scale it down",
         )
         return False
     return True

@@ -15,7 +15,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from scormkit.diagnostics import Report
 from scormkit.model import ModuleConfig, QuizFile, QuizItem, is_safe_relative
-from scormkit.source.assets import check_image, check_pdf
+from scormkit.source.assets import check_image, check_pdf, check_theme_file
 from scormkit.source.itemrules import report_hidden_item_rules
 from scormkit.source.markdown import images, raw_html
 from scormkit.source.paths import broken_link, inside, shown
@@ -123,6 +123,7 @@ def read_sources(src: Path, report: Report) -> Sources | None:
     except ValidationError as exc:
         validation_diagnostics(doc, ModuleConfig, exc, report, _module_value_error)
     _check_markdown(src, doc, ("description",), sources, report)
+    _check_theme(src, doc, sources, report)
     _locate_slides(src, doc, sources, report)
     _read_quiz(src, doc, sources, report)
     check_references(sources, report)
@@ -324,6 +325,36 @@ def _check_markdown(src: Path, doc: YamlDoc, loc: tuple, sources: Sources, repor
                 f"{what} shows the image {target!r} without a text alternative; write what it shows "
                 "between the brackets: ![text](...) (WCAG 1.1.1)",
             )
+
+
+def _check_theme(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> None:
+    """The theme's logo, cover and font ship like the description's images (sources.images), once checked; a path
+    or type the model refused is already reported at its line."""
+    if sources.config is None:
+        return
+    theme = sources.config.theme
+    for key, target in (("logo", theme.logo), ("cover", theme.cover), ("font", theme.font)):
+        if target is None:
+            continue
+        line = doc.line_of("theme", key)
+        path = inside(src, target)
+        if path is None:
+            report.error(
+                doc.name,
+                line,
+                "source.outside-module",
+                f"theme.{key} {target!r} leads outside the module folder; copy the file into {shown(src / 'assets')}",
+            )
+        elif path.is_file() and (real := _real_case(src, target)) != target:
+            report.error(
+                doc.name,
+                line,
+                "theme.file-case",
+                f"theme.{key} is {target!r} but the file is {real!r}; write the name with the same letter case "
+                "(Linux servers and zips tell them apart; LMS-PITFALLS rule 12)",
+            )
+        elif check_theme_file(path, key, target, doc.name, line, report):
+            sources.images[target] = path
 
 
 def _real_case(src: Path, relative: str) -> str:

@@ -64,9 +64,7 @@ def pack(
     from scormkit.source import read_module
 
     # The output folder and the environment first: one clear error each, before any work (issue 15).
-    preflight = check_pack(Path(out), targets)
-    if not preflight.ok:
-        raise ScormkitError(preflight)
+    _raise_if_failed(check_pack(Path(out), targets))
     chosen = _resolve_targets(targets, edition)
     # Rendered slides are cached beside the output (never in the source folder): a warm pack renders nothing.
     source_warnings = Report()
@@ -125,6 +123,11 @@ def pack(
         )
         results = [replace(r, warnings=r.warnings + (note,)) for r in results]
     return results
+
+
+def _raise_if_failed(report: Report) -> None:
+    if not report.ok:
+        raise ScormkitError(report)
 
 
 def pack_many(
@@ -348,7 +351,9 @@ def schema(kind: str) -> str:
 def check(src: Path, *, targets: Sequence[str] = DEFAULT_TARGETS, edition: str | None = None):
     """Everything `pack` would report for `src`, plus designer warnings; writes nothing (a CheckResult)."""
     from scormkit.authoring.check import check_module
+    from scormkit.preflight import check_environment
 
+    _raise_if_failed(check_environment(targets))
     return check_module(src, targets=targets, edition=edition)
 
 
@@ -426,8 +431,10 @@ def preview(
     say: Callable[[str], None] = print,
 ) -> None:
     """Build `src` into a temporary folder and serve it in the local LMS on 127.0.0.1 until Ctrl-C (docs/preview.md)."""
-    from scormkit.preview import run_preview
+    from scormkit.preflight import check_environment
+    from scormkit.preview import DEFAULT_TARGET, run_preview
 
     if target is not None:
         _resolve_targets([target], edition)  # an unknown target or a stray --edition: the usual message
+    _raise_if_failed(check_environment([target or DEFAULT_TARGET]))
     run_preview(src, target=target, edition=edition, port=port, profile=profile, open_browser=open_browser, say=say)

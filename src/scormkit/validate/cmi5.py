@@ -12,7 +12,9 @@ from lxml import etree
 from scormkit.standards import CMI5, is_absolute_iri
 from scormkit.standards import CMI5_RESERVED_LAUNCH_PARAMETERS as RESERVED
 
-from .findings import Finding, finding
+from scormkit.diagnostics import Diagnostic
+
+from .findings import finding
 from .scorm import FileIndex
 
 MOVE_ON = {"Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed", "NotApplicable"}
@@ -24,8 +26,8 @@ def _q(local: str) -> str:
 
 def check_cmi5(
     root: etree._Element, file: str, files: FileIndex | None, *, bare: bool
-) -> tuple[list[Finding], set[str]]:
-    out: list[Finding] = []
+) -> tuple[list[Diagnostic], set[str]]:
+    out: list[Diagnostic] = []
     referenced: set[str] = set()
     seen: dict[str, int | None] = {}
     for el in root.iter(_q("course"), _q("block"), _q("au"), _q("objective")):
@@ -117,8 +119,8 @@ def check_cmi5(
     return out, referenced
 
 
-def check_tincan(root: etree._Element, file: str, files: FileIndex | None) -> tuple[list[Finding], set[str]]:
-    out: list[Finding] = []
+def check_tincan(root: etree._Element, file: str, files: FileIndex | None) -> tuple[list[Diagnostic], set[str]]:
+    out: list[Diagnostic] = []
     referenced: set[str] = set()
     ns = etree.QName(root).namespace
     q = (lambda n: f"{{{ns}}}{n}") if ns else (lambda n: n)

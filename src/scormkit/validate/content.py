@@ -10,7 +10,9 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from .findings import Finding, finding
+from scormkit.diagnostics import Diagnostic
+
+from .findings import finding
 from .package import Package, ReadError
 from .scorm import FileIndex
 
@@ -38,7 +40,7 @@ MAX_MISSING = 20
 MAX_LINKS = 5000  # references looked up in all (each lookup is a dictionary probe, bounded for hostile pages)
 
 
-def check_compression(pkg: Package) -> list[Finding]:
+def check_compression(pkg: Package) -> list[Diagnostic]:
     if pkg.kind != "zip":
         return []
     odd: dict[str, list[str]] = {}
@@ -61,7 +63,7 @@ def check_compression(pkg: Package) -> list[Finding]:
     return out
 
 
-def check_names(pkg: Package) -> list[Finding]:
+def check_names(pkg: Package) -> list[Diagnostic]:
     """Non-ASCII file names and Flash content."""
     out = []
     if pkg.kind == "file":
@@ -95,7 +97,7 @@ def schema_locations(root: etree._Element) -> list[tuple[str, str, int | None]]:
     return out
 
 
-def check_control_documents(root: etree._Element, file: str, manifest_dir: str, files: FileIndex) -> list[Finding]:
+def check_control_documents(root: etree._Element, file: str, manifest_dir: str, files: FileIndex) -> list[Diagnostic]:
     """`pkg.control-documents`: the XSDs xsi:schemaLocation names must be in the package (ADL CTS, LMS-PITFALLS 26).
 
     Only locations relative to the manifest are checked: a URL is fetched by whoever validates, and nothing here
@@ -224,10 +226,10 @@ def _links_of(name: str, data: bytes) -> tuple[list[tuple[str, int]], str | None
     return parser.links, parser.base
 
 
-def check_launch_references(pkg: Package, prefix: str, files: FileIndex, launch_pages: list[str]) -> list[Finding]:
+def check_launch_references(pkg: Package, prefix: str, files: FileIndex, launch_pages: list[str]) -> list[Diagnostic]:
     """`html.missing-file`: what the launch pages (and the pages and stylesheets they load) reference but the
     package lacks: the 404s a browser would hit. Scripts are not run; URLs built by JavaScript are not seen."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     queue = [p for p in dict.fromkeys(launch_pages) if p.lower().endswith(_FOLLOW) and files.lookup(p)[0] == "ok"]
     seen = set(queue)
     reported: set[str] = set()

@@ -8,9 +8,11 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from scormkit.diagnostics import Diagnostic
+
 from . import cmi5 as cmi5_rules
 from . import content, scorm
-from .findings import Finding, PackageResult, finding
+from .findings import PackageResult, finding
 from .package import DEFAULT_LIMITS, Limits, Package, ReadError, locate_manifest, open_package
 from .profiles import PROFILES, SERVER_EXT, check_profile
 from .xmlsafe import parse
@@ -34,7 +36,7 @@ def _check_lms(lms: str | None) -> None:
         raise ValueError(f"unknown LMS profile {lms!r}; expected one of {', '.join(PROFILES)}")
 
 
-def _read_manifest(pkg: Package, name: str, out: list[Finding]) -> etree._Element | None:
+def _read_manifest(pkg: Package, name: str, out: list[Diagnostic]) -> etree._Element | None:
     try:
         data = pkg.read(name, pkg.limits.max_manifest)
     except ReadError as exc:

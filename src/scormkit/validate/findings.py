@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scormkit.diagnostics import Diagnostic, Severity
+from scormkit.diagnostics import Diagnostic, Diagnostics, Severity, by_severity
 from scormkit.standards import IMSCP_12
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -503,43 +503,16 @@ _RULES: list[Rule] = [
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem in one package: code, severity, file inside the package (and line), message, one-line fix."""
-
-    code: str
-    severity: Severity
-    file: str
-    line: int | None
-    message: str
-    fix: str
-
-    def to_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "severity": self.severity.value,
-            "file": self.file,
-            "line": self.line,
-            "message": self.message,
-            "fix": self.fix,
-        }
-
-    def to_diagnostic(self) -> Diagnostic:
-        return Diagnostic(self.file, self.line, self.severity, self.code, self.message)
-
-    def __str__(self) -> str:
-        return str(self.to_diagnostic())
-
-
 def finding(
     code: str, file: str, line: int | None, message: str, *, severity: Severity | None = None, fix: str | None = None
-) -> Finding:
+) -> Diagnostic:
+    """A diagnostic of rule `code`: its severity and fix unless given."""
     rule = RULES[code]
-    return Finding(code, severity or rule.severity, file, line, message, fix or rule.fix)
+    return Diagnostic(file, line, severity or rule.severity, code, message, fix or rule.fix)
 
 
 @dataclass
-class PackageResult:
+class PackageResult(Diagnostics):
     """What validate_path returns for one package."""
 
     path: Path
@@ -548,29 +521,17 @@ class PackageResult:
     schema_set: str | None = None
     lms: str | None = None
     manifest: str | None = None  # path of the manifest inside the package
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
+
+    def _all(self) -> list[Diagnostic]:
+        return self.findings
 
     @property
     def valid(self) -> bool:
-        return not any(f.severity is Severity.ERROR for f in self.findings)
+        return self.ok
 
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.WARNING]
-
-    def codes(self, severity: Severity | None = None) -> set[str]:
-        return {f.code for f in self.findings if severity is None or f.severity is severity}
-
-    def sorted_findings(self) -> list[Finding]:
-        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-        return sorted(self.findings, key=lambda f: (order[f.severity], f.file, f.line or 0, f.code, f.message))
+    def sorted_findings(self) -> list[Diagnostic]:
+        return sorted(self.findings, key=by_severity)
 
     @property
     def label(self) -> str:

@@ -27,7 +27,9 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from .findings import Finding, finding
+from scormkit.diagnostics import Diagnostic
+
+from .findings import finding
 from .scorm import IMSSS, Manifest
 
 MOODLE_DEFAULT = Decimal("1.0")  # what Moodle stores for an objective without minNormalizedMeasure
@@ -112,9 +114,9 @@ def _percent(value: str) -> str:
     return (shown.rstrip("0").rstrip(".") if "." in shown else shown) + " %"
 
 
-def check_passing_score(m: Manifest, file: str, lms_name: str) -> list[Finding]:
+def check_passing_score(m: Manifest, file: str, lms_name: str) -> list[Diagnostic]:
     """`lms.passing-score`: the SCO would get another passing score from Moodle's launch loop than its own."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     if m.standard != "scorm2004":
         return out
     for item in m.leaf_items():

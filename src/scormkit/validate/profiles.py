@@ -12,7 +12,9 @@ from lxml import etree
 
 from scormkit.standards import SERVER_SIDE_SUFFIXES
 
-from .findings import Finding, PackageResult, finding
+from scormkit.diagnostics import Diagnostic
+
+from .findings import PackageResult, finding
 from .moodle import check_passing_score
 from .scorm import IMSSS, Manifest, external_launches, openedx_untitled, resolve
 
@@ -235,9 +237,9 @@ def ext_of(name: str) -> str:
 
 def check_profile(
     key: str, result: PackageResult, manifest: Manifest | None, names: list[str], total: int, file: str, pkg_label: str
-) -> list[Finding]:
+) -> list[Diagnostic]:
     p = PROFILES[key]
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     tag = f"[{p.name}] "
     standard, edition = result.standard, result.edition
     if standard and standard not in p.standards:
@@ -390,7 +392,7 @@ def check_profile(
     return out
 
 
-def _first_resource(manifest: Manifest, file: str, tag: str) -> list[Finding]:
+def _first_resource(manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
     """Open edX launches the first <resource> that has an href attribute (openedx-scorm-xblock,
     update_package_fields: `resources/resource[@href]`), whatever the organization says; a leading resource
     without href is skipped, so it is harmless."""

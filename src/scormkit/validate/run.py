@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from scormkit.diagnostics import Severity
+from scormkit.diagnostics import Diagnostic, Severity
 
-from .findings import Finding, PackageResult, Rule
+from .findings import PackageResult, Rule
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -157,9 +157,9 @@ def find_browser(explicit: str | None = None) -> str:
     )
 
 
-def _finding(code: str, file: str, message: str, line: int | None = None) -> Finding:
+def _finding(code: str, file: str, message: str, line: int | None = None) -> Diagnostic:
     rule = RUN_RULES[code]
-    return Finding(code, rule.severity, file, line, message, rule.fix)
+    return Diagnostic(file, line, rule.severity, code, message, rule.fix)
 
 
 def run_packages(
@@ -207,7 +207,7 @@ def run_packages(
 
 def run_package(
     result: PackageResult, browser: Any, *, profile: str = "moodle", timeout: float = INIT_TIMEOUT
-) -> list[Finding]:
+) -> list[Diagnostic]:
     """Launch one package in a fresh LMS and browser context; the run.* findings."""
     from scormkit.lms import LaunchError, LocalLms
 
@@ -287,15 +287,15 @@ class _Run:
             if e.get("verb") and e["status"] < 400 and (verb is None or e["verb"] == verb)
         ]
 
-    def findings(self) -> list[Finding]:
+    def findings(self) -> list[Diagnostic]:
         try:
             return self._launch()
         finally:
             self.context.close()
 
-    def _launch(self) -> list[Finding]:
+    def _launch(self) -> list[Diagnostic]:
         standard, file = self.info.standard, self.launch_file
-        out: list[Finding] = []
+        out: list[Diagnostic] = []
         started = time.monotonic()
         self.page.goto(self.lms.url)
         if not self._wait(lambda: self._js("window.__lms && window.__lms.contentLoaded === true"), self.timeout):
@@ -352,7 +352,7 @@ class _Run:
             )
         return out
 
-    def _api_errors(self, calls: list[dict[str, Any]], file: str) -> list[Finding]:
+    def _api_errors(self, calls: list[dict[str, Any]], file: str) -> list[Diagnostic]:
         grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         for c in calls:
             if c.get("failed"):
@@ -371,7 +371,7 @@ class _Run:
             )
         return out
 
-    def _overridden(self, calls: list[dict[str, Any]], stored: dict[str, Any] | None, file: str) -> list[Finding]:
+    def _overridden(self, calls: list[dict[str, Any]], stored: dict[str, Any] | None, file: str) -> list[Diagnostic]:
         """The status the content last set, against the status the LMS stored at the end."""
         element = "cmi.core.lesson_status" if self.info.standard == "scorm12" else "cmi.success_status"
         sent = [
@@ -396,7 +396,7 @@ class _Run:
             )
         ]
 
-    def _lrs_findings(self, file: str) -> list[Finding]:
+    def _lrs_findings(self, file: str) -> list[Diagnostic]:
         out = []
         for e in list(self.lms.lrs.log):
             if e["status"] >= 400 or (e["route"] == "fetch" and e.get("error")):
@@ -409,7 +409,7 @@ class _Run:
             )
         return out
 
-    def _observed(self) -> list[Finding]:
+    def _observed(self) -> list[Diagnostic]:
         out = []
         for path in dict.fromkeys(self.missing):
             out.append(_finding("run.file-missing", path, f"{path} was requested and is not in the package (404)"))

@@ -18,15 +18,17 @@ from scormkit.standards import IMSCP_12 as CP12
 from scormkit.standards import IMSCP_2004 as CP2004
 from scormkit.standards import IMSMD_12 as IMSMD12
 
-from .findings import Finding, finding
+from scormkit.diagnostics import Diagnostic
+
+from .findings import finding
 
 MAX_XSD_FINDINGS = 20
 SCHEMA_FILE_RE = re.compile(r"\.(xsd|dtd|xsx)$", re.IGNORECASE)
 
 
-def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, list[Finding]]:
+def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, list[Diagnostic]]:
     """(standard, edition, findings) from <schemaversion> and the namespaces in use."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     ns = etree.QName(root).namespace
     if ns is None and etree.QName(root).localname == "manifest":
         return _detect_no_namespace(root, file)
@@ -105,7 +107,7 @@ def _namespaces_in_use(root: etree._Element) -> set[str]:
     return used
 
 
-def _detect_no_namespace(root: etree._Element, file: str) -> tuple[str | None, str | None, list[Finding]]:
+def _detect_no_namespace(root: etree._Element, file: str) -> tuple[str | None, str | None, list[Diagnostic]]:
     """A <manifest> in no namespace: Moodle (namespace-blind parser) and Open edX (empty prefix) import it.
 
     It is read as SCORM 1.2 unless its schemaversion names a 2004 edition; no XSD applies to elements in no
@@ -185,13 +187,13 @@ def _xsd_class(msg: str, set_name: str) -> str:
 
 def check_xsd(
     root: etree._Element, set_name: str, file: str, *, shared_ids: frozenset[str] = frozenset()
-) -> list[Finding]:
+) -> list[Diagnostic]:
     """XSD errors, each classified by `_xsd_class`. An identifier an item and a resource share is reported by
     `cp.identifier-shared` once, so its xs:ID error is dropped here."""
     schema = schema_for(set_name)
     if schema.validate(root.getroottree()):
         return []
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     errors = [
         e for e in schema.error_log if not ((m := _ID_VALUE.search(e.message)) and m.group(1).strip() in shared_ids)
     ]
@@ -375,9 +377,9 @@ def shared_identifiers(m: Manifest) -> frozenset[str]:
     return m._shared
 
 
-def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[Finding], set[str]]:
+def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[Diagnostic], set[str]]:
     """Content-packaging rules. Returns (findings, package paths referenced by the manifest)."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     referenced: set[str] = set()
     root = m.root
     # identifiers unique after trimming (ADL pads them; xs:ID collapses whitespace)
@@ -624,7 +626,7 @@ def openedx_untitled(m: Manifest) -> list[tuple[etree._Element, str]]:
     return out
 
 
-def _check_titles(m: Manifest, file: str) -> list[Finding]:
+def _check_titles(m: Manifest, file: str) -> list[Diagnostic]:
     out = []
     for node, kind in openedx_untitled(m):
         ident = (node.get("identifier") or "").strip()
@@ -640,8 +642,8 @@ def _check_titles(m: Manifest, file: str) -> list[Finding]:
     return out
 
 
-def _check_scores(m: Manifest, file: str) -> list[Finding]:
-    out: list[Finding] = []
+def _check_scores(m: Manifest, file: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     if m.standard == "scorm12":
         for el in m.root.iter(f"{{{m.adlcp}}}masteryscore"):
             v = _num(el.text)
@@ -680,8 +682,8 @@ def _delivery_ok(seq: etree._Element | None) -> bool:
     )
 
 
-def _check_sequencing(m: Manifest, file: str) -> list[Finding]:
-    out: list[Finding] = []
+def _check_sequencing(m: Manifest, file: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     collection = {(s.get("ID") or "").strip(): s for s in m.root.iter(f"{{{IMSSS}}}sequencing") if s.get("ID")}
     for item in m.leaf_items():
         res = m.resources.get((item.get("identifierref") or "").strip())
@@ -721,8 +723,8 @@ def _text_len(el: etree._Element) -> int:
     return len("".join(el.itertext()).strip())
 
 
-def _check_lom12(m: Manifest, file: str) -> list[Finding]:
-    out: list[Finding] = []
+def _check_lom12(m: Manifest, file: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     for el in m.root.iter():
         if not isinstance(el.tag, str):
             continue

@@ -10,7 +10,9 @@ import re
 
 from lxml import etree
 
-from .findings import Finding, finding
+from scormkit.diagnostics import Diagnostic
+
+from .findings import finding
 
 _SUBSET_END = re.compile(rb"\]\s*>")
 
@@ -67,9 +69,9 @@ def _line_of(data: bytes, pos: int) -> int:
     return data.count(b"\n", 0, pos) + 1
 
 
-def parse(data: bytes, name: str) -> tuple[etree._Element | None, list[Finding]]:
+def parse(data: bytes, name: str) -> tuple[etree._Element | None, list[Diagnostic]]:
     """Parse `data`; returns (root or None, findings). Never resolves entities or fetches anything."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     view = _ascii_view(data)
     doctype = _find_doctype(view)
     if doctype:

@@ -410,6 +410,46 @@ def is_web_package(path: Path) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class ValidateOutcome:
+    """What `validate` found: a result per package, and the `pack --target web` packages it left out."""
+
+    results: list  # of scormkit.validate.PackageResult
+    skipped: list[Path]
+
+
+def validate(
+    paths: Sequence[Path],
+    *,
+    lms: str | None = None,
+    jobs: int | None = None,
+    run: bool = False,
+    browser: str | None = None,
+    run_timeout: float = 15.0,
+) -> ValidateOutcome:
+    """Validate each package the way an LMS would (`lms`: add one LMS's known limits), on `jobs` processes; with
+    `run`, also launch each in headless Chromium (`browser`) against the local LMS (raises RunUnavailable without
+    one). A web package has no LMS manifest by design: it is skipped, not called invalid."""
+    from scormkit.validate import validate_paths
+
+    web = [is_web_package(path) for path in paths]
+    skipped = [path for path, is_web in zip(paths, web) if is_web]
+    packages = [path for path, is_web in zip(paths, web) if not is_web]
+    results = validate_paths(packages, lms=lms, jobs=jobs) if packages else []
+    if run and results:
+        from scormkit.validate.run import run_packages
+
+        run_packages(results, browser_path=browser, timeout=run_timeout)
+    return ValidateOutcome(results, skipped)
+
+
+def info(path: Path) -> dict:
+    """Standard, edition, title, SCOs/AUs, launch, mastery, objectives and files of a package (scormkit info)."""
+    from scormkit.validate import package_info
+
+    return package_info(path)
+
+
 def diff(old: Path, new: Path):
     """Compare two packages (any standard): what an update changes for learners in progress and LMS records.
 

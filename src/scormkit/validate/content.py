@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from html.parser import HTMLParser
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -15,6 +16,7 @@ from scormkit.diagnostics import Diagnostic
 from .findings import finding
 from .package import Package, ReadError
 from .scorm import FileIndex
+from .xmlsafe import line_of
 
 # zip compression methods LMS extractors read (PHP's ZipArchive/libzip, Java's java.util.zip, .NET's
 # System.IO.Compression all read these two; Deflate64 (9), bzip2 (12), LZMA (14), zstd (93), xz (95) and PPMd
@@ -65,7 +67,7 @@ def check_compression(pkg: Package) -> list[Diagnostic]:
 
 def check_names(pkg: Package) -> list[Diagnostic]:
     """Non-ASCII file names and Flash content."""
-    out = []
+    out: list[Diagnostic] = []
     if pkg.kind == "file":
         return out
     odd = [n for n in pkg.names if not n.isascii()]
@@ -90,10 +92,13 @@ def check_names(pkg: Package) -> list[Diagnostic]:
 
 def schema_locations(root: etree._Element) -> list[tuple[str, str, int | None]]:
     """(namespace, location, line) pairs of every xsi:schemaLocation in the manifest."""
-    out = []
-    for el in root.xpath("descendant-or-self::*[@xsi:schemaLocation]", namespaces={"xsi": XSI}):
+    out: list[tuple[str, str, int | None]] = []
+    located = cast(
+        list[etree._Element], root.xpath("descendant-or-self::*[@xsi:schemaLocation]", namespaces={"xsi": XSI})
+    )
+    for el in located:
         parts = (el.get(XSI_SCHEMA_LOCATION) or "").split()
-        out.extend((parts[i], parts[i + 1], el.sourceline) for i in range(0, len(parts) - 1, 2))
+        out.extend((parts[i], parts[i + 1], line_of(el)) for i in range(0, len(parts) - 1, 2))
     return out
 
 

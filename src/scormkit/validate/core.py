@@ -15,7 +15,7 @@ from . import content, scorm
 from .findings import PackageResult, finding
 from .package import DEFAULT_LIMITS, Limits, Package, ReadError, locate_manifest, open_package
 from .profiles import PROFILES, SERVER_EXT, check_profile
-from .xmlsafe import parse
+from .xmlsafe import line_of, parse, text_of
 
 _PLACEHOLDER = re.compile(rb"@@[A-Za-z_]")
 OPENEDX_WARN_SIZE = 50 * 1024 * 1024
@@ -114,10 +114,12 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
         if std is None:
             return
         result.standard, result.edition = std, ed
-        result.schema_set = scorm.schema_set_name(std, ed)
+        result.schema_set = schema_set = scorm.schema_set_name(std, ed)
         manifest = scorm.load(root, std)
-        if scorm.has_namespace(root):  # no XSD declares elements in no namespace (detect.no-namespace says so)
-            out.extend(scorm.check_xsd(root, result.schema_set, name, shared_ids=scorm.shared_identifiers(manifest)))
+        if schema_set is not None and scorm.has_namespace(
+            root
+        ):  # no XSD declares elements in no namespace (detect.no-namespace says so)
+            out.extend(scorm.check_xsd(root, schema_set, name, shared_ids=scorm.shared_identifiers(manifest)))
         rules, referenced = scorm.check_rules(manifest, name, files)
         out.extend(rules)
         if files is not None:
@@ -129,7 +131,7 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
                 finding(
                     "detect.unknown-root",
                     name,
-                    root.sourceline,
+                    line_of(root),
                     f"root {root.tag!r} is not a cmi5 courseStructure in namespace {cmi5_rules.CMI5}",
                 )
             )
@@ -146,7 +148,7 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
         out.extend(rules)
         launch_pages = sorted(referenced)  # tincan.xml: the <launch> files
     else:
-        out.append(finding("detect.unknown-root", name, root.sourceline, f"unknown manifest root {root.tag!r}"))
+        out.append(finding("detect.unknown-root", name, line_of(root), f"unknown manifest root {root.tag!r}"))
         return
     if files is not None and result.standard in ("scorm12", "scorm2004"):
         extra = scorm.unlisted(files, referenced, manifest_rel)
@@ -241,7 +243,7 @@ def _scorm_info(m: scorm.Manifest, info: dict) -> None:
         t = item.find(m.q("title"))
         unit = {
             "id": (item.get("identifier") or "").strip(),
-            "title": "".join(t.itertext()).strip() if t is not None else None,
+            "title": text_of(t).strip() if t is not None else None,
             "scormtype": (res.scormtype or "").lower() or None if res else None,
             "launch": None,
             "mastery": None,

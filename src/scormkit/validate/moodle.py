@@ -31,6 +31,7 @@ from scormkit.diagnostics import Diagnostic
 
 from .findings import finding
 from .scorm import IMSSS, Manifest
+from .xmlsafe import line_of
 
 MOODLE_DEFAULT = Decimal("1.0")  # what Moodle stores for an objective without minNormalizedMeasure
 
@@ -84,7 +85,7 @@ def objective_rows(item: etree._Element) -> list[ObjectiveRow]:
                 primary=local == "primaryObjective",
                 satisfied_by_measure=(el.get("satisfiedByMeasure") or "").strip() in ("true", "1"),
                 measure_text=(mnm.text or "") if mnm is not None else None,
-                line=el.sourceline,
+                line=line_of(el),
             )
         )
     return rows
@@ -142,7 +143,7 @@ def check_passing_score(m: Manifest, file: str, lms_name: str) -> list[Diagnosti
             finding(
                 "lms.passing-score",
                 file,
-                item.sourceline,
+                line_of(item),
                 f"[{lms_name}] item {ident!r}: Moodle 4.5's launch loop (scorm_13lib.php, "
                 f"get_scorm_default) hands the SCO {what}, but {intended}; learners are judged against "
                 "the wrong pass mark (LMS-PITFALLS 23)",

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from scormkit import limits as named_limits
-
 from scormkit.diagnostics import Diagnostic
 
 from .findings import finding

@@ -6,17 +6,17 @@ comes from general vendor documentation rather than a test here, the `source` fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from lxml import etree
 
-from scormkit.standards import SERVER_SIDE_SUFFIXES
-
 from scormkit.diagnostics import Diagnostic
+from scormkit.standards import SERVER_SIDE_SUFFIXES
 
 from .findings import PackageResult, finding
 from .moodle import check_passing_score
 from .scorm import IMSSS, Manifest, external_launches, openedx_untitled, resolve
+from .xmlsafe import line_of
 
 MB = 1024 * 1024
 ALL_EDITIONS = frozenset({"2nd", "3rd", "4th"})
@@ -57,15 +57,17 @@ SEQUENCING_BEHAVIOUR = {
 class Profile:
     name: str
     standards: frozenset[str]  # "scorm12", "scorm2004", "cmi5", "xapi" imported natively
-    sequencing: bool  # implements SCORM 2004 sequencing and navigation
-    mapinfo: bool  # imports manifests with imsss:mapInfo
-    xml_base: str  # "all" | "resource" (resource-level only) | "none"
-    first_resource_launch: bool  # launches the first <resource> with an href, not the default organization's first item
-    needs_item_titles: bool
-    item_parameters: bool  # honours item/@parameters
-    max_size: int | None  # upload limit in bytes
-    forbidden_ext: tuple[str, ...]
+    _: KW_ONLY
     source: str
+    sequencing: bool = True  # implements SCORM 2004 sequencing and navigation
+    mapinfo: bool = True  # imports manifests with imsss:mapInfo
+    xml_base: str = "all"  # "all" | "resource" (resource-level only) | "none"
+    # launches the first <resource> with an href, not the default organization's first item
+    first_resource_launch: bool = False
+    needs_item_titles: bool = False
+    item_parameters: bool = True  # honours item/@parameters
+    max_size: int | None = None  # upload limit in bytes
+    forbidden_ext: tuple[str, ...] = ()
     editions: frozenset[str] = ALL_EDITIONS  # SCORM 2004 editions taken, when scorm2004 is in standards
     single_sco: bool = False  # refuses packages with more than one SCO
     ascii_names: bool = False  # refuses non-ASCII file names
@@ -75,16 +77,7 @@ class Profile:
 
 
 S12, S04, C5, XA = "scorm12", "scorm2004", "cmi5", "xapi"
-_COMMON = dict(
-    sequencing=True,
-    mapinfo=True,
-    xml_base="all",
-    first_resource_launch=False,
-    needs_item_titles=False,
-    item_parameters=True,
-    max_size=None,
-    forbidden_ext=(),
-)
+# Each profile names where its LMS differs from the defaults above (a careful, complete SCORM player).
 
 PROFILES: dict[str, Profile] = {
     "moodle": Profile(
@@ -93,36 +86,24 @@ PROFILES: dict[str, Profile] = {
         sequencing=False,
         mapinfo=False,
         xml_base="resource",
-        first_resource_launch=False,
-        needs_item_titles=False,
-        item_parameters=True,
-        max_size=None,
-        forbidden_ext=(),
         moodle_launch=True,
         source="LMS-PITFALLS 11, 20, 22, 23; mod/scorm imports SCORM/AICC only (xAPI/cmi5 need plugins)",
     ),
-    "canvas": Profile(
-        "Canvas", frozenset({S12, S04}), **_COMMON, source="Canvas SCORM app (vendor docs): SCORM 1.2 and 2004"
-    ),
+    "canvas": Profile("Canvas", frozenset({S12, S04}), source="Canvas SCORM app (vendor docs): SCORM 1.2 and 2004"),
     "blackboard": Profile(
         "Blackboard",
         frozenset({S12, S04}),
-        **_COMMON,
         source="Blackboard SCORM Engine (vendor docs): SCORM 1.2 and 2004",
     ),
     "cornerstone": Profile(
         "Cornerstone",
         frozenset({S12, S04, C5, XA}),
-        **_COMMON,
         source="LMS-PITFALLS 4, 7, 18 (run-time only); vendor docs",
     ),
-    "successfactors": Profile(
-        "SuccessFactors", frozenset({S12, S04}), **_COMMON, source="LMS-PITFALLS 2, 11, 15; vendor docs"
-    ),
+    "successfactors": Profile("SuccessFactors", frozenset({S12, S04}), source="LMS-PITFALLS 2, 11, 15; vendor docs"),
     "talentlms": Profile(
         "TalentLMS",
         frozenset({S12, C5, XA}),
-        **_COMMON,
         source="TalentLMS help (content types): SCORM 1.2, xAPI (Tin Can) and cmi5; SCORM 2004 is "
         "not supported (LMS-PITFALLS 29)",
     ),
@@ -130,12 +111,6 @@ PROFILES: dict[str, Profile] = {
         "Docebo",
         frozenset({S12, S04, C5, XA}),
         sequencing=False,
-        mapinfo=True,
-        xml_base="all",
-        first_resource_launch=False,
-        needs_item_titles=False,
-        item_parameters=True,
-        max_size=None,
         forbidden_ext=DOCEBO_REFUSED,
         editions=frozenset({"3rd"}),
         source="Docebo help (SCORM support): SCORM 1.2 and 2004 3rd Edition only; refused extensions "
@@ -145,13 +120,11 @@ PROFILES: dict[str, Profile] = {
         "Open edX",
         frozenset({S12, S04}),
         sequencing=False,
-        mapinfo=True,
         xml_base="none",
         first_resource_launch=True,
         needs_item_titles=True,
         item_parameters=False,
         max_size=50 * MB,
-        forbidden_ext=(),
         cmi5_xblock=True,
         source="LMS-PITFALLS 19, 21, 29 (openedx-scorm-xblock: update_package_fields, "
         "find_titles_recursively; cmi5 xblock 0.1.3)",
@@ -159,21 +132,19 @@ PROFILES: dict[str, Profile] = {
     "knowbe4": Profile(
         "KnowBe4",
         frozenset({S04}),
-        **_COMMON,
         editions=frozenset({"4th"}),
         source="KnowBe4 help (upload your own content): SCORM 2004 4th Edition (LMS-PITFALLS 29)",
     ),
     "absorb": Profile(
         "Absorb",
         frozenset({S12, S04, C5, XA}),
-        **_COMMON,
         external_launch=False,
         source="Absorb help (course uploads): no externally hosted launch and no dispatch packages",
     ),
     "riseup": Profile(
         "Rise Up",
         frozenset({S12, S04}),
-        **{**_COMMON, "max_size": 1024 * MB},
+        max_size=1024 * MB,
         single_sco=True,
         ascii_names=True,
         source="Rise Up help (SCORM import): one SCO per package, no accented file names, 1 GB (LMS-PITFALLS 29)",
@@ -181,29 +152,27 @@ PROFILES: dict[str, Profile] = {
     "latitude": Profile(
         "Latitude",
         frozenset({S12, S04}),
-        **{**_COMMON, "max_size": 500 * MB},
+        max_size=500 * MB,
         editions=frozenset({"2nd", "3rd"}),
         source="Latitude Learning help (SCORM): SCORM 1.2 and 2004 up to 3rd Edition, 500 MB",
     ),
     "lms365": Profile(
         "LMS365",
         frozenset({S12, S04}),
-        **_COMMON,
         source="issue 13 names LMS365 without limits; SCORM 1.2 and 2004 from its public product description "
         "(not checked against a help page here)",
     ),
-    "fuse": Profile("Fuse", frozenset({S12}), **_COMMON, source="Fuse help (SCORM content): SCORM 1.2 only"),
+    "fuse": Profile("Fuse", frozenset({S12}), source="Fuse help (SCORM content): SCORM 1.2 only"),
     "ilias": Profile(
         "ILIAS",
         frozenset({S12, S04, C5, XA}),
-        **_COMMON,
         source="issue 13 names ILIAS without limits; SCORM 1.2/2004 learning modules and the xAPI/cmi5 object "
         "from its public documentation (not checked against a page here)",
     ),
     "chamilo": Profile(
         "Chamilo",
         frozenset({S12, S04}),
-        **{**_COMMON, "sequencing": False},
+        sequencing=False,
         source="issue 13 names Chamilo without limits; SCORM 1.2 and a partial 2004 (no sequencing) from "
         "its public documentation (not checked against a page here)",
     ),
@@ -211,13 +180,7 @@ PROFILES: dict[str, Profile] = {
         "Totara",
         frozenset({S12, S04}),
         sequencing=False,
-        mapinfo=True,
         xml_base="resource",
-        first_resource_launch=False,
-        needs_item_titles=False,
-        item_parameters=True,
-        max_size=None,
-        forbidden_ext=(),
         moodle_launch=True,
         source="Totara's mod_scorm is Moodle's (same import and launch code: LMS-PITFALLS 11, 22, 23); "
         "the mapInfo abort was seen on Moodle 4.5 only, so it is not claimed here",
@@ -336,7 +299,7 @@ def check_profile(
                 finding(
                     "lms.sequencing",
                     file,
-                    rules[0].sourceline,
+                    line_of(rules[0]),
                     tag + f"{len(rules)} imsss:sequencing element(s) with rules the LMS does not "
                     "implement (LMS-PITFALLS 11)",
                 )
@@ -348,7 +311,7 @@ def check_profile(
                 finding(
                     "lms.mapinfo",
                     file,
-                    maps[0].sourceline,
+                    line_of(maps[0]),
                     tag + f"{len(maps)} imsss:mapInfo element(s); the importer aborts on them",
                 )
             )
@@ -373,7 +336,7 @@ def check_profile(
                 finding(
                     "lms.item-title",
                     file,
-                    node.sourceline,
+                    line_of(node),
                     tag + f"{kind} {(node.get('identifier') or '').strip()!r} has no title (or an empty "
                     "one); the xblock crashes reading it",
                 )
@@ -385,7 +348,7 @@ def check_profile(
                 finding(
                     "lms.item-parameters",
                     file,
-                    params[0].sourceline,
+                    line_of(params[0]),
                     tag + f"{len(params)} item(s) use parameters, which the LMS ignores",
                 )
             )
@@ -416,18 +379,20 @@ def _first_resource(manifest: Manifest, file: str, tag: str) -> list[Diagnostic]
     if got == want:
         return []
     res = manifest.resources.get(want)
-    if res is not None and res.href and first.get("href") is not None:
-        # the same launch file under another resource is launched all the same
-        if (
-            resolve(res.base, res.href)[0]
-            == resolve(manifest.resources[got].base if got in manifest.resources else "", first.get("href") or "")[0]
-        ):
-            return []
+    # the same launch file under another resource is launched all the same
+    if (
+        res is not None
+        and res.href
+        and first.get("href") is not None
+        and resolve(res.base, res.href)[0]
+        == resolve(manifest.resources[got].base if got in manifest.resources else "", first.get("href") or "")[0]
+    ):
+        return []
     return [
         finding(
             "lms.first-resource",
             file,
-            first.sourceline,
+            line_of(first),
             tag + f"the first <resource> with an href is {got!r} (launches {first.get('href')!r}) but the "
             f"course starts with {want!r}",
         )

@@ -18,10 +18,11 @@ from .findings import PackageResult
 
 JSON_SCHEMA_VERSION = 1
 
+_FINDING_FIELDS = ("code", "severity", "file", "line", "message", "fix")
 _FINDING_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["code", "severity", "file", "line", "message", "fix"],
+    "required": list(_FINDING_FIELDS),
     "properties": {
         "code": {"type": "string", "pattern": "^[a-z0-9]+\\.[a-z0-9-]+$"},
         "severity": {"enum": ["error", "warning", "info"]},
@@ -103,7 +104,7 @@ def exit_code(results: Sequence[PackageResult], strict: bool = False) -> int:
 def _finding_dict(f: Diagnostic) -> dict:
     """The diagnostic's JSON object with its keys in the order of the schema (a contract for CI scripts)."""
     record = {**f.to_dict(), "fix": f.fix}
-    return {key: record[key] for key in _FINDING_SCHEMA["required"]}
+    return {key: record[key] for key in _FINDING_FIELDS}
 
 
 def _result_dict(r: PackageResult) -> dict:

@@ -24,7 +24,7 @@ from scormkit.diagnostics import Diagnostic, Severity
 
 from .findings import PackageResult, Rule
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 #: The rules of the runtime check (documented in docs/preview.md; a test keeps the two in step).
 RUN_RULES: dict[str, Rule] = {
@@ -32,85 +32,87 @@ RUN_RULES: dict[str, Rule] = {
     for r in [
         Rule(
             "run.launched",
-            I,
+            INFO,
             "what the LMS saw during the launch: initialization, calls, status, statements",
             "nothing to do",
         ),
         Rule(
             "run.not-launched",
-            E,
+            ERR,
             "the local LMS could not launch the package (no launch file, unsafe zip)",
             "fix the errors reported above, then run again",
         ),
         Rule(
             "run.launch-file-failed",
-            E,
+            ERR,
             "the launch file did not load in the LMS frame",
             "check the launch file (href / <launch> / AU url) and that it is in the package",
         ),
         Rule(
             "run.not-initialized",
-            E,
+            ERR,
             "the content never called LMSInitialize / Initialize (SCORM) or sent no statement "
             "(xAPI; cmi5: no initialized statement): the LMS records nothing for the learner",
             "call the API's Initialize on load; find the API in parent frames and the opener (LMS-PITFALLS 14)",
         ),
         Rule(
             "run.api-error",
-            E,
+            ERR,
             "a SCORM API call failed (the LMS returned an error code): the value is not stored",
             "send values the data model allows, after Initialize and before Finish/Terminate (message has the code)",
         ),
-        Rule("run.script-error", E, "an uncaught JavaScript error in the content", "fix the script at the place shown"),
+        Rule(
+            "run.script-error", ERR, "an uncaught JavaScript error in the content", "fix the script at the place shown"
+        ),
         Rule(
             "run.statement-rejected",
-            E,
+            ERR,
             "the LRS refused a request of the content (statement, state document, fetch)",
             "send what the LRS accepts; the message has its answer",
         ),
         Rule(
             "run.cmi5-fetch",
-            E,
+            ERR,
             "the cmi5 fetch URL was not used exactly once (cmi5 8.2: POST it once per launch)",
             "POST the fetch URL once at launch and keep the token for the session (LMS-PITFALLS 16, 27)",
         ),
         Rule(
             "run.no-finish",
-            W,
+            WARN,
             "closing the content did not end the session (no LMSFinish/Terminate; cmi5: no "
             "terminated statement): LMSs that wait for it lose the last data (LMS-PITFALLS 3)",
             "call LMSFinish / Terminate (cmi5: send terminated) on pagehide and from an Exit button",
         ),
         Rule(
             "run.status-overridden",
-            W,
+            WARN,
             "the LMS stored another status than the content sent: with a masteryscore "
             "(1.2, credit) or a scaled passing score (2004) it grades by the score (LMS-PITFALLS 24; Moodle profile)",
             "make the content's status agree with the score and the manifest's mastery (LMS-PITFALLS 6, 23)",
         ),
         Rule(
             "run.lms-data-refused",
-            W,
+            WARN,
             "scorm-again refused some of the data the LMS hands over before launch "
             "(the manifest's masteryscore, datafromlms, limits)",
             "fix the value in the manifest",
         ),
         Rule(
             "run.file-missing",
-            W,
+            WARN,
             "the content requested a package file that is not there (HTTP 404)",
             "add the file to the package or remove the reference",
         ),
         Rule(
             "run.external-request",
-            W,
+            WARN,
             "the content requested a URL outside the package (blocked here; many LMSs and "
             "learners' networks block it too)",
             "ship the file inside the package",
         ),
         Rule(
             "run.console-error",
-            W,
+            WARN,
             "the content logged an error to the browser console",
             "read the message; fix its cause",
         ),

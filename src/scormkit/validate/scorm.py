@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from scormkit.diagnostics import Diagnostic
 from scormkit.schemas import schema_for
 from scormkit.standards import ADLCP_12 as ADLCP12
 from scormkit.standards import ADLCP_2004 as ADLCP2004
@@ -18,9 +21,8 @@ from scormkit.standards import IMSCP_12 as CP12
 from scormkit.standards import IMSCP_2004 as CP2004
 from scormkit.standards import IMSMD_12 as IMSMD12
 
-from scormkit.diagnostics import Diagnostic
-
 from .findings import finding
+from .xmlsafe import line_of, text_of
 
 MAX_XSD_FINDINGS = 20
 SCHEMA_FILE_RE = re.compile(r"\.(xsd|dtd|xsx)$", re.IGNORECASE)
@@ -44,8 +46,9 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
         else:
             by_ns = ("scorm2004", None)
     sv_el = root.find(f"{{{ns}}}metadata/{{{ns}}}schemaversion") if ns else None
-    sv_text = " ".join((sv_el.text or "").split()).lower() if sv_el is not None else ""
-    line = sv_el.sourceline if sv_el is not None else None
+    raw_sv = (sv_el.text or "").strip() if sv_el is not None else ""
+    sv_text = " ".join(raw_sv.split()).lower()
+    line = line_of(sv_el) if sv_el is not None else None
     by_sv: tuple[str, str | None] | None = None
     if re.fullmatch(r"1\.2", sv_text):
         by_sv = ("scorm12", None)
@@ -60,7 +63,7 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
             finding(
                 "detect.unknown-root",
                 file,
-                root.sourceline,
+                line_of(root),
                 f"root element {root.tag!r} is not an IMS content-packaging manifest",
             )
         )
@@ -83,7 +86,7 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
                 "detect.version-mismatch",
                 file,
                 line,
-                f"schemaversion {sv_el.text.strip()!r} says {by_sv[0]} but the namespaces are {by_ns[0]}'s;"
+                f"schemaversion {raw_sv!r} says {by_sv[0]} but the namespaces are {by_ns[0]}'s;"
                 " validated as " + by_ns[0],
             )
         )
@@ -94,14 +97,14 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
 
 def _namespaces_in_use(root: etree._Element) -> set[str]:
     """Namespaces declared on the root or used by an element or attribute name (cheaper than every nsmap)."""
-    used = set(root.nsmap.values())
+    used: set[str] = set(root.nsmap.values())
     for el in root.iter():
         tag = el.tag
         if not isinstance(tag, str):
             continue
         if tag[0] == "{":
             used.add(tag[1 : tag.index("}")])
-        for key in el.keys():  # noqa: SIM118 (iterating an lxml element yields its children, not its attributes)
+        for key in cast("list[str]", el.keys()):
             if key[0] == "{":
                 used.add(key[1 : key.index("}")])
     return used
@@ -114,7 +117,8 @@ def _detect_no_namespace(root: etree._Element, file: str) -> tuple[str | None, s
     namespace, so the XSD step is skipped and the warning says so.
     """
     sv_el = root.find("metadata/schemaversion")
-    sv_text = " ".join((sv_el.text or "").split()).lower() if sv_el is not None else ""
+    raw_sv = (sv_el.text or "").strip() if sv_el is not None else ""
+    sv_text = " ".join(raw_sv.split()).lower()
     std, ed = "scorm12", None
     for key, edition in (("cam 1.3", "2nd"), ("2nd", "2nd"), ("3rd", "3rd"), ("4th", "4th")):
         if key in sv_text:
@@ -128,7 +132,7 @@ def _detect_no_namespace(root: etree._Element, file: str) -> tuple[str | None, s
             finding(
                 "detect.no-namespace",
                 file,
-                root.sourceline,
+                line_of(root),
                 f"<manifest> has no XML namespace; read as {label} the way Moodle and Open edX import "
                 "it (ADL-conformant LMSs reject it); the XSD was not checked",
             )
@@ -195,7 +199,9 @@ def check_xsd(
         return []
     out: list[Diagnostic] = []
     errors = [
-        e for e in schema.error_log if not ((m := _ID_VALUE.search(e.message)) and m.group(1).strip() in shared_ids)
+        e
+        for e in cast("Iterable[etree._LogEntry]", schema.error_log)
+        if not ((m := _ID_VALUE.search(e.message)) and m.group(1).strip() in shared_ids)
     ]
     for e in errors[:MAX_XSD_FINDINGS]:
         msg = e.message
@@ -300,11 +306,11 @@ def load(root: etree._Element, standard: str) -> Manifest:
                 href=href,
                 base=base,
                 scormtype=(r.get(f"{{{adlcp}}}scormtype") or r.get(f"{{{adlcp}}}scormType")),
-                line=r.sourceline,
+                line=line_of(r),
             )
             for f in r.findall(m.q("file")):
                 if f.get("href") is not None:
-                    res.files.append((f.get("href") or "", f.sourceline))
+                    res.files.append((f.get("href") or "", line_of(f)))
             m.resources.setdefault(res.identifier, res)
             m.resource_order.append(res.identifier)
     if m.organizations:
@@ -396,12 +402,12 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
                 finding(
                     "cp.identifier-duplicate",
                     file,
-                    el.sourceline,
+                    line_of(el),
                     f"identifier {ident!r} is also used at line {seen[ident]}",
                 )
             )
         else:
-            seen[ident] = el.sourceline
+            seen[ident] = line_of(el)
     for ident in sorted(shared):
         out.append(
             finding(
@@ -421,7 +427,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
             finding(
                 "cp.no-organization",
                 file,
-                orgs_el.sourceline if orgs_el is not None else None,
+                line_of(orgs_el) if orgs_el is not None else None,
                 "the manifest has no <organization>; Moodle imports it (launches the first resource), "
                 "ADL-conformant LMSs reject it",
             )
@@ -431,7 +437,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
             finding(
                 "cp.default-organization-missing",
                 file,
-                orgs_el.sourceline if orgs_el is not None else None,
+                line_of(orgs_el) if orgs_el is not None else None,
                 f"organizations/@default {m.default_org!r} matches no organization "
                 f"({', '.join(repr(i) for i in org_ids)}); Moodle imports it, ADL-conformant LMSs reject it",
             )
@@ -447,7 +453,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
                 finding(
                     "cp.identifierref-unresolved",
                     file,
-                    item.sourceline,
+                    line_of(item),
                     f"item {(item.get('identifier') or '').strip()!r} refers to resource {ref.strip()!r}, "
                     "which does not exist",
                 )
@@ -457,7 +463,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
                 finding(
                     "cp.item-resource-no-href",
                     file,
-                    item.sourceline,
+                    line_of(item),
                     f"item {(item.get('identifier') or '').strip()!r} launches resource "
                     f"{res.identifier!r}, which has no href",
                 )
@@ -469,7 +475,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
                 finding(
                     "cp.identifierref-unresolved",
                     file,
-                    r_el.sourceline,
+                    line_of(r_el),
                     f"dependency refers to resource {ref!r}, which does not exist",
                 )
             )
@@ -546,7 +552,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
     for loc in root.iter(f"{{{m.adlcp}}}location"):
         href = (loc.text or "").strip()
         if href:
-            path, kind = resolve("", href)
+            path, _ = resolve("", href)
             if path:
                 referenced.add(path)
                 if files is not None and files.lookup(path)[0] == "missing":
@@ -554,7 +560,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
                         finding(
                             "cp.file-missing",
                             file,
-                            loc.sourceline,
+                            line_of(loc),
                             f"metadata file {path!r} (adlcp:location) is not in the package",
                         )
                     )
@@ -574,7 +580,7 @@ def launch_paths(m: Manifest) -> list[str]:
         res = m.resources.get((item.get("identifierref") or "").strip())
         if res is None or not (res.href or "").strip():
             continue
-        path, kind = resolve(res.base, res.href)
+        path, kind = resolve(res.base, res.href or "")
         if kind == "ok" and path and path not in out:
             out.append(path)
     return out
@@ -634,7 +640,7 @@ def _check_titles(m: Manifest, file: str) -> list[Diagnostic]:
             finding(
                 "cp.title-missing",
                 file,
-                node.sourceline,
+                line_of(node),
                 f"{kind} {ident!r} has no title (or an empty one); Open edX's SCORM xblock crashes on "
                 "upload when it reads it",
             )
@@ -652,7 +658,7 @@ def _check_scores(m: Manifest, file: str) -> list[Diagnostic]:
                     finding(
                         "cp.masteryscore-range",
                         file,
-                        el.sourceline,
+                        line_of(el),
                         f"adlcp:masteryscore {(el.text or '').strip()!r} is not a number 0-100",
                     )
                 )
@@ -664,7 +670,7 @@ def _check_scores(m: Manifest, file: str) -> list[Diagnostic]:
                     finding(
                         "cp.measure-range",
                         file,
-                        el.sourceline,
+                        line_of(el),
                         f"imsss:minNormalizedMeasure {(el.text or '').strip()!r} is not a number -1..1",
                     )
                 )
@@ -692,13 +698,13 @@ def _check_sequencing(m: Manifest, file: str) -> list[Diagnostic]:
         seq = item.find(f"{{{IMSSS}}}sequencing")
         ok = _delivery_ok(seq)
         if not ok and seq is not None and seq.get("IDRef"):
-            ok = _delivery_ok(collection.get(seq.get("IDRef").strip()))
+            ok = _delivery_ok(collection.get((seq.get("IDRef") or "").strip()))
         if not ok:
             out.append(
                 finding(
                     "seq.delivery-controls",
                     file,
-                    item.sourceline,
+                    line_of(item),
                     f"SCO item {(item.get('identifier') or '').strip()!r} lacks deliveryControls "
                     'completionSetByContent/objectiveSetByContent="true"; SuccessFactors marks it '
                     "complete on exit",
@@ -710,7 +716,7 @@ def _check_sequencing(m: Manifest, file: str) -> list[Diagnostic]:
             finding(
                 "seq.mapinfo",
                 file,
-                maps[0].sourceline,
+                line_of(maps[0]),
                 f"{len(maps)} imsss:mapInfo element(s): Moodle 4.5's importer aborts on them (PHP 8, "
                 "mod/scorm/datamodels/scormlib.php line 378; LMS-PITFALLS 20), so the package does not "
                 "import into Moodle",
@@ -720,7 +726,7 @@ def _check_sequencing(m: Manifest, file: str) -> list[Diagnostic]:
 
 
 def _text_len(el: etree._Element) -> int:
-    return len("".join(el.itertext()).strip())
+    return len(text_of(el).strip())
 
 
 def _check_lom12(m: Manifest, file: str) -> list[Diagnostic]:
@@ -732,7 +738,7 @@ def _check_lom12(m: Manifest, file: str) -> list[Diagnostic]:
         if q.namespace == m.ns and q.localname == "title" and _text_len(el) > 200:
             out.append(
                 finding(
-                    "lom.too-long", file, el.sourceline, f"title is {_text_len(el)} characters; SCORM 1.2 LMSs keep 200"
+                    "lom.too-long", file, line_of(el), f"title is {_text_len(el)} characters; SCORM 1.2 LMSs keep 200"
                 )
             )
         elif q.namespace not in (m.ns, m.adlcp) and q.localname == "description" and _text_len(el) > 1000:
@@ -740,7 +746,7 @@ def _check_lom12(m: Manifest, file: str) -> list[Diagnostic]:
                 finding(
                     "lom.too-long",
                     file,
-                    el.sourceline,
+                    line_of(el),
                     f"metadata description is {_text_len(el)} characters; the limit is 1000",
                 )
             )

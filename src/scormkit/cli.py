@@ -72,6 +72,11 @@ def main(
 TARGET_NAMES = "{target names}"
 
 
+def _targets_option(what: str) -> Any:
+    """--target/-t, repeatable, for the verbs that build several targets."""
+    return typer.Option("--target", "-t", help=f"{what}: {TARGET_NAMES}. Default: {' and '.join(api.DEFAULT_TARGETS)}.")
+
+
 class RegistryHelpCommand(typer.core.TyperCommand):
     """A verb whose --target help lists the registered targets."""
 
@@ -106,14 +111,7 @@ def pack(
             help="Module folders (module.yaml, slides PDF, quiz.yaml); several build in parallel. Default: module_src."
         ),
     ] = None,
-    target: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--target",
-            "-t",
-            help=f"Package standard; repeat for several: {TARGET_NAMES}. Default: {' and '.join(api.DEFAULT_TARGETS)}.",
-        ),
-    ] = None,
+    target: Annotated[list[str] | None, _targets_option("Package standard; repeat for several")] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where the zips go.")] = Path("dist"),
     edition: Annotated[Edition | None, typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
     output: Annotated[
@@ -447,14 +445,7 @@ def schema(
 )
 def check(
     src: Annotated[Path, typer.Argument(help="The module folder.")] = Path("module_src"),
-    target: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--target",
-            "-t",
-            help=f"Targets to build in memory: {TARGET_NAMES}; default: {' and '.join(api.DEFAULT_TARGETS)}.",
-        ),
-    ] = None,
+    target: Annotated[list[str] | None, _targets_option("Targets to build in memory")] = None,
     edition: Annotated[Edition | None, typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     output: Annotated[PackFormat, typer.Option("--format", "-f", help="text or json.")] = PackFormat.text,

@@ -14,7 +14,7 @@ from scormkit.standards import CMI5, is_absolute_iri
 from scormkit.standards import CMI5_RESERVED_LAUNCH_PARAMETERS as RESERVED
 
 from .findings import finding
-from .scorm import FileIndex
+from .scorm import FileIndex, case_mismatch
 from .xmlsafe import line_of
 
 MOVE_ON = {"Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed", "NotApplicable"}
@@ -103,15 +103,7 @@ def check_cmi5(
             state, real = files.lookup(path)
             if state == "case":
                 referenced.add(real or path)
-                out.append(
-                    finding(
-                        "cp.case-mismatch",
-                        file,
-                        line,
-                        f"AU url {url!r} names {path!r} but the package has {real!r} (case differs)",
-                        fix=f"change the url to {real!r} or rename the file",
-                    )
-                )
+                out.append(case_mismatch(file, line, f"AU url {url!r} names {path!r}", real, "url"))
             elif state == "missing":
                 out.append(
                     finding("cmi5.au-file-missing", file, line, f"AU url {url!r}: {path!r} is not in the package")

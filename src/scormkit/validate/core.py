@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -14,7 +15,7 @@ from . import cmi5 as cmi5_rules
 from . import content, scorm
 from .findings import PackageResult, finding
 from .package import DEFAULT_LIMITS, Limits, Package, ReadError, locate_manifest, open_package
-from .profiles import PROFILES, SERVER_EXT, check_profile
+from .profiles import PROFILES, SERVER_EXT, ProfileSubject, check_profile
 from .xmlsafe import line_of, parse, text_of
 
 _PLACEHOLDER = re.compile(rb"@@[A-Za-z_]")
@@ -63,20 +64,33 @@ def validate_path(path: Path, *, lms: str | None = None, limits: Limits = DEFAUL
 
     Never extracts anything to disk and never fetches anything. Raises ValueError only for an unknown `lms`.
     """
+    return _validated(path, lms, limits)[0]
+
+
+@dataclass
+class _Parsed:
+    """The manifest as validation parsed it, for `package_info` to read its facts from without parsing again."""
+
+    root: etree._Element | None = None
+    manifest: scorm.Manifest | None = None  # SCORM only
+
+
+def _validated(path: Path, lms: str | None, limits: Limits) -> tuple[PackageResult, Package, _Parsed]:
     _check_lms(lms)
     path = Path(path)
     result = PackageResult(path=path, lms=lms)
+    parsed = _Parsed()
     pkg = open_package(path, limits)
     try:
-        _validate(pkg, result, lms)
+        _validate(pkg, result, lms, parsed)
     finally:
         pkg.close()
     # one finding per (code, file, line, message)
     result.findings = list(dict.fromkeys(result.findings))
-    return result
+    return result, pkg, parsed
 
 
-def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
+def _validate(pkg: Package, result: PackageResult, lms: str | None, parsed: _Parsed) -> None:
     out = result.findings
     out.extend(pkg.findings)
     if any(f.code in ("pkg.not-found", "zip.corrupt", "pkg.special-file") for f in pkg.findings) and not pkg.sizes:
@@ -96,7 +110,7 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
     if name is None:
         return
     result.manifest = name
-    root = _read_manifest(pkg, name, out)
+    root = parsed.root = _read_manifest(pkg, name, out)
     if root is None:
         return
     files = None if pkg.kind == "file" else scorm.FileIndex(pkg.names, prefix)
@@ -115,7 +129,7 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
             return
         result.standard, result.edition = std, ed
         result.schema_set = schema_set = scorm.schema_set_name(std, ed)
-        manifest = scorm.load(root, std)
+        manifest = parsed.manifest = scorm.load(root, std)
         if schema_set is not None and scorm.has_namespace(
             root
         ):  # no XSD declares elements in no namespace (detect.no-namespace says so)
@@ -165,7 +179,7 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None) -> None:
     if files is not None:
         out.extend(content.check_launch_references(pkg, prefix, files, launch_pages))
     if lms is not None:
-        out.extend(check_profile(lms, result, manifest, pkg.names, upload, name, pkg.path.name))
+        out.extend(check_profile(lms, ProfileSubject(result, manifest, pkg.names, upload, name, pkg.path.name)))
 
 
 def package_info(path: Path) -> dict:
@@ -174,7 +188,7 @@ def package_info(path: Path) -> dict:
     Also carries "valid" and "errors" (codes) from a full validation, so `info` can say if something is wrong.
     """
     path = Path(path)
-    result = validate_path(path)
+    result, pkg, parsed = _validated(path, None, DEFAULT_LIMITS)
     info: dict = {
         "path": str(path),
         "standard": result.standard,
@@ -187,51 +201,42 @@ def package_info(path: Path) -> dict:
         "launch": None,
         "mastery": None,
         "objectives": [],
-        "files": [],
-        "total_size": 0,
+        "files": [{"path": n, "size": s} for n, s in sorted(pkg.sizes.items())],
+        "total_size": pkg.total_size,
         "valid": result.valid,
         "errors": sorted({f.code for f in result.errors}),
     }
-    pkg = open_package(path)
-    try:
-        info["files"] = [{"path": n, "size": s} for n, s in sorted(pkg.sizes.items())]
-        info["total_size"] = pkg.total_size
-        if result.manifest is None or any(
-            f.code.startswith(("zip.", "xml.")) and f.severity.value == "error" for f in result.findings
-        ):
-            return info
-        data = pkg.read(result.manifest, pkg.limits.max_manifest)
-        root, _ = parse(data, result.manifest)
-        if root is None:
-            return info
-        if result.standard in ("scorm12", "scorm2004"):
-            _scorm_info(scorm.load(root, result.standard), info)
-        elif result.standard == "cmi5":
-            c = cmi5_rules.cmi5_info(root)
-            info["title"], info["objectives"] = c["title"], c["objectives"]
-            info["units"] = c["units"]
-            info["launch"] = c["units"][0]["launch"] if c["units"] else None
-            scores = {u["masteryScore"] for u in c["units"] if u["masteryScore"] is not None}
-            info["mastery"] = scores.pop() if len(scores) == 1 else (sorted(scores) or None)
-        elif result.standard == "xapi":
-            ns = etree.QName(root).namespace
-            q = (lambda n: f"{{{ns}}}{n}") if ns else (lambda n: n)
-            acts = list(root.iter(q("activity")))
-            for a in acts:
-                launch = a.find(q("launch"))
-                name = a.find(q("name"))
-                unit = {
-                    "id": (a.get("id") or "").strip(),
-                    "title": (name.text or "").strip() if name is not None else None,
-                    "launch": (launch.text or "").strip() if launch is not None else None,
-                }
-                info["units"].append(unit)
-                if unit["launch"] and info["launch"] is None:
-                    info["launch"], info["title"] = unit["launch"], unit["title"]
-    except ReadError:
-        pass
-    finally:
-        pkg.close()
+    if result.manifest is None or any(
+        f.code.startswith(("zip.", "xml.")) and f.severity.value == "error" for f in result.findings
+    ):
+        return info
+    root = parsed.root
+    if root is None:
+        return info
+    if parsed.manifest is not None:  # SCORM 1.2 or 2004
+        _scorm_info(parsed.manifest, info)
+    elif result.standard == "cmi5":
+        c = cmi5_rules.cmi5_info(root)
+        info["title"], info["objectives"] = c["title"], c["objectives"]
+        info["units"] = c["units"]
+        info["launch"] = c["units"][0]["launch"] if c["units"] else None
+        scores = {u["masteryScore"] for u in c["units"] if u["masteryScore"] is not None}
+        info["mastery"] = scores.pop() if len(scores) == 1 else (sorted(scores) or None)
+    elif result.standard == "xapi":
+        ns = etree.QName(root).namespace
+        q = (lambda n: f"{{{ns}}}{n}") if ns else (lambda n: n)
+        acts = list(root.iter(q("activity")))
+        for a in acts:
+            launch = a.find(q("launch"))
+            name = a.find(q("name"))
+            unit = {
+                "id": (a.get("id") or "").strip(),
+                "title": (name.text or "").strip() if name is not None else None,
+                "launch": (launch.text or "").strip() if launch is not None else None,
+            }
+            info["units"].append(unit)
+            if unit["launch"] and info["launch"] is None:
+                info["launch"], info["title"] = unit["launch"], unit["title"]
     return info
 
 

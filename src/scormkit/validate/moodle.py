@@ -23,14 +23,14 @@ the two and warns when they differ.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 
 from scormkit.diagnostics import Diagnostic
 
 from .findings import finding
-from .scorm import IMSSS, Manifest
+from .scorm import IMSSS, Manifest, decimal_of
 from .xmlsafe import line_of
 
 MOODLE_DEFAULT = Decimal("1.0")  # what Moodle stores for an objective without minNormalizedMeasure
@@ -52,18 +52,10 @@ class ObjectiveRow:
         return self.measure_text if self.measure_text is not None else str(MOODLE_DEFAULT)
 
 
-def _decimal(text: str | None) -> Decimal | None:
-    try:
-        value = Decimal((text or "").strip())
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
 def _php_empty(text: str) -> bool:
     """PHP's empty() on the value read back from the database: '' and a numeric zero are empty."""
     stripped = text.strip()
-    return stripped == "" or stripped == "0" or _decimal(stripped) == 0
+    return stripped == "" or stripped == "0" or decimal_of(stripped) == 0
 
 
 def objective_rows(item: etree._Element) -> list[ObjectiveRow]:
@@ -108,7 +100,7 @@ def primary_passing_score(rows: list[ObjectiveRow]) -> str | None:
 
 
 def _percent(value: str) -> str:
-    d = _decimal(value)
+    d = decimal_of(value)
     if d is None:
         return repr(value)
     shown = f"{d * 100:f}"
@@ -126,9 +118,9 @@ def check_passing_score(m: Manifest, file: str, lms_name: str) -> list[Diagnosti
             continue
         got, source = moodle_passing_score(rows)
         want = primary_passing_score(rows)
-        if want is None or (got is not None and _decimal(got) == _decimal(want)):
+        if want is None or (got is not None and decimal_of(got) == decimal_of(want)):
             continue
-        if got is None and _decimal(want) == 0:
+        if got is None and decimal_of(want) == 0:
             continue  # a pass mark of 0 and none fail nobody
         ident = (item.get("identifier") or "").strip()
         if got is None:

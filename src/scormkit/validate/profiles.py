@@ -6,6 +6,7 @@ comes from general vendor documentation rather than a test here, the `source` fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
 
 from lxml import etree
@@ -198,161 +199,182 @@ def ext_of(name: str) -> str:
     return "." + base.rsplit(".", 1)[-1] if "." in base else ""
 
 
-def check_profile(
-    key: str, result: PackageResult, manifest: Manifest | None, names: list[str], total: int, file: str, pkg_label: str
-) -> list[Diagnostic]:
-    p = PROFILES[key]
-    out: list[Diagnostic] = []
-    tag = f"[{p.name}] "
-    standard, edition = result.standard, result.edition
+@dataclass(frozen=True)
+class ProfileSubject:
+    """What an LMS profile is checked against."""
+
+    result: PackageResult  # the package's result so far: its standard and edition
+    manifest: Manifest | None  # None for cmi5.xml and tincan.xml
+    names: list[str]  # the package's file names
+    total: int  # bytes to upload
+    file: str  # the manifest's name in the package
+    pkg_label: str  # the package's own name, where a finding is about the whole upload
+
+
+def check_profile(key: str, subject: ProfileSubject) -> list[Diagnostic]:
+    """The findings of LMS profile `key`: each check of the package, then each check of its manifest."""
+    profile = PROFILES[key]
+    tag = f"[{profile.name}] "
+    out = [d for check in PACKAGE_CHECKS for d in check(profile, subject, tag)]
+    if subject.manifest is not None:
+        out += [d for check in MANIFEST_CHECKS for d in check(profile, subject.manifest, subject.file, tag)]
+    return out
+
+
+def _standard(p: Profile, subject: ProfileSubject, tag: str) -> list[Diagnostic]:
+    standard, edition = subject.result.standard, subject.result.edition
     if standard and standard not in p.standards:
-        out.append(
-            finding(
-                "lms.unsupported-standard",
-                file,
-                None,
-                tag + f"{standard} is not imported natively (supported: {', '.join(sorted(p.standards))})",
-            )
+        supported = ", ".join(sorted(p.standards))
+        message = f"{standard} is not imported natively (supported: {supported})"
+        return [finding("lms.unsupported-standard", subject.file, None, tag + message)]
+    if standard == S04 and edition and edition not in p.editions:
+        taken = ", ".join(f"{e} Edition" for e in sorted(p.editions))
+        message = f"SCORM 2004 {edition} Edition; the LMS takes {taken}"
+        return [finding("lms.unsupported-edition", subject.file, None, tag + message)]
+    return []
+
+
+def _cmi5_tracking(p: Profile, subject: ProfileSubject, tag: str) -> list[Diagnostic]:
+    if subject.result.standard != C5 or not p.cmi5_xblock:
+        return []
+    message = (
+        "Open edX's cmi5 xblock (0.1.3) records no grade, completion or resume from standard "
+        "cmi5 statements: it grades only a single PUT whose verb display has an 'en' key, and "
+        "keeps only a state document named 'suspendData'"
+    )
+    return [finding("lms.cmi5-tracking", subject.file, None, tag + message)]
+
+
+def _package_size(p: Profile, subject: ProfileSubject, tag: str) -> list[Diagnostic]:
+    if p.max_size is None or subject.total <= p.max_size:
+        return []
+    message = f"the package is {subject.total / MB:.1f} MB to upload; the limit is {p.max_size // MB} MB"
+    return [finding("lms.package-size", subject.pkg_label, None, tag + message)]
+
+
+def _forbidden_files(p: Profile, subject: ProfileSubject, tag: str) -> list[Diagnostic]:
+    refused = [n for n in subject.names if p.forbidden_ext and ext_of(n) in p.forbidden_ext]
+    return [finding("lms.forbidden-file", n, None, tag + f"{n!r} is a file type the LMS rejects") for n in refused]
+
+
+def _file_names(p: Profile, subject: ProfileSubject, tag: str) -> list[Diagnostic]:
+    odd = [n for n in subject.names if not n.isascii()] if p.ascii_names else []
+    if not odd:
+        return []
+    message = f"{len(odd)} file name(s) with accents or other non-ASCII characters, e.g. {odd[0]!r}"
+    return [finding("lms.file-name", odd[0], None, tag + message)]
+
+
+def _single_sco(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    if not p.single_sco:
+        return []
+    scos = {
+        ref
+        for item in manifest.leaf_items()
+        if (ref := (item.get("identifierref") or "").strip()) in manifest.resources
+        and (manifest.resources[ref].scormtype or "").strip().lower() == "sco"
+    }
+    if len(scos) <= 1:
+        return []
+    message = f"{len(scos)} SCOs ({', '.join(sorted(scos)[:5])}); the LMS takes one per package"
+    return [finding("lms.multi-sco", file, None, tag + message)]
+
+
+def _external_launch(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    if p.external_launch:
+        return []
+    return [
+        finding(
+            "lms.external-launch",
+            file,
+            res.line,
+            tag + f"resource {res.identifier!r} launches {url!r} from another host",
         )
-    elif standard == S04 and edition and edition not in p.editions:
-        out.append(
-            finding(
-                "lms.unsupported-edition",
-                file,
-                None,
-                tag
-                + f"SCORM 2004 {edition} Edition; the LMS takes "
-                + ", ".join(f"{e} Edition" for e in sorted(p.editions)),
-            )
-        )
-    if standard == C5 and p.cmi5_xblock:
-        out.append(
-            finding(
-                "lms.cmi5-tracking",
-                file,
-                None,
-                tag + "Open edX's cmi5 xblock (0.1.3) records no grade, completion or resume from standard "
-                "cmi5 statements: it grades only a single PUT whose verb display has an 'en' key, and "
-                "keeps only a state document named 'suspendData'",
-            )
-        )
-    if p.max_size is not None and total > p.max_size:
-        out.append(
-            finding(
-                "lms.package-size",
-                pkg_label,
-                None,
-                tag + f"the package is {total / MB:.1f} MB to upload; the limit is {p.max_size // MB} MB",
-            )
-        )
-    for n in names:
-        if p.forbidden_ext and ext_of(n) in p.forbidden_ext:
-            out.append(finding("lms.forbidden-file", n, None, tag + f"{n!r} is a file type the LMS rejects"))
-    if p.ascii_names:
-        odd = [n for n in names if not n.isascii()]
-        if odd:
-            out.append(
-                finding(
-                    "lms.file-name",
-                    odd[0],
-                    None,
-                    tag + f"{len(odd)} file name(s) with accents or other non-ASCII characters, e.g. {odd[0]!r}",
-                )
-            )
-    if manifest is None:
-        return out
-    root = manifest.root
-    if p.single_sco:
-        scos = {
-            ref
-            for item in manifest.leaf_items()
-            if (ref := (item.get("identifierref") or "").strip()) in manifest.resources
-            and (manifest.resources[ref].scormtype or "").strip().lower() == "sco"
-        }
-        if len(scos) > 1:
-            out.append(
-                finding(
-                    "lms.multi-sco",
-                    file,
-                    None,
-                    tag + f"{len(scos)} SCOs ({', '.join(sorted(scos)[:5])}); the LMS takes one per package",
-                )
-            )
-    if not p.external_launch:
-        for res, url in external_launches(manifest):
-            out.append(
-                finding(
-                    "lms.external-launch",
-                    file,
-                    res.line,
-                    tag + f"resource {res.identifier!r} launches {url!r} from another host",
-                )
-            )
-    if manifest.standard == "scorm2004" and not p.sequencing:
-        rules = [
-            el
-            for el in root.iter(f"{{{IMSSS}}}sequencing")
-            if any(isinstance(c.tag, str) and etree.QName(c).localname in SEQUENCING_BEHAVIOUR for c in el)
-        ]
-        if rules:
-            out.append(
-                finding(
-                    "lms.sequencing",
-                    file,
-                    line_of(rules[0]),
-                    tag + f"{len(rules)} imsss:sequencing element(s) with rules the LMS does not "
-                    "implement (LMS-PITFALLS 11)",
-                )
-            )
-    if not p.mapinfo:
-        maps = list(root.iter(f"{{{IMSSS}}}mapInfo"))
-        if maps:
-            out.append(
-                finding(
-                    "lms.mapinfo",
-                    file,
-                    line_of(maps[0]),
-                    tag + f"{len(maps)} imsss:mapInfo element(s); the importer aborts on them",
-                )
-            )
-    if p.moodle_launch:
-        out.extend(check_passing_score(manifest, file, p.name))
+        for res, url in external_launches(manifest)
+    ]
+
+
+def _sequencing(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    if manifest.standard != "scorm2004" or p.sequencing:
+        return []
+    rules = [
+        el
+        for el in manifest.root.iter(f"{{{IMSSS}}}sequencing")
+        if any(isinstance(c.tag, str) and etree.QName(c).localname in SEQUENCING_BEHAVIOUR for c in el)
+    ]
+    if not rules:
+        return []
+    message = f"{len(rules)} imsss:sequencing element(s) with rules the LMS does not implement (LMS-PITFALLS 11)"
+    return [finding("lms.sequencing", file, line_of(rules[0]), tag + message)]
+
+
+def _mapinfo(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    maps = [] if p.mapinfo else list(manifest.root.iter(f"{{{IMSSS}}}mapInfo"))
+    if not maps:
+        return []
+    message = f"{len(maps)} imsss:mapInfo element(s); the importer aborts on them"
+    return [finding("lms.mapinfo", file, line_of(maps[0]), tag + message)]
+
+
+def _passing_score(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    return check_passing_score(manifest, file, p.name) if p.moodle_launch else []
+
+
+def _xml_base(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
     levels = manifest.base_levels
     bad = levels if p.xml_base == "none" else (levels - {"resource"} if p.xml_base == "resource" else set())
-    if bad:
-        out.append(
-            finding(
-                "lms.xml-base",
-                file,
-                None,
-                tag + f"xml:base at the {', '.join(sorted(bad))} level is not applied by this LMS",
-            )
+    if not bad:
+        return []
+    message = f"xml:base at the {', '.join(sorted(bad))} level is not applied by this LMS"
+    return [finding("lms.xml-base", file, None, tag + message)]
+
+
+def _first_resource_launch(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    return _first_resource(manifest, file, tag) if p.first_resource_launch else []
+
+
+def _item_titles(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    if not p.needs_item_titles:
+        return []
+    return [
+        finding(
+            "lms.item-title",
+            file,
+            line_of(node),
+            tag + f"{kind} {(node.get('identifier') or '').strip()!r} has no title (or an empty "
+            "one); the xblock crashes reading it",
         )
-    if p.first_resource_launch:
-        out.extend(_first_resource(manifest, file, tag))
-    if p.needs_item_titles:
-        for node, kind in openedx_untitled(manifest):
-            out.append(
-                finding(
-                    "lms.item-title",
-                    file,
-                    line_of(node),
-                    tag + f"{kind} {(node.get('identifier') or '').strip()!r} has no title (or an empty "
-                    "one); the xblock crashes reading it",
-                )
-            )
-    if not p.item_parameters:
-        params = [i for i in manifest.items() if (i.get("parameters") or "").strip()]
-        if params:
-            out.append(
-                finding(
-                    "lms.item-parameters",
-                    file,
-                    line_of(params[0]),
-                    tag + f"{len(params)} item(s) use parameters, which the LMS ignores",
-                )
-            )
-    return out
+        for node, kind in openedx_untitled(manifest)
+    ]
+
+
+def _item_parameters(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    params = [] if p.item_parameters else [i for i in manifest.items() if (i.get("parameters") or "").strip()]
+    if not params:
+        return []
+    message = f"{len(params)} item(s) use parameters, which the LMS ignores"
+    return [finding("lms.item-parameters", file, line_of(params[0]), tag + message)]
+
+
+#: The checks of an LMS profile, in the order their findings are listed: of the package, then of its manifest.
+PACKAGE_CHECKS: tuple[Callable[[Profile, ProfileSubject, str], list[Diagnostic]], ...] = (
+    _standard,
+    _cmi5_tracking,
+    _package_size,
+    _forbidden_files,
+    _file_names,
+)
+MANIFEST_CHECKS: tuple[Callable[[Profile, Manifest, str, str], list[Diagnostic]], ...] = (
+    _single_sco,
+    _external_launch,
+    _sequencing,
+    _mapinfo,
+    _passing_score,
+    _xml_base,
+    _first_resource_launch,
+    _item_titles,
+    _item_parameters,
+)
 
 
 def _first_resource(manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:

@@ -34,30 +34,11 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
     ns = etree.QName(root).namespace
     if ns is None and etree.QName(root).localname == "manifest":
         return _detect_no_namespace(root, file)
-    used = _namespaces_in_use(root) | {ns}
-    by_ns: tuple[str, str | None] | None = None
-    if ns == CP12 or (ADLCP12 in used and ADLCP2004 not in used):
-        by_ns = ("scorm12", None)
-    elif ns == CP2004:
-        if {ADLCP2004, IMSSS, ADLSEQ, ADLNAV} & used:
-            # 4th-Ed-only constructs decide between editions when schemaversion does not
-            fourth = next(root.iter(f"{{{ADLCP2004}}}data", f"{{{ADLCP2004}}}map"), None) is not None
-            by_ns = ("scorm2004", "4th" if fourth else None)
-        else:
-            by_ns = ("scorm2004", None)
+    by_ns = _by_namespaces(root, ns)
     sv_el = root.find(f"{{{ns}}}metadata/{{{ns}}}schemaversion") if ns else None
     raw_sv = (sv_el.text or "").strip() if sv_el is not None else ""
-    sv_text = " ".join(raw_sv.split()).lower()
     line = line_of(sv_el) if sv_el is not None else None
-    by_sv: tuple[str, str | None] | None = None
-    if re.fullmatch(r"1\.2", sv_text):
-        by_sv = ("scorm12", None)
-    elif "cam 1.3" in sv_text or "2nd" in sv_text:
-        by_sv = ("scorm2004", "2nd")
-    elif "3rd" in sv_text:
-        by_sv = ("scorm2004", "3rd")
-    elif "4th" in sv_text:
-        by_sv = ("scorm2004", "4th")
+    by_sv = _by_schemaversion(raw_sv)
     if by_ns is None and by_sv is None:
         out.append(
             finding(
@@ -93,6 +74,37 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
         std = by_ns[0]
         return std, (by_ns[1] or "4th") if std == "scorm2004" else None, out
     return by_sv[0], by_sv[1], out
+
+
+Edition = tuple[str, str | None]  # (standard, edition or None)
+
+
+def _by_namespaces(root: etree._Element, ns: str | None) -> Edition | None:
+    """The standard the namespaces in use say (and the edition, when only 4th Edition has the constructs)."""
+    used = _namespaces_in_use(root) | {ns}
+    if ns == CP12 or (ADLCP12 in used and ADLCP2004 not in used):
+        return ("scorm12", None)
+    if ns != CP2004:
+        return None
+    if {ADLCP2004, IMSSS, ADLSEQ, ADLNAV} & used:
+        # 4th-Ed-only constructs decide between editions when schemaversion does not
+        fourth = next(root.iter(f"{{{ADLCP2004}}}data", f"{{{ADLCP2004}}}map"), None) is not None
+        return ("scorm2004", "4th" if fourth else None)
+    return ("scorm2004", None)
+
+
+def _by_schemaversion(text: str) -> Edition | None:
+    """The standard and edition <schemaversion> names, if it names one."""
+    sv_text = " ".join(text.split()).lower()
+    if re.fullmatch(r"1\.2", sv_text):
+        return ("scorm12", None)
+    if "cam 1.3" in sv_text or "2nd" in sv_text:
+        return ("scorm2004", "2nd")
+    if "3rd" in sv_text:
+        return ("scorm2004", "3rd")
+    if "4th" in sv_text:
+        return ("scorm2004", "4th")
+    return None
 
 
 def _namespaces_in_use(root: etree._Element) -> set[str]:
@@ -212,7 +224,19 @@ def check_xsd(
     return out
 
 
-def _num(text: str | None) -> Decimal | None:
+def case_mismatch(file: str, line: int | None, what: str, real: str | None, attribute: str) -> Diagnostic:
+    """cp.case-mismatch: `what` (a reference, said with its path) names `real` in another letter case."""
+    return finding(
+        "cp.case-mismatch",
+        file,
+        line,
+        f"{what} but the package has {real!r} (case differs)",
+        fix=f"change the {attribute} to {real!r} or rename the file",
+    )
+
+
+def decimal_of(text: str | None) -> Decimal | None:
+    """The finite decimal number `text` spells (surrounding blanks allowed), else None."""
     try:
         value = Decimal((text or "").strip())
     except InvalidOperation:
@@ -385,9 +409,21 @@ def shared_identifiers(m: Manifest) -> frozenset[str]:
 
 def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[Diagnostic], set[str]]:
     """Content-packaging rules. Returns (findings, package paths referenced by the manifest)."""
+    out = _check_identifiers(m, file) + _check_organizations(m, file) + _check_references(m, file)
+    out += _check_xml_base(m, file)
+    file_findings, referenced = _check_files(m, file, files)
+    out += file_findings
+    out.extend(_check_scores(m, file))
+    out.extend(_check_titles(m, file))
+    if m.standard == "scorm2004":
+        out.extend(_check_sequencing(m, file))
+    else:
+        out.extend(_check_lom12(m, file))
+    return out, referenced
+
+
+def _check_identifiers(m: Manifest, file: str) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    referenced: set[str] = set()
-    root = m.root
     # identifiers unique after trimming (ADL pads them; xs:ID collapses whitespace)
     shared = shared_identifiers(m)
     seen: dict[str, int | None] = {}
@@ -419,7 +455,12 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
                 "it",
             )
         )
-    # organizations
+    return out
+
+
+def _check_organizations(m: Manifest, file: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    root = m.root
     orgs_el = root.find(m.q("organizations"))
     org_ids = [(o.get("identifier") or "").strip() for o in m.organizations]
     if not m.organizations:
@@ -442,7 +483,12 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
                 f"({', '.join(repr(i) for i in org_ids)}); Moodle imports it, ADL-conformant LMSs reject it",
             )
         )
-    # items -> resources
+    return out
+
+
+def _check_references(m: Manifest, file: str) -> list[Diagnostic]:
+    """Every item and dependency identifierref names a resource; an item's resource has an href."""
+    out: list[Diagnostic] = []
     for item in m.items():
         ref = item.get("identifierref")
         if ref is None:
@@ -468,7 +514,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
                     f"{res.identifier!r}, which has no href",
                 )
             )
-    for r_el in root.iter(m.q("dependency")):
+    for r_el in m.root.iter(m.q("dependency")):
         ref = (r_el.get("identifierref") or "").strip()
         if ref not in m.resources:
             out.append(
@@ -479,7 +525,11 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
                     f"dependency refers to resource {ref!r}, which does not exist",
                 )
             )
-    # xml:base levels
+    return out
+
+
+def _check_xml_base(m: Manifest, file: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     if m.base_levels & {"manifest", "resources"}:
         levels = ", ".join(sorted(m.base_levels & {"manifest", "resources"}))
         out.append(
@@ -491,7 +541,13 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
                 "applies only resource-level xml:base and Open edX none (LMS-PITFALLS 22)",
             )
         )
-    # files
+    return out
+
+
+def _check_files(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[Diagnostic], set[str]]:
+    """Every href and <file> in the package (in the right case); returns the findings and the paths referenced."""
+    out: list[Diagnostic] = []
+    referenced: set[str] = set()
     missing_reported: set[str] = set()
 
     def check_path(res: Resource, href: str, line: int | None, launch: bool) -> None:
@@ -515,15 +571,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
         if state == "case":
             missing_reported.add(path)
             referenced.add(real or path)
-            out.append(
-                finding(
-                    "cp.case-mismatch",
-                    file,
-                    line,
-                    f"{path!r} is referenced but the package has {real!r} (case differs)",
-                    fix=f"change the href to {real!r} or rename the file",
-                )
-            )
+            out.append(case_mismatch(file, line, f"{path!r} is referenced", real, "href"))
         elif state == "missing":
             missing_reported.add(path)
             if launch:
@@ -549,7 +597,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
         for href, line in res.files:
             check_path(res, href, line, False)
     # external metadata files (adlcp:location)
-    for loc in root.iter(f"{{{m.adlcp}}}location"):
+    for loc in m.root.iter(f"{{{m.adlcp}}}location"):
         href = (loc.text or "").strip()
         if href:
             path, _ = resolve("", href)
@@ -564,12 +612,6 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[D
                             f"metadata file {path!r} (adlcp:location) is not in the package",
                         )
                     )
-    out.extend(_check_scores(m, file))
-    out.extend(_check_titles(m, file))
-    if m.standard == "scorm2004":
-        out.extend(_check_sequencing(m, file))
-    else:
-        out.extend(_check_lom12(m, file))
     return out, referenced
 
 
@@ -652,7 +694,7 @@ def _check_scores(m: Manifest, file: str) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if m.standard == "scorm12":
         for el in m.root.iter(f"{{{m.adlcp}}}masteryscore"):
-            v = _num(el.text)
+            v = decimal_of(el.text)
             if v is None or not (0 <= v <= 100):
                 out.append(
                     finding(
@@ -664,7 +706,7 @@ def _check_scores(m: Manifest, file: str) -> list[Diagnostic]:
                 )
     else:
         for el in m.root.iter(f"{{{IMSSS}}}minNormalizedMeasure"):
-            v = _num(el.text)
+            v = decimal_of(el.text)
             if v is None or not (-1 <= v <= 1):
                 out.append(
                     finding(

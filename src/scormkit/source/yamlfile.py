@@ -464,7 +464,8 @@ def _grouped(errors: list[dict], doc: YamlDoc) -> list[tuple[dict, list[dict]]]:
     order: list[tuple[dict, list[dict]]] = []
     for error in errors:
         _, found = doc.locate(error["loc"])
-        if error["type"] in ("missing", "extra_forbidden", "value_error") or len(found) == len(error["loc"]):
+        singleton = error["type"] in ("missing", "extra_forbidden", "value_error") or "." in error["type"]
+        if singleton or len(found) == len(error["loc"]):
             order.append((error, [error]))
             continue
         if found in groups:
@@ -523,6 +524,10 @@ def validation_diagnostics(
                     "schema.invalid",
                     f"{where} has unknown type {tag!r}; {hint}use one of: {', '.join(tags)}",
                 )
+        elif "." in kind:
+            # A validator that raises PydanticCustomError("quiz.no-correct-answer", message) names its own code
+            # (pydantic's own error types have no dot).
+            report.error(doc.name, line, kind, error["msg"])
         elif kind == "value_error":
             # Model validators (model.py) speak for themselves; the caller picks the code.
             mapped = value_error(_readable(error))

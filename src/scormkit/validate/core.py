@@ -90,21 +90,27 @@ def _validated(path: Path, lms: str | None, limits: Limits) -> tuple[PackageResu
     return result, pkg, parsed
 
 
+def _check_files_of_any_standard(pkg: Package, upload: int) -> list[Diagnostic]:
+    """Server-side files, size, compression and names: independent of the standard."""
+    out: list[Diagnostic] = []
+    scripts = [n for n in pkg.names if n.lower().endswith(SERVER_EXT)]  # same as ext_of(n) in SERVER_EXT
+    if scripts:
+        shown = ", ".join(scripts[:3]) + (f" and {len(scripts) - 3} more" if len(scripts) > 3 else "")
+        out.append(finding("pkg.server-script", scripts[0], None, f"server-side files in the package: {shown}"))
+    if pkg.kind != "file" and upload > OPENEDX_WARN_SIZE:
+        out.append(finding("pkg.size", pkg.path.name, None, f"the package is {upload / 1024 / 1024:.1f} MB to upload"))
+    out.extend(content.check_compression(pkg))
+    out.extend(content.check_names(pkg))
+    return out
+
+
 def _validate(pkg: Package, result: PackageResult, lms: str | None, parsed: _Parsed) -> None:
     out = result.findings
     out.extend(pkg.findings)
     if any(f.code in ("pkg.not-found", "zip.corrupt", "pkg.special-file") for f in pkg.findings) and not pkg.sizes:
         return
-    # server-side files and size, independent of the standard
-    scripts = [n for n in pkg.names if n.lower().endswith(SERVER_EXT)]  # same as ext_of(n) in SERVER_EXT
-    if scripts:
-        shown = ", ".join(scripts[:3]) + (f" and {len(scripts) - 3} more" if len(scripts) > 3 else "")
-        out.append(finding("pkg.server-script", scripts[0], None, f"server-side files in the package: {shown}"))
     upload = _upload_size(pkg)
-    if pkg.kind != "file" and upload > OPENEDX_WARN_SIZE:
-        out.append(finding("pkg.size", pkg.path.name, None, f"the package is {upload / 1024 / 1024:.1f} MB to upload"))
-    out.extend(content.check_compression(pkg))
-    out.extend(content.check_names(pkg))
+    out.extend(_check_files_of_any_standard(pkg, upload))
     name, prefix, found = locate_manifest(pkg)
     out.extend(found)
     if name is None:

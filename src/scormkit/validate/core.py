@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -122,70 +123,95 @@ def _validate(pkg: Package, result: PackageResult, lms: str | None, parsed: _Par
     files = None if pkg.kind == "file" else scorm.FileIndex(pkg.names, prefix)
     if pkg.kind == "file":
         out.append(finding("pkg.bare-manifest", name, None, "only the manifest was given; file presence not checked"))
-    manifest_rel = name[len(prefix) :]
-    base = PurePosixPath(manifest_rel).name
-    local = etree.QName(root).localname
-    manifest = None
-    referenced: set[str] = set()
-    launch_pages: list[str] = []
-    if base.lower() == "imsmanifest.xml" or local == "manifest":
-        std, ed, det = scorm.detect(root, name)
-        out.extend(det)
-        if std is None:
-            return
-        result.standard, result.edition = std, ed
-        result.schema_set = schema_set = scorm.schema_set_name(std, ed)
-        manifest = parsed.manifest = scorm.load(root, std)
-        if schema_set is not None and scorm.has_namespace(
-            root
-        ):  # no XSD declares elements in no namespace (detect.no-namespace says so)
-            out.extend(scorm.check_xsd(root, schema_set, name, shared_ids=scorm.shared_identifiers(manifest)))
-        rules, referenced = scorm.check_rules(manifest, name, files)
-        out.extend(rules)
-        if files is not None:
-            out.extend(content.check_control_documents(root, name, posixpath.dirname(manifest_rel), files))
-        launch_pages = scorm.launch_paths(manifest)
-    elif local == "courseStructure" or base == "cmi5.xml":
-        if etree.QName(root).namespace != cmi5_rules.CMI5:
-            out.append(
-                finding(
-                    "detect.unknown-root",
-                    name,
-                    line_of(root),
-                    f"root {root.tag!r} is not a cmi5 courseStructure in namespace {cmi5_rules.CMI5}",
-                )
-            )
-            return
-        result.standard, result.schema_set = "cmi5", "cmi5"
-        out.extend(scorm.check_xsd(root, "cmi5", name))
-        rules, referenced = cmi5_rules.check_cmi5(root, name, files, bare=pkg.kind == "file")
-        out.extend(rules)
-        launch_pages = sorted(referenced)  # cmi5: the relative AU urls
-    elif local == "tincan" or base == "tincan.xml":
-        result.standard = "xapi"
-        out.append(finding("xsd.not-checked", name, None, "no official tincan.xml XSD exists; checked by rules only"))
-        rules, referenced = cmi5_rules.check_tincan(root, name, files)
-        out.extend(rules)
-        launch_pages = sorted(referenced)  # tincan.xml: the <launch> files
-    else:
+    subject = _Subject(pkg, name, prefix, root, files, result, parsed)
+    base, local = PurePosixPath(subject.rel).name, etree.QName(root).localname
+    check = next((check for matches, check in STANDARDS if matches(base, local)), None)
+    if check is None:
         out.append(finding("detect.unknown-root", name, line_of(root), f"unknown manifest root {root.tag!r}"))
         return
-    if files is not None and result.standard in ("scorm12", "scorm2004"):
-        extra = scorm.unlisted(files, referenced, manifest_rel)
+    if not check(subject):
+        return
+    if files is not None:
+        out.extend(content.check_launch_references(pkg, prefix, files, subject.launch_pages))
+    if lms is not None:
+        profiled = ProfileSubject(result, parsed.manifest, pkg.names, upload, name, pkg.path.name)
+        out.extend(check_profile(lms, profiled))
+
+
+@dataclass
+class _Subject:
+    """One manifest under validation: what a standard's checks read, and the files they found it references."""
+
+    pkg: Package
+    name: str  # the manifest's path in the package
+    prefix: str  # the folder holding it ("" at the root)
+    root: etree._Element
+    files: scorm.FileIndex | None  # None for a bare manifest file
+    result: PackageResult  # the checks add their findings, standard and edition
+    parsed: _Parsed
+    launch_pages: list[str] = field(default_factory=list)  # the pages the LMS launches, for their references
+
+    @property
+    def rel(self) -> str:
+        return self.name[len(self.prefix) :]
+
+
+def _check_scorm(m: _Subject) -> bool:
+    out, result = m.result.findings, m.result
+    std, ed, det = scorm.detect(m.root, m.name)
+    out.extend(det)
+    if std is None:
+        return False
+    result.standard, result.edition = std, ed
+    result.schema_set = schema_set = scorm.schema_set_name(std, ed)
+    manifest = m.parsed.manifest = scorm.load(m.root, std)
+    # no XSD declares elements in no namespace (detect.no-namespace says so)
+    if schema_set is not None and scorm.has_namespace(m.root):
+        out.extend(scorm.check_xsd(m.root, schema_set, m.name, shared_ids=scorm.shared_identifiers(manifest)))
+    rules, referenced = scorm.check_rules(manifest, m.name, m.files)
+    out.extend(rules)
+    if m.files is not None:
+        out.extend(content.check_control_documents(m.root, m.name, posixpath.dirname(m.rel), m.files))
+        extra = scorm.unlisted(m.files, referenced, m.rel)
         if extra:
             shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
-            out.append(
-                finding(
-                    "cp.file-unlisted",
-                    prefix + extra[0],
-                    None,
-                    f"{len(extra)} package file(s) not listed in any resource: {shown}",
-                )
-            )
-    if files is not None:
-        out.extend(content.check_launch_references(pkg, prefix, files, launch_pages))
-    if lms is not None:
-        out.extend(check_profile(lms, ProfileSubject(result, manifest, pkg.names, upload, name, pkg.path.name)))
+            message = f"{len(extra)} package file(s) not listed in any resource: {shown}"
+            out.append(finding("cp.file-unlisted", m.prefix + extra[0], None, message))
+    m.launch_pages = scorm.launch_paths(manifest)
+    return True
+
+
+def _check_cmi5(m: _Subject) -> bool:
+    out = m.result.findings
+    if etree.QName(m.root).namespace != cmi5_rules.CMI5:
+        message = f"root {m.root.tag!r} is not a cmi5 courseStructure in namespace {cmi5_rules.CMI5}"
+        out.append(finding("detect.unknown-root", m.name, line_of(m.root), message))
+        return False
+    m.result.standard, m.result.schema_set = "cmi5", "cmi5"
+    out.extend(scorm.check_xsd(m.root, "cmi5", m.name))
+    rules, referenced = cmi5_rules.check_cmi5(m.root, m.name, m.files, bare=m.pkg.kind == "file")
+    out.extend(rules)
+    m.launch_pages = sorted(referenced)  # cmi5: the relative AU urls
+    return True
+
+
+def _check_tincan(m: _Subject) -> bool:
+    out = m.result.findings
+    m.result.standard = "xapi"
+    out.append(finding("xsd.not-checked", m.name, None, "no official tincan.xml XSD exists; checked by rules only"))
+    rules, referenced = cmi5_rules.check_tincan(m.root, m.name, m.files)
+    out.extend(rules)
+    m.launch_pages = sorted(referenced)  # tincan.xml: the <launch> files
+    return True
+
+
+#: The standards a manifest can be, each recognised by its file name and root element (first match wins), with
+#: its checks; a check returns False when the manifest is not what it looked like and validation stops there.
+STANDARDS: tuple[tuple[Callable[[str, str], bool], Callable[[_Subject], bool]], ...] = (
+    (lambda base, local: base.lower() == "imsmanifest.xml" or local == "manifest", _check_scorm),
+    (lambda base, local: local == "courseStructure" or base == "cmi5.xml", _check_cmi5),
+    (lambda base, local: local == "tincan" or base == "tincan.xml", _check_tincan),
+)
 
 
 def package_info(path: Path) -> dict:

@@ -64,9 +64,7 @@ def pack(
     from scormkit.source import read_module
 
     # The output folder and the environment first: one clear error each, before any work (issue 15).
-    preflight = check_pack(Path(out), targets)
-    if not preflight.ok:
-        raise ScormkitError(preflight)
+    _raise_if_failed(check_pack(Path(out), targets))
     chosen = _resolve_targets(targets, edition)
     # Rendered slides are cached beside the output (never in the source folder): a warm pack renders nothing.
     source_warnings = Report()
@@ -125,6 +123,11 @@ def pack(
         )
         results = [replace(r, warnings=r.warnings + (note,)) for r in results]
     return results
+
+
+def _raise_if_failed(report: Report) -> None:
+    if not report.ok:
+        raise ScormkitError(report)
 
 
 def pack_many(
@@ -348,7 +351,9 @@ def schema(kind: str) -> str:
 def check(src: Path, *, targets: Sequence[str] = DEFAULT_TARGETS, edition: str | None = None):
     """Everything `pack` would report for `src`, plus designer warnings; writes nothing (a CheckResult)."""
     from scormkit.authoring.check import check_module
+    from scormkit.preflight import check_environment
 
+    _raise_if_failed(check_environment(targets))
     return check_module(src, targets=targets, edition=edition)
 
 
@@ -405,6 +410,46 @@ def is_web_package(path: Path) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class ValidateOutcome:
+    """What `validate` found: a result per package, and the `pack --target web` packages it left out."""
+
+    results: list  # of scormkit.validate.PackageResult
+    skipped: list[Path]
+
+
+def validate(
+    paths: Sequence[Path],
+    *,
+    lms: str | None = None,
+    jobs: int | None = None,
+    run: bool = False,
+    browser: str | None = None,
+    run_timeout: float = 15.0,
+) -> ValidateOutcome:
+    """Validate each package the way an LMS would (`lms`: add one LMS's known limits), on `jobs` processes; with
+    `run`, also launch each in headless Chromium (`browser`) against the local LMS (raises RunUnavailable without
+    one). A web package has no LMS manifest by design: it is skipped, not called invalid."""
+    from scormkit.validate import validate_paths
+
+    web = [is_web_package(path) for path in paths]
+    skipped = [path for path, is_web in zip(paths, web) if is_web]
+    packages = [path for path, is_web in zip(paths, web) if not is_web]
+    results = validate_paths(packages, lms=lms, jobs=jobs) if packages else []
+    if run and results:
+        from scormkit.validate.run import run_packages
+
+        run_packages(results, browser_path=browser, timeout=run_timeout)
+    return ValidateOutcome(results, skipped)
+
+
+def info(path: Path) -> dict:
+    """Standard, edition, title, SCOs/AUs, launch, mastery, objectives and files of a package (scormkit info)."""
+    from scormkit.validate import package_info
+
+    return package_info(path)
+
+
 def diff(old: Path, new: Path):
     """Compare two packages (any standard): what an update changes for learners in progress and LMS records.
 
@@ -426,8 +471,10 @@ def preview(
     say: Callable[[str], None] = print,
 ) -> None:
     """Build `src` into a temporary folder and serve it in the local LMS on 127.0.0.1 until Ctrl-C (docs/preview.md)."""
-    from scormkit.preview import run_preview
+    from scormkit.preflight import check_environment
+    from scormkit.preview import DEFAULT_TARGET, run_preview
 
     if target is not None:
         _resolve_targets([target], edition)  # an unknown target or a stray --edition: the usual message
+    _raise_if_failed(check_environment([target or DEFAULT_TARGET]))
     run_preview(src, target=target, edition=edition, port=port, profile=profile, open_browser=open_browser, say=say)

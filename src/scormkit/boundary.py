@@ -16,13 +16,13 @@ import logging
 import os
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import typer
 import typer.core
 
-from scormkit.diagnostics import ScormkitError
+from scormkit.diagnostics import Diagnostic, ScormkitError
 
 DEBUG_ENV = "SCORMKIT_DEBUG"
 
@@ -79,6 +79,12 @@ def _say(line: str) -> None:
     typer.echo(line, err=True)
 
 
+def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
+    """Each diagnostic as its one line on stderr, with text from the input made printable."""
+    for diagnostic in diagnostics:
+        _say(printable(str(diagnostic)))
+
+
 def _cli_control(exc: BaseException) -> bool:
     """typer.Exit, ^C (Abort) and usage errors (exit 2): click's own exceptions, which click turns into exit codes.
 
@@ -107,14 +113,19 @@ def quiet_libraries() -> Iterator[None]:
 class ErrorBoundaryGroup(typer.core.TyperGroup):
     """The click group of `scormkit`: runs a verb and turns every failure into a diagnostic line and exit 1."""
 
+    #: The verbs that write files; they write all or nothing, so a failed one says that nothing was written.
+    writing_verbs = frozenset({"pack", "preview"})
+
     def invoke(self, ctx: Any) -> Any:
         try:
             with quiet_libraries():
                 return super().invoke(ctx)
         except ScormkitError as problem:
-            for diagnostic in problem.report.sorted():
-                _say(printable(str(diagnostic)))
-            _say(f"{len(problem.report.errors)} error(s), {len(problem.report.warnings)} warning(s).")
+            report = problem.report
+            print_diagnostics(report.sorted())
+            if not ctx.params.get("quiet"):  # --quiet: the errors only
+                tail = "; nothing was written." if ctx.invoked_subcommand in self.writing_verbs else "."
+                _say(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s){tail}")
         except OSError as exc:
             if debugging():
                 raise

@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from scormkit import __version__, api
-from scormkit.boundary import ErrorBoundaryGroup, printable
+from scormkit.boundary import ErrorBoundaryGroup, print_diagnostics, printable
 from scormkit.diagnostics import ScormkitError
 
 app = typer.Typer(
@@ -28,7 +29,7 @@ quiz_app = typer.Typer(help="Quiz files: convert a Moodle GIFT or Aiken file to 
 app.add_typer(quiz_app, name="quiz")
 # rich styles only a terminal (or FORCE_COLOR); NO_COLOR (no-color.org) turns every style off, bold included.
 # emoji=False: rich would turn `:x:` in a module title or an entry name into an emoji.
-_STYLES = None if os.environ.get("NO_COLOR") else "auto"
+_STYLES: Literal["auto"] | None = None if os.environ.get("NO_COLOR") else "auto"
 out = Console(color_system=_STYLES, emoji=False)
 err = Console(stderr=True, color_system=_STYLES, emoji=False)
 #: --quiet prints errors only; --verbose adds detail (set by the main callback).
@@ -66,15 +67,27 @@ def main(
     verbosity["quiet"], verbosity["verbose"] = quiet, verbose and not quiet
 
 
-def _fail(problem: ScormkitError, *, wrote: bool = True) -> None:
-    """Print every diagnostic, one per line, then exit 1 (no traceback: the messages say what to do)."""
-    report = problem.report
-    for diagnostic in report.sorted():
-        err.print(printable(str(diagnostic)), markup=False, highlight=False, soft_wrap=True)
-    if not verbosity["quiet"]:
-        tail = "; nothing was written." if wrote else "."
-        err.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s){tail}", markup=False)
-    raise typer.Exit(1)
+#: Where an option's help names the targets: replaced, when help is shown, by the names in scormkit.targets.TARGETS
+#: (imported only then: the registry brings pydantic, which a CLI start does not pay for).
+TARGET_NAMES = "{target names}"
+
+
+def _targets_option(what: str) -> Any:
+    """--target/-t, repeatable, for the verbs that build several targets."""
+    return typer.Option("--target", "-t", help=f"{what}: {TARGET_NAMES}. Default: {' and '.join(api.DEFAULT_TARGETS)}.")
+
+
+class RegistryHelpCommand(typer.core.TyperCommand):
+    """A verb whose --target help lists the registered targets."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from scormkit.targets import TARGETS
+
+        for param in self.params:
+            text = getattr(param, "help", None)  # options have help, arguments not
+            if text and TARGET_NAMES in text:
+                param.help = text.replace(TARGET_NAMES, ", ".join(TARGETS))  # type: ignore[attr-defined]
+        super().format_help(ctx, formatter)
 
 
 class PackFormat(str, Enum):
@@ -83,12 +96,13 @@ class PackFormat(str, Enum):
 
 
 @app.command(
+    cls=RegistryHelpCommand,
     epilog=examples(
         "scormkit pack module_src                  # dist/*-scorm12.zip, *-scorm2004.zip",
         "scormkit pack module_src --target scorm2004 --edition 4th",
         "scormkit pack module_src -t xapi -t cmi5 -t web",
         "scormkit pack module_src --format json    # the build report, for scripts",
-    )
+    ),
 )
 def pack(
     src: Annotated[
@@ -97,14 +111,7 @@ def pack(
             help="Module folders (module.yaml, slides PDF, quiz.yaml); several build in parallel. Default: module_src."
         ),
     ] = None,
-    target: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--target",
-            "-t",
-            help="Package standard; repeat for several: scorm12, scorm2004, web. Default: scorm12 and scorm2004.",
-        ),
-    ] = None,
+    target: Annotated[list[str] | None, _targets_option("Package standard; repeat for several")] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where the zips go.")] = Path("dist"),
     edition: Annotated[Edition | None, typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
     output: Annotated[
@@ -150,11 +157,7 @@ def pack(
         def on_slide(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        try:
-            results = api.pack(sources[0], on_slide=on_slide, jobs=jobs, **options)  # type: ignore[arg-type]
-        except ScormkitError as problem:
-            progress.stop()
-            _fail(problem)
+        results = api.pack(sources[0], on_slide=on_slide, jobs=jobs, **options)  # type: ignore[arg-type]
     _print_packed(results, f"Packed {sources[0]} into {out_dir}")
 
 
@@ -177,8 +180,7 @@ def _pack_catalogue(sources: list[Path], jobs: int | None, options: dict) -> Non
             f"{len(outcomes)} modules into {options['out']}",
         )
     if not failed.ok:
-        for diagnostic in failed.sorted():
-            err.print(printable(str(diagnostic)), markup=False, highlight=False, soft_wrap=True)
+        print_diagnostics(failed.sorted())
         bad = sum(isinstance(o, Report) for _, o in outcomes)
         err.print(
             f"{len(failed.errors)} error(s), {len(failed.warnings)} warning(s) in {bad} module(s); nothing was "
@@ -192,8 +194,7 @@ def _print_packed(results: list, title: str) -> None:
     if verbosity["quiet"]:
         return
     # Source warnings are the same for every target: each is printed once.
-    for warning in dict.fromkeys(w for result in results for w in result.warnings):
-        err.print(printable(str(warning)), markup=False, highlight=False, soft_wrap=True)
+    print_diagnostics(dict.fromkeys(w for result in results for w in result.warnings))
     table = Table(title=Text(printable(title)), title_justify="left")
     columns = ("target", "file", "size", "slides", "items") + (("resume state",) if verbosity["verbose"] else ())
     for column in columns:
@@ -225,16 +226,17 @@ def _pack_json(
         )
     except ScormkitError as problem:
         print(json.dumps({"ok": False, "diagnostics": [d.to_dict() for d in problem.report.sorted()]}, indent=2))
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     print(json.dumps(api.pack_report(results), indent=2))
 
 
 def _human_size(size: int) -> str:
+    value = float(size)
     for unit in ("B", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} MB"
+        if value < 1024 or unit == "MB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} MB"
 
 
 class OutputFormat(str, Enum):
@@ -312,24 +314,27 @@ def validate(
 ) -> None:
     """Check packages the way an LMS would: exit 0 valid, 1 invalid, 2 usage error."""
     from scormkit import validate as v
+    from scormkit.validate.run import RunUnavailable
 
-    expanded = _expand(paths)
+    try:
+        outcome = api.validate(
+            _expand(paths), lms=lms.value if lms else None, jobs=jobs, run=run, browser=browser, run_timeout=run_timeout
+        )
+    except RunUnavailable as problem:
+        err.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     # A `pack --target web` zip has no LMS manifest by design: say so and leave it out, rather than call it invalid.
-    for path in (p for p in expanded if api.is_web_package(p)):
-        if not verbosity["quiet"]:
-            err.print(
-                f"{path}: a scormkit web package (standalone player, no LMS manifest): not an LMS package, "
-                "skipped; upload a scorm12, scorm2004, xapi or cmi5 zip to an LMS",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
-            )
-    expanded = [p for p in expanded if not api.is_web_package(p)]
-    if not expanded:
+    for path in outcome.skipped if not verbosity["quiet"] else ():
+        err.print(
+            f"{path}: a scormkit web package (standalone player, no LMS manifest): not an LMS package, "
+            "skipped; upload a scorm12, scorm2004, xapi or cmi5 zip to an LMS",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    results = outcome.results
+    if not results:
         raise typer.Exit(0)
-    results = v.validate_paths(expanded, lms=lms.value if lms else None, jobs=jobs)
-    if run:
-        _run_packages(results, browser, run_timeout)
     if output is OutputFormat.text:
         v.render_text(results, out, strict=strict, show_info=not verbosity["quiet"])
     elif output is OutputFormat.json:
@@ -349,17 +354,16 @@ def validate(
 )
 def info(
     package: Annotated[Path, typer.Argument(help="A zip, a folder or a manifest.")],
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    output: Annotated[PackFormat, typer.Option("--format", "-f", help="text or json.")] = PackFormat.text,
 ) -> None:
     """Standard, edition, title, SCOs/AUs, launch, mastery, objectives and files of a package."""
     import json
 
-    from scormkit import validate as v
-    from scormkit.validate import package_info
+    from scormkit.validate import json_text
 
-    facts = package_info(package)
-    if output is OutputFormat.json:
-        print(v.json_text(facts))
+    facts = api.info(package)
+    if output is PackFormat.json:
+        print(json_text(facts))
     else:
         table = Table(show_header=False, title=Text(printable(str(package))), title_justify="left")
         for key, value in facts.items():
@@ -389,10 +393,7 @@ def init(
     ] = False,
 ) -> None:
     """Start a module: a source folder that packs as it is, with a comment on each field."""
-    try:
-        written = api.init(folder, example=example)
-    except ScormkitError as problem:
-        _fail(problem, wrote=False)
+    written = api.init(folder, example=example)
     if not verbosity["quiet"]:
         for path in written if verbosity["verbose"] else []:
             out.print(f"  wrote {path}", markup=False, highlight=False)
@@ -435,18 +436,16 @@ def schema(
 
 
 @app.command(
+    cls=RegistryHelpCommand,
     epilog=examples(
         "scormkit check module_src",
         "scormkit check module_src -t scorm12 --strict   # warnings fail too",
         "scormkit check module_src --format json",
-    )
+    ),
 )
 def check(
     src: Annotated[Path, typer.Argument(help="The module folder.")] = Path("module_src"),
-    target: Annotated[
-        list[str] | None,
-        typer.Option("--target", "-t", help="Targets to build in memory; default: scorm12 and scorm2004."),
-    ] = None,
+    target: Annotated[list[str] | None, _targets_option("Targets to build in memory")] = None,
     edition: Annotated[Edition | None, typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     output: Annotated[PackFormat, typer.Option("--format", "-f", help="text or json.")] = PackFormat.text,
@@ -458,10 +457,7 @@ def check(
     """
     import json
 
-    try:
-        result = api.check(src, targets=target or api.DEFAULT_TARGETS, edition=edition.value if edition else None)
-    except ScormkitError as problem:  # an unknown target or edition
-        _fail(problem, wrote=False)
+    result = api.check(src, targets=target or api.DEFAULT_TARGETS, edition=edition.value if edition else None)
     report = result.report
     failed = not report.ok or (strict and bool(report.warnings))
     if output is PackFormat.json:
@@ -479,9 +475,7 @@ def check(
             )
         )
         raise typer.Exit(1 if failed else 0)
-    for diagnostic in report.sorted():
-        if diagnostic in report.errors or not verbosity["quiet"]:
-            err.print(str(diagnostic), markup=False, highlight=False, soft_wrap=True)
+    print_diagnostics(d for d in report.sorted() if d in report.errors or not verbosity["quiet"])
     if not verbosity["quiet"]:
         verdict = "has errors" if not report.ok else "is ready to pack"
         extra = (
@@ -515,11 +509,7 @@ def quiz_convert(
     file: Annotated[Path, typer.Argument(help="A Moodle GIFT (.gift) or Aiken (.txt) file, or a quiz.yaml.")],
 ) -> None:
     """Print the quiz.yaml equivalent of a GIFT or Aiken quiz file (file:line errors, exit 1, if it does not read)."""
-    try:
-        text = api.convert_quiz(file)
-    except ScormkitError as problem:
-        _fail(problem, wrote=False)
-    print(text, end="")
+    print(api.convert_quiz(file), end="")
 
 
 class DiffFormat(str, Enum):
@@ -538,12 +528,7 @@ def diff_command(
 
     from scormkit.diff import render_text
 
-    try:
-        result = api.diff(old, new)
-    except ScormkitError as problem:
-        for diagnostic in problem.report.sorted():
-            err.print(str(diagnostic), markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1)
+    result = api.diff(old, new)
     if output is DiffFormat.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -587,30 +572,19 @@ def handoff_command(
     out.print(f"wrote {out_file}", markup=False, highlight=False)
 
 
-def _run_packages(results: list, browser: str | None, timeout: float) -> None:
-    """validate --run: the runtime check adds its run.* findings to each result (docs/preview.md)."""
-    from scormkit.validate.run import RunUnavailable, run_packages
-
-    try:
-        run_packages(results, browser_path=browser, timeout=timeout)
-    except RunUnavailable as problem:
-        err.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2)
-
-
 class PreviewLms(str, Enum):
     moodle = "moodle"
     lenient = "lenient"
 
 
-@app.command()
+@app.command(cls=RegistryHelpCommand)
 def preview(
     src: Annotated[Path, typer.Argument(help="A module folder (rebuilt on every save) or a package zip.")] = Path(
         "module_src"
     ),
     target: Annotated[
         str | None,
-        typer.Option("--target", "-t", help="Target to build and run: scorm12 (default), scorm2004, xapi, cmi5, web."),
+        typer.Option("--target", "-t", help=f"Target to build and run: {TARGET_NAMES}; default: scorm12."),
     ] = None,
     edition: Annotated[Edition | None, typer.Option(help="SCORM 2004 edition (with --target scorm2004).")] = None,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
@@ -636,11 +610,9 @@ def preview(
             open_browser=open_browser,
             say=lambda text: err.print(text, markup=False, highlight=False, soft_wrap=True),
         )
-    except ScormkitError as problem:
-        _fail(problem)
     except (FileNotFoundError, ValueError) as problem:
         err.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     except OSError as problem:  # the port is taken
         err.print(
             f"error: cannot listen on 127.0.0.1:{port}: {problem.strerror or problem}; pass another --port "
@@ -649,4 +621,4 @@ def preview(
             highlight=False,
             soft_wrap=True,
         )
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None

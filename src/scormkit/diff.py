@@ -276,8 +276,9 @@ def _cmi5(root: etree._Element, snap: Snapshot) -> None:
         ident = (au.get("id") or "").strip()
         url = au.find(q("url"))
         aus[ident] = (url.text or "").strip() if url is not None else ""
-        if au.get("masteryScore") is not None:
-            snap.mastery[ident] = au.get("masteryScore").strip()
+        mastery = au.get("masteryScore")
+        if mastery is not None:
+            snap.mastery[ident] = mastery.strip()
         snap.completion[ident] = f"moveOn={au.get('moveOn') or 'NotApplicable'}"
     snap.ids["au"] = aus
     snap.ids["objective"] = {(o.get("id") or "").strip(): "objective" for o in root.iter(q("objective")) if o.get("id")}
@@ -430,7 +431,8 @@ def _compare_course(old: Snapshot, new: Snapshot, out: list[Change]) -> None:
             )
         items_a = {i.get("id"): i for i in qa.get("items") or [] if isinstance(i, dict)}
         items_b = {i.get("id"): i for i in qb.get("items") or [] if isinstance(i, dict)}
-        gone, new_ids = sorted(set(items_a) - set(items_b)), sorted(set(items_b) - set(items_a))
+        # key=str: an item without an id (None) sorts beside the others instead of failing the comparison
+        gone, new_ids = sorted(set(items_a) - set(items_b), key=str), sorted(set(items_b) - set(items_a), key=str)
         for iid in gone:
             out.append(
                 Change(
@@ -443,7 +445,7 @@ def _compare_course(old: Snapshot, new: Snapshot, out: list[Change]) -> None:
         for iid in new_ids:
             out.append(Change(SAFE, "diff.question-added", f"new question {iid!r}"))
         structural = ("type", "interactionType", "choices", "steps", "sources", "targets")
-        for iid in sorted(set(items_a) & set(items_b)):
+        for iid in sorted(set(items_a) & set(items_b), key=str):
             ia, ib = items_a[iid], items_b[iid]
             if ia.get("type") != ib.get("type"):
                 out.append(

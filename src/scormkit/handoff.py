@@ -73,7 +73,7 @@ def _percent(value: object) -> str:
 def _reported(std: str | None, course: dict | None) -> str:
     quiz = (course or {}).get("quiz") or {}
     has_quiz = bool(quiz.get("items"))
-    objectives = [o.get("id") for o in (course or {}).get("objectives") or [] if isinstance(o, dict)]
+    objectives = [str(o.get("id")) for o in (course or {}).get("objectives") or [] if isinstance(o, dict)]
     if std == "scorm12":
         parts = ["cmi.core.lesson_status", "cmi.core.score.raw/min/max"]
     elif std == "scorm2004":
@@ -125,7 +125,7 @@ def sheet_for(path: Path, lms: str | None = None, *, profiled: dict[str, object]
         f["passing score"] = "none in the manifest (the content decides passed/failed)"
     if tracking:
         share = tracking.get("slidesRequired", 1)
-        rule = COMPLETION.get(tracking.get("completion"), str(tracking.get("completion")))
+        rule = COMPLETION.get(str(tracking.get("completion")), str(tracking.get("completion")))
         if share not in (None, 1, 1.0):
             rule = rule.replace("the required share of slides", f"{_percent(share)} of the slides")
         elif "share" in rule:
@@ -138,7 +138,7 @@ def sheet_for(path: Path, lms: str | None = None, *, profiled: dict[str, object]
     if quiz:
         f["attempts"] = str(quiz.get("attempts") or "unlimited")
     f["reported"] = _reported(std, course)
-    budget = STATE_BUDGET.get((std, ed if std == "scorm2004" else None))
+    budget = STATE_BUDGET.get((str(std), ed if std == "scorm2004" else None))
     if budget:
         worst = (course or {}).get("stateBudget")
         f["resume"] = budget + (

@@ -95,10 +95,17 @@ def check_iri_base(targets: Sequence[str], report: Report) -> None:
         report.error(IRI_BASE_ENV, None, "cli.iri-base", str(problem))
 
 
+def check_environment(targets: Sequence[str]) -> Report:
+    """What building `targets` reads from the environment, for the verbs that build without writing (check, preview)."""
+    report = Report()
+    check_iri_base(targets, report)
+    return report
+
+
 def check_pack(out: Path, targets: Sequence[str]) -> Report:
     """Every check of this module, as one report."""
     report = Report()
     check_output_folder(out, report)
     check_source_date_epoch(report)
-    check_iri_base(targets, report)
+    report.extend(check_environment(targets))
     return report

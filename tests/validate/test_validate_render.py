@@ -12,11 +12,10 @@ from hostile import files12, make_zip
 from lxml import etree
 from rich.console import Console
 
-from scormkit.diagnostics import Severity
+from scormkit.diagnostics import Diagnostic, Severity
 from scormkit.validate import (
     RESULT_JSON_SCHEMA,
     RULES,
-    Finding,
     PackageResult,
     exit_code,
     render_github,
@@ -126,7 +125,7 @@ def test_github_lines(results):
 def test_github_escaping():
     r = PackageResult(
         path=Path("a,b:c.zip"),
-        findings=[Finding("xml.not-well-formed", Severity.ERROR, "x", None, "50% broken\nline two", "fix it")],
+        findings=[Diagnostic("x", None, Severity.ERROR, "xml.not-well-formed", "50% broken\nline two", "fix it")],
     )
     assert render_github([r]) == (
         "::error file=a%2Cb%3Ac.zip,title=xml.not-well-formed::x: 50%25 broken%0Aline two Fix: fix it\n"

@@ -44,8 +44,9 @@ def _quiz_value_error(message: str) -> tuple[str, str] | None:
     """Codes for the model validators of quiz items (model.py)."""
     count = re.match(r"item (\S+) has (\d+) correct choices", message)
     none = re.match(r"item (\S+) has no correct choice", message)
-    if (count and count.group(2) == "0") or none:
-        item_id = (count or none).group(1)
+    found = none or (count if count and count.group(2) == "0" else None)
+    if found:
+        item_id = found.group(1)
         return "quiz.no-correct-answer", f"item {item_id!r} has no correct choice; mark one with correct: true"
     if count:
         return (

@@ -80,12 +80,13 @@ class YamlDoc:
         """Plain value at an exact path, or None."""
         node = self.data
         for part in loc:
-            if (isinstance(node, dict) and not isinstance(part, int) and part in node) or (
-                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-            ):
+            if isinstance(node, dict) and not isinstance(part, int) and part in node:
                 node = node[part]
-            else:
-                return None
+                continue
+            if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+                continue
+            return None
         return node
 
 
@@ -445,7 +446,7 @@ def _readable(error: dict) -> str:
     if kind == "list_type":
         return "it must be a list (lines starting with '- ')"
     if kind == "string_pattern_mismatch":
-        return PATTERN_HINTS.get(ctx.get("pattern"), f"it must match the pattern {ctx.get('pattern')}")
+        return PATTERN_HINTS.get(str(ctx.get("pattern")), f"it must match the pattern {ctx.get('pattern')}")
     if kind == "string_too_short" and ctx.get("min_length") == 1:
         return "it must not be empty"
     if kind == "too_short" and ctx.get("min_length") == 1:
@@ -463,7 +464,8 @@ def _grouped(errors: list[dict], doc: YamlDoc) -> list[tuple[dict, list[dict]]]:
     order: list[tuple[dict, list[dict]]] = []
     for error in errors:
         _, found = doc.locate(error["loc"])
-        if error["type"] in ("missing", "extra_forbidden", "value_error") or len(found) == len(error["loc"]):
+        singleton = error["type"] in ("missing", "extra_forbidden", "value_error") or "." in error["type"]
+        if singleton or len(found) == len(error["loc"]):
             order.append((error, [error]))
             continue
         if found in groups:
@@ -485,7 +487,7 @@ def validation_diagnostics(
 
     `value_error` maps the message of a model validator to (code, message), or None to drop it.
     """
-    for error, group in _grouped(exc.errors(), doc):
+    for error, group in _grouped([dict(e) for e in exc.errors()], doc):
         loc: Loc = tuple(error["loc"])
         kind = error["type"]
         line, found = doc.locate(loc)
@@ -522,6 +524,10 @@ def validation_diagnostics(
                     "schema.invalid",
                     f"{where} has unknown type {tag!r}; {hint}use one of: {', '.join(tags)}",
                 )
+        elif "." in kind:
+            # A validator that raises PydanticCustomError("quiz.no-correct-answer", message) names its own code
+            # (pydantic's own error types have no dot).
+            report.error(doc.name, line, kind, error["msg"])
         elif kind == "value_error":
             # Model validators (model.py) speak for themselves; the caller picks the code.
             mapped = value_error(_readable(error))
@@ -532,15 +538,15 @@ def validation_diagnostics(
             if not found:
                 report.error(doc.name, line, "schema.invalid", f"{where}: {_readable(error)}")
                 continue
-            reasons = []
-            hint = date_hint(group)  # 22/09/2010 -> "write 2010-09-22" (source/hints.py)
-            for member in group if hint is None else []:
+            reasons: list[str] = []
+            date_fix = date_hint(group)  # 22/09/2010 -> "write 2010-09-22" (source/hints.py)
+            for member in group if date_fix is None else ():
                 reason = _readable(member)
                 if len(group) > 1:
                     reason = reason.split(",")[0]
                 if reason not in reasons:
                     reasons.append(reason)
-            reason = hint or " or ".join([reasons[0]] + [r.removeprefix("it must be ") for r in reasons[1:]])
+            reason = date_fix or " or ".join([reasons[0]] + [r.removeprefix("it must be ") for r in reasons[1:]])
             if kind == "literal_error":
                 expected = re.findall(r"'([^']*)'", (error.get("ctx") or {}).get("expected", ""))
                 close = difflib.get_close_matches(str(error.get("input")), expected, n=1, cutoff=0.6)

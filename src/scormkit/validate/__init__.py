@@ -15,9 +15,11 @@ See docs/validate.md for the rule table and the JSON schema.
 
 from __future__ import annotations
 
+from scormkit.diagnostics import Diagnostic
+
 from .batch import validate_paths
 from .core import package_info, validate_path
-from .findings import RULES, Finding, PackageResult, Rule
+from .findings import RULES, PackageResult, Rule
 from .package import Limits
 from .profiles import PROFILES
 from .render import RESULT_JSON_SCHEMA, exit_code, json_text, render_github, render_json, render_junit, render_text
@@ -28,7 +30,7 @@ __all__ = [
     "LMS_PROFILES",
     "RESULT_JSON_SCHEMA",
     "RULES",
-    "Finding",
+    "Diagnostic",
     "Limits",
     "PackageResult",
     "Rule",

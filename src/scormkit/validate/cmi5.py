@@ -9,11 +9,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lxml import etree
 
+from scormkit.diagnostics import Diagnostic
 from scormkit.standards import CMI5, is_absolute_iri
 from scormkit.standards import CMI5_RESERVED_LAUNCH_PARAMETERS as RESERVED
 
-from .findings import Finding, finding
-from .scorm import FileIndex
+from .findings import finding
+from .scorm import FileIndex, case_mismatch
+from .xmlsafe import line_of
 
 MOVE_ON = {"Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed", "NotApplicable"}
 
@@ -24,8 +26,8 @@ def _q(local: str) -> str:
 
 def check_cmi5(
     root: etree._Element, file: str, files: FileIndex | None, *, bare: bool
-) -> tuple[list[Finding], set[str]]:
-    out: list[Finding] = []
+) -> tuple[list[Diagnostic], set[str]]:
+    out: list[Diagnostic] = []
     referenced: set[str] = set()
     seen: dict[str, int | None] = {}
     for el in root.iter(_q("course"), _q("block"), _q("au"), _q("objective")):
@@ -35,30 +37,30 @@ def check_cmi5(
             continue  # the XSD reports a missing id
         ident = ident.strip()
         if not is_absolute_iri(ident):
-            out.append(finding("cmi5.id-not-iri", file, el.sourceline, f"{kind} id {ident!r} is not an absolute IRI"))
+            out.append(finding("cmi5.id-not-iri", file, line_of(el), f"{kind} id {ident!r} is not an absolute IRI"))
         if ident in seen:
             out.append(
                 finding(
                     "cmi5.duplicate-id",
                     file,
-                    el.sourceline,
+                    line_of(el),
                     f"{kind} id {ident!r} is already used at line {seen[ident]}",
                 )
             )
         else:
-            seen[ident] = el.sourceline
+            seen[ident] = line_of(el)
     for au in root.iter(_q("au")):
         au_id = (au.get("id") or "").strip()
         move_on = au.get("moveOn")
         if move_on is None:
             out.append(
-                finding("cmi5.moveon", file, au.sourceline, f"AU {au_id!r} has no moveOn; it defaults to NotApplicable")
+                finding("cmi5.moveon", file, line_of(au), f"AU {au_id!r} has no moveOn; it defaults to NotApplicable")
             )
         url_el = au.find(_q("url"))
         if url_el is None or not (url_el.text or "").strip():
             continue  # XSD error
         url = (url_el.text or "").strip()
-        line = url_el.sourceline
+        line = line_of(url_el)
         if re.search(r"\s", url):
             out.append(finding("cmi5.url-invalid", file, line, f"AU url {url!r} contains whitespace"))
             continue
@@ -101,15 +103,7 @@ def check_cmi5(
             state, real = files.lookup(path)
             if state == "case":
                 referenced.add(real or path)
-                out.append(
-                    finding(
-                        "cp.case-mismatch",
-                        file,
-                        line,
-                        f"AU url {url!r} names {path!r} but the package has {real!r} (case differs)",
-                        fix=f"change the url to {real!r} or rename the file",
-                    )
-                )
+                out.append(case_mismatch(file, line, f"AU url {url!r} names {path!r}", real, "url"))
             elif state == "missing":
                 out.append(
                     finding("cmi5.au-file-missing", file, line, f"AU url {url!r}: {path!r} is not in the package")
@@ -117,8 +111,8 @@ def check_cmi5(
     return out, referenced
 
 
-def check_tincan(root: etree._Element, file: str, files: FileIndex | None) -> tuple[list[Finding], set[str]]:
-    out: list[Finding] = []
+def check_tincan(root: etree._Element, file: str, files: FileIndex | None) -> tuple[list[Diagnostic], set[str]]:
+    out: list[Diagnostic] = []
     referenced: set[str] = set()
     ns = etree.QName(root).namespace
     q = (lambda n: f"{{{ns}}}{n}") if ns else (lambda n: n)
@@ -128,13 +122,13 @@ def check_tincan(root: etree._Element, file: str, files: FileIndex | None) -> tu
         ident = (act.get("id") or "").strip()
         if not is_absolute_iri(ident):
             out.append(
-                finding("tincan.id-not-iri", file, act.sourceline, f"activity id {ident!r} is not an absolute IRI")
+                finding("tincan.id-not-iri", file, line_of(act), f"activity id {ident!r} is not an absolute IRI")
             )
         for launch in act.findall(q("launch")):
             if (launch.text or "").strip():
                 launches.append(launch)
     if not launches:
-        out.append(finding("tincan.launch-missing", file, root.sourceline, "no activity has a <launch> element"))
+        out.append(finding("tincan.launch-missing", file, line_of(root), "no activity has a <launch> element"))
     for launch in launches:
         url = (launch.text or "").strip()
         parts = urlsplit(url)
@@ -150,14 +144,14 @@ def check_tincan(root: etree._Element, file: str, files: FileIndex | None) -> tu
                 finding(
                     "cp.case-mismatch",
                     file,
-                    launch.sourceline,
+                    line_of(launch),
                     f"launch {url!r} names {path!r} but the package has {real!r} (case differs)",
                 )
             )
         elif state == "missing":
             out.append(
                 finding(
-                    "tincan.launch-file-missing", file, launch.sourceline, f"launch file {path!r} is not in the package"
+                    "tincan.launch-file-missing", file, line_of(launch), f"launch file {path!r} is not in the package"
                 )
             )
     return out, referenced

@@ -6,13 +6,17 @@ from __future__ import annotations
 import posixpath
 import re
 from html.parser import HTMLParser
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from .findings import Finding, finding
+from scormkit.diagnostics import Diagnostic
+
+from .findings import finding
 from .package import Package, ReadError
 from .scorm import FileIndex
+from .xmlsafe import line_of
 
 # zip compression methods LMS extractors read (PHP's ZipArchive/libzip, Java's java.util.zip, .NET's
 # System.IO.Compression all read these two; Deflate64 (9), bzip2 (12), LZMA (14), zstd (93), xz (95) and PPMd
@@ -38,7 +42,7 @@ MAX_MISSING = 20
 MAX_LINKS = 5000  # references looked up in all (each lookup is a dictionary probe, bounded for hostile pages)
 
 
-def check_compression(pkg: Package) -> list[Finding]:
+def check_compression(pkg: Package) -> list[Diagnostic]:
     if pkg.kind != "zip":
         return []
     odd: dict[str, list[str]] = {}
@@ -61,9 +65,9 @@ def check_compression(pkg: Package) -> list[Finding]:
     return out
 
 
-def check_names(pkg: Package) -> list[Finding]:
+def check_names(pkg: Package) -> list[Diagnostic]:
     """Non-ASCII file names and Flash content."""
-    out = []
+    out: list[Diagnostic] = []
     if pkg.kind == "file":
         return out
     odd = [n for n in pkg.names if not n.isascii()]
@@ -88,14 +92,17 @@ def check_names(pkg: Package) -> list[Finding]:
 
 def schema_locations(root: etree._Element) -> list[tuple[str, str, int | None]]:
     """(namespace, location, line) pairs of every xsi:schemaLocation in the manifest."""
-    out = []
-    for el in root.xpath("descendant-or-self::*[@xsi:schemaLocation]", namespaces={"xsi": XSI}):
+    out: list[tuple[str, str, int | None]] = []
+    located = cast(
+        list[etree._Element], root.xpath("descendant-or-self::*[@xsi:schemaLocation]", namespaces={"xsi": XSI})
+    )
+    for el in located:
         parts = (el.get(XSI_SCHEMA_LOCATION) or "").split()
-        out.extend((parts[i], parts[i + 1], el.sourceline) for i in range(0, len(parts) - 1, 2))
+        out.extend((parts[i], parts[i + 1], line_of(el)) for i in range(0, len(parts) - 1, 2))
     return out
 
 
-def check_control_documents(root: etree._Element, file: str, manifest_dir: str, files: FileIndex) -> list[Finding]:
+def check_control_documents(root: etree._Element, file: str, manifest_dir: str, files: FileIndex) -> list[Diagnostic]:
     """`pkg.control-documents`: the XSDs xsi:schemaLocation names must be in the package (ADL CTS, LMS-PITFALLS 26).
 
     Only locations relative to the manifest are checked: a URL is fetched by whoever validates, and nothing here
@@ -224,10 +231,10 @@ def _links_of(name: str, data: bytes) -> tuple[list[tuple[str, int]], str | None
     return parser.links, parser.base
 
 
-def check_launch_references(pkg: Package, prefix: str, files: FileIndex, launch_pages: list[str]) -> list[Finding]:
+def check_launch_references(pkg: Package, prefix: str, files: FileIndex, launch_pages: list[str]) -> list[Diagnostic]:
     """`html.missing-file`: what the launch pages (and the pages and stylesheets they load) reference but the
     package lacks: the 404s a browser would hit. Scripts are not run; URLs built by JavaScript are not seen."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     queue = [p for p in dict.fromkeys(launch_pages) if p.lower().endswith(_FOLLOW) and files.lookup(p)[0] == "ok"]
     seen = set(queue)
     reported: set[str] = set()

@@ -23,12 +23,15 @@ the two and warns when they differ.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 
-from .findings import Finding, finding
-from .scorm import IMSSS, Manifest
+from scormkit.diagnostics import Diagnostic
+
+from .findings import finding
+from .scorm import IMSSS, Manifest, decimal_of
+from .xmlsafe import line_of
 
 MOODLE_DEFAULT = Decimal("1.0")  # what Moodle stores for an objective without minNormalizedMeasure
 
@@ -49,18 +52,10 @@ class ObjectiveRow:
         return self.measure_text if self.measure_text is not None else str(MOODLE_DEFAULT)
 
 
-def _decimal(text: str | None) -> Decimal | None:
-    try:
-        value = Decimal((text or "").strip())
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
 def _php_empty(text: str) -> bool:
     """PHP's empty() on the value read back from the database: '' and a numeric zero are empty."""
     stripped = text.strip()
-    return stripped == "" or stripped == "0" or _decimal(stripped) == 0
+    return stripped == "" or stripped == "0" or decimal_of(stripped) == 0
 
 
 def objective_rows(item: etree._Element) -> list[ObjectiveRow]:
@@ -82,7 +77,7 @@ def objective_rows(item: etree._Element) -> list[ObjectiveRow]:
                 primary=local == "primaryObjective",
                 satisfied_by_measure=(el.get("satisfiedByMeasure") or "").strip() in ("true", "1"),
                 measure_text=(mnm.text or "") if mnm is not None else None,
-                line=el.sourceline,
+                line=line_of(el),
             )
         )
     return rows
@@ -105,16 +100,16 @@ def primary_passing_score(rows: list[ObjectiveRow]) -> str | None:
 
 
 def _percent(value: str) -> str:
-    d = _decimal(value)
+    d = decimal_of(value)
     if d is None:
         return repr(value)
     shown = f"{d * 100:f}"
     return (shown.rstrip("0").rstrip(".") if "." in shown else shown) + " %"
 
 
-def check_passing_score(m: Manifest, file: str, lms_name: str) -> list[Finding]:
+def check_passing_score(m: Manifest, file: str, lms_name: str) -> list[Diagnostic]:
     """`lms.passing-score`: the SCO would get another passing score from Moodle's launch loop than its own."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     if m.standard != "scorm2004":
         return out
     for item in m.leaf_items():
@@ -123,9 +118,9 @@ def check_passing_score(m: Manifest, file: str, lms_name: str) -> list[Finding]:
             continue
         got, source = moodle_passing_score(rows)
         want = primary_passing_score(rows)
-        if want is None or (got is not None and _decimal(got) == _decimal(want)):
+        if want is None or (got is not None and decimal_of(got) == decimal_of(want)):
             continue
-        if got is None and _decimal(want) == 0:
+        if got is None and decimal_of(want) == 0:
             continue  # a pass mark of 0 and none fail nobody
         ident = (item.get("identifier") or "").strip()
         if got is None:
@@ -140,7 +135,7 @@ def check_passing_score(m: Manifest, file: str, lms_name: str) -> list[Finding]:
             finding(
                 "lms.passing-score",
                 file,
-                item.sourceline,
+                line_of(item),
                 f"[{lms_name}] item {ident!r}: Moodle 4.5's launch loop (scorm_13lib.php, "
                 f"get_scorm_default) hands the SCO {what}, but {intended}; learners are judged against "
                 "the wrong pass mark (LMS-PITFALLS 23)",

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from scormkit import limits as named_limits
+from scormkit.diagnostics import Diagnostic
 
-from .findings import Finding, finding
+from .findings import finding
 
 MANIFEST_NAMES = ("imsmanifest.xml", "cmi5.xml", "tincan.xml")
 JUNK_RE = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$|\._)", re.IGNORECASE)
@@ -41,7 +42,7 @@ DEFAULT_LIMITS = Limits()
 
 
 class ReadError(Exception):
-    def __init__(self, item: Finding):
+    def __init__(self, item: Diagnostic):
         super().__init__(item.message)
         self.finding = item
 
@@ -53,7 +54,7 @@ class Package:
     path: Path
     kind: str  # "zip" | "dir" | "file"
     sizes: dict[str, int] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
     limits: Limits = DEFAULT_LIMITS
     _zip: zipfile.ZipFile | None = None
     _infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
@@ -308,9 +309,9 @@ def open_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> Package:
     return pkg
 
 
-def locate_manifest(pkg: Package) -> tuple[str | None, str, list[Finding]]:
+def locate_manifest(pkg: Package) -> tuple[str | None, str, list[Diagnostic]]:
     """Find the manifest. Returns (manifest path or None, package root prefix inside the package, findings)."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     if pkg.kind == "file":
         return pkg.path.name, "", out
     names = pkg.names

@@ -6,15 +6,18 @@ comes from general vendor documentation rather than a test here, the `source` fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 
 from lxml import etree
 
+from scormkit.diagnostics import Diagnostic
 from scormkit.standards import SERVER_SIDE_SUFFIXES
 
-from .findings import Finding, PackageResult, finding
+from .findings import PackageResult, finding
 from .moodle import check_passing_score
 from .scorm import IMSSS, Manifest, external_launches, openedx_untitled, resolve
+from .xmlsafe import line_of
 
 MB = 1024 * 1024
 ALL_EDITIONS = frozenset({"2nd", "3rd", "4th"})
@@ -55,15 +58,17 @@ SEQUENCING_BEHAVIOUR = {
 class Profile:
     name: str
     standards: frozenset[str]  # "scorm12", "scorm2004", "cmi5", "xapi" imported natively
-    sequencing: bool  # implements SCORM 2004 sequencing and navigation
-    mapinfo: bool  # imports manifests with imsss:mapInfo
-    xml_base: str  # "all" | "resource" (resource-level only) | "none"
-    first_resource_launch: bool  # launches the first <resource> with an href, not the default organization's first item
-    needs_item_titles: bool
-    item_parameters: bool  # honours item/@parameters
-    max_size: int | None  # upload limit in bytes
-    forbidden_ext: tuple[str, ...]
+    _: KW_ONLY
     source: str
+    sequencing: bool = True  # implements SCORM 2004 sequencing and navigation
+    mapinfo: bool = True  # imports manifests with imsss:mapInfo
+    xml_base: str = "all"  # "all" | "resource" (resource-level only) | "none"
+    # launches the first <resource> with an href, not the default organization's first item
+    first_resource_launch: bool = False
+    needs_item_titles: bool = False
+    item_parameters: bool = True  # honours item/@parameters
+    max_size: int | None = None  # upload limit in bytes
+    forbidden_ext: tuple[str, ...] = ()
     editions: frozenset[str] = ALL_EDITIONS  # SCORM 2004 editions taken, when scorm2004 is in standards
     single_sco: bool = False  # refuses packages with more than one SCO
     ascii_names: bool = False  # refuses non-ASCII file names
@@ -73,16 +78,7 @@ class Profile:
 
 
 S12, S04, C5, XA = "scorm12", "scorm2004", "cmi5", "xapi"
-_COMMON = dict(
-    sequencing=True,
-    mapinfo=True,
-    xml_base="all",
-    first_resource_launch=False,
-    needs_item_titles=False,
-    item_parameters=True,
-    max_size=None,
-    forbidden_ext=(),
-)
+# Each profile names where its LMS differs from the defaults above (a careful, complete SCORM player).
 
 PROFILES: dict[str, Profile] = {
     "moodle": Profile(
@@ -91,36 +87,24 @@ PROFILES: dict[str, Profile] = {
         sequencing=False,
         mapinfo=False,
         xml_base="resource",
-        first_resource_launch=False,
-        needs_item_titles=False,
-        item_parameters=True,
-        max_size=None,
-        forbidden_ext=(),
         moodle_launch=True,
         source="LMS-PITFALLS 11, 20, 22, 23; mod/scorm imports SCORM/AICC only (xAPI/cmi5 need plugins)",
     ),
-    "canvas": Profile(
-        "Canvas", frozenset({S12, S04}), **_COMMON, source="Canvas SCORM app (vendor docs): SCORM 1.2 and 2004"
-    ),
+    "canvas": Profile("Canvas", frozenset({S12, S04}), source="Canvas SCORM app (vendor docs): SCORM 1.2 and 2004"),
     "blackboard": Profile(
         "Blackboard",
         frozenset({S12, S04}),
-        **_COMMON,
         source="Blackboard SCORM Engine (vendor docs): SCORM 1.2 and 2004",
     ),
     "cornerstone": Profile(
         "Cornerstone",
         frozenset({S12, S04, C5, XA}),
-        **_COMMON,
         source="LMS-PITFALLS 4, 7, 18 (run-time only); vendor docs",
     ),
-    "successfactors": Profile(
-        "SuccessFactors", frozenset({S12, S04}), **_COMMON, source="LMS-PITFALLS 2, 11, 15; vendor docs"
-    ),
+    "successfactors": Profile("SuccessFactors", frozenset({S12, S04}), source="LMS-PITFALLS 2, 11, 15; vendor docs"),
     "talentlms": Profile(
         "TalentLMS",
         frozenset({S12, C5, XA}),
-        **_COMMON,
         source="TalentLMS help (content types): SCORM 1.2, xAPI (Tin Can) and cmi5; SCORM 2004 is "
         "not supported (LMS-PITFALLS 29)",
     ),
@@ -128,12 +112,6 @@ PROFILES: dict[str, Profile] = {
         "Docebo",
         frozenset({S12, S04, C5, XA}),
         sequencing=False,
-        mapinfo=True,
-        xml_base="all",
-        first_resource_launch=False,
-        needs_item_titles=False,
-        item_parameters=True,
-        max_size=None,
         forbidden_ext=DOCEBO_REFUSED,
         editions=frozenset({"3rd"}),
         source="Docebo help (SCORM support): SCORM 1.2 and 2004 3rd Edition only; refused extensions "
@@ -143,13 +121,11 @@ PROFILES: dict[str, Profile] = {
         "Open edX",
         frozenset({S12, S04}),
         sequencing=False,
-        mapinfo=True,
         xml_base="none",
         first_resource_launch=True,
         needs_item_titles=True,
         item_parameters=False,
         max_size=50 * MB,
-        forbidden_ext=(),
         cmi5_xblock=True,
         source="LMS-PITFALLS 19, 21, 29 (openedx-scorm-xblock: update_package_fields, "
         "find_titles_recursively; cmi5 xblock 0.1.3)",
@@ -157,21 +133,19 @@ PROFILES: dict[str, Profile] = {
     "knowbe4": Profile(
         "KnowBe4",
         frozenset({S04}),
-        **_COMMON,
         editions=frozenset({"4th"}),
         source="KnowBe4 help (upload your own content): SCORM 2004 4th Edition (LMS-PITFALLS 29)",
     ),
     "absorb": Profile(
         "Absorb",
         frozenset({S12, S04, C5, XA}),
-        **_COMMON,
         external_launch=False,
         source="Absorb help (course uploads): no externally hosted launch and no dispatch packages",
     ),
     "riseup": Profile(
         "Rise Up",
         frozenset({S12, S04}),
-        **{**_COMMON, "max_size": 1024 * MB},
+        max_size=1024 * MB,
         single_sco=True,
         ascii_names=True,
         source="Rise Up help (SCORM import): one SCO per package, no accented file names, 1 GB (LMS-PITFALLS 29)",
@@ -179,29 +153,27 @@ PROFILES: dict[str, Profile] = {
     "latitude": Profile(
         "Latitude",
         frozenset({S12, S04}),
-        **{**_COMMON, "max_size": 500 * MB},
+        max_size=500 * MB,
         editions=frozenset({"2nd", "3rd"}),
         source="Latitude Learning help (SCORM): SCORM 1.2 and 2004 up to 3rd Edition, 500 MB",
     ),
     "lms365": Profile(
         "LMS365",
         frozenset({S12, S04}),
-        **_COMMON,
         source="issue 13 names LMS365 without limits; SCORM 1.2 and 2004 from its public product description "
         "(not checked against a help page here)",
     ),
-    "fuse": Profile("Fuse", frozenset({S12}), **_COMMON, source="Fuse help (SCORM content): SCORM 1.2 only"),
+    "fuse": Profile("Fuse", frozenset({S12}), source="Fuse help (SCORM content): SCORM 1.2 only"),
     "ilias": Profile(
         "ILIAS",
         frozenset({S12, S04, C5, XA}),
-        **_COMMON,
         source="issue 13 names ILIAS without limits; SCORM 1.2/2004 learning modules and the xAPI/cmi5 object "
         "from its public documentation (not checked against a page here)",
     ),
     "chamilo": Profile(
         "Chamilo",
         frozenset({S12, S04}),
-        **{**_COMMON, "sequencing": False},
+        sequencing=False,
         source="issue 13 names Chamilo without limits; SCORM 1.2 and a partial 2004 (no sequencing) from "
         "its public documentation (not checked against a page here)",
     ),
@@ -209,13 +181,7 @@ PROFILES: dict[str, Profile] = {
         "Totara",
         frozenset({S12, S04}),
         sequencing=False,
-        mapinfo=True,
         xml_base="resource",
-        first_resource_launch=False,
-        needs_item_titles=False,
-        item_parameters=True,
-        max_size=None,
-        forbidden_ext=(),
         moodle_launch=True,
         source="Totara's mod_scorm is Moodle's (same import and launch code: LMS-PITFALLS 11, 22, 23); "
         "the mapInfo abort was seen on Moodle 4.5 only, so it is not claimed here",
@@ -233,164 +199,185 @@ def ext_of(name: str) -> str:
     return "." + base.rsplit(".", 1)[-1] if "." in base else ""
 
 
-def check_profile(
-    key: str, result: PackageResult, manifest: Manifest | None, names: list[str], total: int, file: str, pkg_label: str
-) -> list[Finding]:
-    p = PROFILES[key]
-    out: list[Finding] = []
-    tag = f"[{p.name}] "
-    standard, edition = result.standard, result.edition
-    if standard and standard not in p.standards:
-        out.append(
-            finding(
-                "lms.unsupported-standard",
-                file,
-                None,
-                tag + f"{standard} is not imported natively (supported: {', '.join(sorted(p.standards))})",
-            )
-        )
-    elif standard == S04 and edition and edition not in p.editions:
-        out.append(
-            finding(
-                "lms.unsupported-edition",
-                file,
-                None,
-                tag
-                + f"SCORM 2004 {edition} Edition; the LMS takes "
-                + ", ".join(f"{e} Edition" for e in sorted(p.editions)),
-            )
-        )
-    if standard == C5 and p.cmi5_xblock:
-        out.append(
-            finding(
-                "lms.cmi5-tracking",
-                file,
-                None,
-                tag + "Open edX's cmi5 xblock (0.1.3) records no grade, completion or resume from standard "
-                "cmi5 statements: it grades only a single PUT whose verb display has an 'en' key, and "
-                "keeps only a state document named 'suspendData'",
-            )
-        )
-    if p.max_size is not None and total > p.max_size:
-        out.append(
-            finding(
-                "lms.package-size",
-                pkg_label,
-                None,
-                tag + f"the package is {total / MB:.1f} MB to upload; the limit is {p.max_size // MB} MB",
-            )
-        )
-    for n in names:
-        if p.forbidden_ext and ext_of(n) in p.forbidden_ext:
-            out.append(finding("lms.forbidden-file", n, None, tag + f"{n!r} is a file type the LMS rejects"))
-    if p.ascii_names:
-        odd = [n for n in names if not n.isascii()]
-        if odd:
-            out.append(
-                finding(
-                    "lms.file-name",
-                    odd[0],
-                    None,
-                    tag + f"{len(odd)} file name(s) with accents or other non-ASCII characters, e.g. {odd[0]!r}",
-                )
-            )
-    if manifest is None:
-        return out
-    root = manifest.root
-    if p.single_sco:
-        scos = {
-            ref
-            for item in manifest.leaf_items()
-            if (ref := (item.get("identifierref") or "").strip()) in manifest.resources
-            and (manifest.resources[ref].scormtype or "").strip().lower() == "sco"
-        }
-        if len(scos) > 1:
-            out.append(
-                finding(
-                    "lms.multi-sco",
-                    file,
-                    None,
-                    tag + f"{len(scos)} SCOs ({', '.join(sorted(scos)[:5])}); the LMS takes one per package",
-                )
-            )
-    if not p.external_launch:
-        for res, url in external_launches(manifest):
-            out.append(
-                finding(
-                    "lms.external-launch",
-                    file,
-                    res.line,
-                    tag + f"resource {res.identifier!r} launches {url!r} from another host",
-                )
-            )
-    if manifest.standard == "scorm2004" and not p.sequencing:
-        rules = [
-            el
-            for el in root.iter(f"{{{IMSSS}}}sequencing")
-            if any(isinstance(c.tag, str) and etree.QName(c).localname in SEQUENCING_BEHAVIOUR for c in el)
-        ]
-        if rules:
-            out.append(
-                finding(
-                    "lms.sequencing",
-                    file,
-                    rules[0].sourceline,
-                    tag + f"{len(rules)} imsss:sequencing element(s) with rules the LMS does not "
-                    "implement (LMS-PITFALLS 11)",
-                )
-            )
-    if not p.mapinfo:
-        maps = list(root.iter(f"{{{IMSSS}}}mapInfo"))
-        if maps:
-            out.append(
-                finding(
-                    "lms.mapinfo",
-                    file,
-                    maps[0].sourceline,
-                    tag + f"{len(maps)} imsss:mapInfo element(s); the importer aborts on them",
-                )
-            )
-    if p.moodle_launch:
-        out.extend(check_passing_score(manifest, file, p.name))
-    levels = manifest.base_levels
-    bad = levels if p.xml_base == "none" else (levels - {"resource"} if p.xml_base == "resource" else set())
-    if bad:
-        out.append(
-            finding(
-                "lms.xml-base",
-                file,
-                None,
-                tag + f"xml:base at the {', '.join(sorted(bad))} level is not applied by this LMS",
-            )
-        )
-    if p.first_resource_launch:
-        out.extend(_first_resource(manifest, file, tag))
-    if p.needs_item_titles:
-        for node, kind in openedx_untitled(manifest):
-            out.append(
-                finding(
-                    "lms.item-title",
-                    file,
-                    node.sourceline,
-                    tag + f"{kind} {(node.get('identifier') or '').strip()!r} has no title (or an empty "
-                    "one); the xblock crashes reading it",
-                )
-            )
-    if not p.item_parameters:
-        params = [i for i in manifest.items() if (i.get("parameters") or "").strip()]
-        if params:
-            out.append(
-                finding(
-                    "lms.item-parameters",
-                    file,
-                    params[0].sourceline,
-                    tag + f"{len(params)} item(s) use parameters, which the LMS ignores",
-                )
-            )
+@dataclass(frozen=True)
+class ProfileSubject:
+    """What an LMS profile is checked against."""
+
+    result: PackageResult  # the package's result so far: its standard and edition
+    manifest: Manifest | None  # None for cmi5.xml and tincan.xml
+    names: list[str]  # the package's file names
+    total: int  # bytes to upload
+    file: str  # the manifest's name in the package
+    pkg_label: str  # the package's own name, where a finding is about the whole upload
+
+
+def check_profile(key: str, subject: ProfileSubject) -> list[Diagnostic]:
+    """The findings of LMS profile `key`: each check of the package, then each check of its manifest."""
+    profile = PROFILES[key]
+    tag = f"[{profile.name}] "
+    out = [d for check in PACKAGE_CHECKS for d in check(profile, subject, tag)]
+    if subject.manifest is not None:
+        out += [d for check in MANIFEST_CHECKS for d in check(profile, subject.manifest, subject.file, tag)]
     return out
 
 
-def _first_resource(manifest: Manifest, file: str, tag: str) -> list[Finding]:
+def _standard(p: Profile, subject: ProfileSubject, tag: str) -> list[Diagnostic]:
+    standard, edition = subject.result.standard, subject.result.edition
+    if standard and standard not in p.standards:
+        supported = ", ".join(sorted(p.standards))
+        message = f"{standard} is not imported natively (supported: {supported})"
+        return [finding("lms.unsupported-standard", subject.file, None, tag + message)]
+    if standard == S04 and edition and edition not in p.editions:
+        taken = ", ".join(f"{e} Edition" for e in sorted(p.editions))
+        message = f"SCORM 2004 {edition} Edition; the LMS takes {taken}"
+        return [finding("lms.unsupported-edition", subject.file, None, tag + message)]
+    return []
+
+
+def _cmi5_tracking(p: Profile, subject: ProfileSubject, tag: str) -> list[Diagnostic]:
+    if subject.result.standard != C5 or not p.cmi5_xblock:
+        return []
+    message = (
+        "Open edX's cmi5 xblock (0.1.3) records no grade, completion or resume from standard "
+        "cmi5 statements: it grades only a single PUT whose verb display has an 'en' key, and "
+        "keeps only a state document named 'suspendData'"
+    )
+    return [finding("lms.cmi5-tracking", subject.file, None, tag + message)]
+
+
+def _package_size(p: Profile, subject: ProfileSubject, tag: str) -> list[Diagnostic]:
+    if p.max_size is None or subject.total <= p.max_size:
+        return []
+    message = f"the package is {subject.total / MB:.1f} MB to upload; the limit is {p.max_size // MB} MB"
+    return [finding("lms.package-size", subject.pkg_label, None, tag + message)]
+
+
+def _forbidden_files(p: Profile, subject: ProfileSubject, tag: str) -> list[Diagnostic]:
+    refused = [n for n in subject.names if p.forbidden_ext and ext_of(n) in p.forbidden_ext]
+    return [finding("lms.forbidden-file", n, None, tag + f"{n!r} is a file type the LMS rejects") for n in refused]
+
+
+def _file_names(p: Profile, subject: ProfileSubject, tag: str) -> list[Diagnostic]:
+    odd = [n for n in subject.names if not n.isascii()] if p.ascii_names else []
+    if not odd:
+        return []
+    message = f"{len(odd)} file name(s) with accents or other non-ASCII characters, e.g. {odd[0]!r}"
+    return [finding("lms.file-name", odd[0], None, tag + message)]
+
+
+def _single_sco(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    if not p.single_sco:
+        return []
+    scos = {
+        ref
+        for item in manifest.leaf_items()
+        if (ref := (item.get("identifierref") or "").strip()) in manifest.resources
+        and (manifest.resources[ref].scormtype or "").strip().lower() == "sco"
+    }
+    if len(scos) <= 1:
+        return []
+    message = f"{len(scos)} SCOs ({', '.join(sorted(scos)[:5])}); the LMS takes one per package"
+    return [finding("lms.multi-sco", file, None, tag + message)]
+
+
+def _external_launch(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    if p.external_launch:
+        return []
+    return [
+        finding(
+            "lms.external-launch",
+            file,
+            res.line,
+            tag + f"resource {res.identifier!r} launches {url!r} from another host",
+        )
+        for res, url in external_launches(manifest)
+    ]
+
+
+def _sequencing(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    if manifest.standard != "scorm2004" or p.sequencing:
+        return []
+    rules = [
+        el
+        for el in manifest.root.iter(f"{{{IMSSS}}}sequencing")
+        if any(isinstance(c.tag, str) and etree.QName(c).localname in SEQUENCING_BEHAVIOUR for c in el)
+    ]
+    if not rules:
+        return []
+    message = f"{len(rules)} imsss:sequencing element(s) with rules the LMS does not implement (LMS-PITFALLS 11)"
+    return [finding("lms.sequencing", file, line_of(rules[0]), tag + message)]
+
+
+def _mapinfo(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    maps = [] if p.mapinfo else list(manifest.root.iter(f"{{{IMSSS}}}mapInfo"))
+    if not maps:
+        return []
+    message = f"{len(maps)} imsss:mapInfo element(s); the importer aborts on them"
+    return [finding("lms.mapinfo", file, line_of(maps[0]), tag + message)]
+
+
+def _passing_score(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    return check_passing_score(manifest, file, p.name) if p.moodle_launch else []
+
+
+def _xml_base(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    levels = manifest.base_levels
+    bad = levels if p.xml_base == "none" else (levels - {"resource"} if p.xml_base == "resource" else set())
+    if not bad:
+        return []
+    message = f"xml:base at the {', '.join(sorted(bad))} level is not applied by this LMS"
+    return [finding("lms.xml-base", file, None, tag + message)]
+
+
+def _first_resource_launch(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    return _first_resource(manifest, file, tag) if p.first_resource_launch else []
+
+
+def _item_titles(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    if not p.needs_item_titles:
+        return []
+    return [
+        finding(
+            "lms.item-title",
+            file,
+            line_of(node),
+            tag + f"{kind} {(node.get('identifier') or '').strip()!r} has no title (or an empty "
+            "one); the xblock crashes reading it",
+        )
+        for node, kind in openedx_untitled(manifest)
+    ]
+
+
+def _item_parameters(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
+    params = [] if p.item_parameters else [i for i in manifest.items() if (i.get("parameters") or "").strip()]
+    if not params:
+        return []
+    message = f"{len(params)} item(s) use parameters, which the LMS ignores"
+    return [finding("lms.item-parameters", file, line_of(params[0]), tag + message)]
+
+
+#: The checks of an LMS profile, in the order their findings are listed: of the package, then of its manifest.
+PACKAGE_CHECKS: tuple[Callable[[Profile, ProfileSubject, str], list[Diagnostic]], ...] = (
+    _standard,
+    _cmi5_tracking,
+    _package_size,
+    _forbidden_files,
+    _file_names,
+)
+MANIFEST_CHECKS: tuple[Callable[[Profile, Manifest, str, str], list[Diagnostic]], ...] = (
+    _single_sco,
+    _external_launch,
+    _sequencing,
+    _mapinfo,
+    _passing_score,
+    _xml_base,
+    _first_resource_launch,
+    _item_titles,
+    _item_parameters,
+)
+
+
+def _first_resource(manifest: Manifest, file: str, tag: str) -> list[Diagnostic]:
     """Open edX launches the first <resource> that has an href attribute (openedx-scorm-xblock,
     update_package_fields: `resources/resource[@href]`), whatever the organization says; a leading resource
     without href is skipped, so it is harmless."""
@@ -414,18 +401,20 @@ def _first_resource(manifest: Manifest, file: str, tag: str) -> list[Finding]:
     if got == want:
         return []
     res = manifest.resources.get(want)
-    if res is not None and res.href and first.get("href") is not None:
-        # the same launch file under another resource is launched all the same
-        if (
-            resolve(res.base, res.href)[0]
-            == resolve(manifest.resources[got].base if got in manifest.resources else "", first.get("href") or "")[0]
-        ):
-            return []
+    # the same launch file under another resource is launched all the same
+    if (
+        res is not None
+        and res.href
+        and first.get("href") is not None
+        and resolve(res.base, res.href)[0]
+        == resolve(manifest.resources[got].base if got in manifest.resources else "", first.get("href") or "")[0]
+    ):
+        return []
     return [
         finding(
             "lms.first-resource",
             file,
-            first.sourceline,
+            line_of(first),
             tag + f"the first <resource> with an href is {got!r} (launches {first.get('href')!r}) but the "
             f"course starts with {want!r}",
         )

@@ -12,16 +12,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from scormkit.boundary import printable
-from scormkit.diagnostics import Severity
+from scormkit.diagnostics import Diagnostic, Severity, github_annotation
 
-from .findings import Finding, PackageResult
+from .findings import PackageResult
 
 JSON_SCHEMA_VERSION = 1
 
+_FINDING_FIELDS = ("code", "severity", "file", "line", "message", "fix")
 _FINDING_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["code", "severity", "file", "line", "message", "fix"],
+    "required": list(_FINDING_FIELDS),
     "properties": {
         "code": {"type": "string", "pattern": "^[a-z0-9]+\\.[a-z0-9-]+$"},
         "severity": {"enum": ["error", "warning", "info"]},
@@ -100,6 +101,12 @@ def exit_code(results: Sequence[PackageResult], strict: bool = False) -> int:
     return 0
 
 
+def _finding_dict(f: Diagnostic) -> dict:
+    """The diagnostic's JSON object with its keys in the order of the schema (a contract for CI scripts)."""
+    record = {**f.to_dict(), "fix": f.fix}
+    return {key: record[key] for key in _FINDING_FIELDS}
+
+
 def _result_dict(r: PackageResult) -> dict:
     return {
         "path": str(r.path),
@@ -110,7 +117,7 @@ def _result_dict(r: PackageResult) -> dict:
         "manifest": r.manifest,
         "valid": r.valid,
         "counts": {s.value: r.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
-        "findings": [f.to_dict() for f in r.sorted_findings()],
+        "findings": [_finding_dict(f) for f in r.sorted_findings()],
     }
 
 
@@ -158,10 +165,6 @@ def json_text(doc) -> str:
     return json.dumps(_json_safe(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def _place(f: Finding) -> str:
-    return f.file if f.line is None else f"{f.file}:{f.line}"
-
-
 def render_text(
     results: Sequence[PackageResult], console: Console, *, strict: bool = False, show_info: bool = True
 ) -> None:
@@ -178,7 +181,7 @@ def render_text(
             # printable: entry names and manifest text come from the package and may hold ANSI escapes.
             console.print(
                 f"  [{style[f.severity]}]{escape(f'{f.severity.value}[{f.code}]')}[/] "
-                f"{escape(printable(_place(f)))}: {escape(printable(f.message))}",
+                f"{escape(printable(f.place))}: {escape(printable(f.message))}",
                 highlight=False,
                 soft_wrap=True,
             )  # soft_wrap: one line per problem, whatever the terminal width
@@ -228,21 +231,13 @@ def render_junit(results: Sequence[PackageResult], *, strict: bool = False) -> s
                 type=failing[0].code,
                 message=_xml_safe(f"{len(failing)} problem(s); first: {failing[0].message}"),
             )
-            fail.text = _xml_safe("\n".join(f"{f} (fix: {f.fix})" for f in failing))
+            fail.text = _xml_safe("\n".join(f.with_fix() for f in failing))
         failed = set(map(id, failing))  # by identity: `f not in failing` was quadratic (100,000 findings: hours)
         rest = [f for f in ordered if id(f) not in failed]
         if rest:
             out = etree.SubElement(case, "system-out")
-            out.text = _xml_safe("\n".join(f"{f} (fix: {f.fix})" for f in rest))
+            out.text = _xml_safe("\n".join(f.with_fix() for f in rest))
     return etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode()
-
-
-def _gh_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(s: str) -> str:
-    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
 def render_github(results: Sequence[PackageResult]) -> str:
@@ -251,7 +246,6 @@ def render_github(results: Sequence[PackageResult]) -> str:
     For a folder or a bare manifest the annotation points at the file on disk (with its line); for a zip it
     points at the zip and the message starts with the member path (and line).
     """
-    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = []
     for r in results:
         is_zip = r.path.suffix.lower() == ".zip" or (
@@ -263,12 +257,8 @@ def render_github(results: Sequence[PackageResult]) -> str:
             if r.path.is_dir():
                 file, line, msg = f"{r.path.as_posix()}/{f.file}", f.line, f.message
             elif is_zip:
-                file, line, msg = r.path.as_posix(), None, f"{_place(f)}: {f.message}"
+                file, line, msg = r.path.as_posix(), None, f"{f.place}: {f.message}"
             else:
                 file, line, msg = r.path.as_posix(), f.line, f.message
-            props = f"file={_gh_prop(file)}"
-            if line is not None:
-                props += f",line={line}"
-            props += f",title={_gh_prop(f.code)}"
-            lines.append(printable(f"::{level[f.severity]} {props}::{_gh_data(msg + ' Fix: ' + f.fix)}"))
+            lines.append(printable(github_annotation(f, file, line, msg)))
     return "\n".join(lines) + ("\n" if lines else "")

@@ -20,11 +20,11 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from scormkit.diagnostics import Severity
+from scormkit.diagnostics import Diagnostic, Severity
 
-from .findings import Finding, PackageResult, Rule
+from .findings import PackageResult, Rule
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 #: The rules of the runtime check (documented in docs/preview.md; a test keeps the two in step).
 RUN_RULES: dict[str, Rule] = {
@@ -32,85 +32,87 @@ RUN_RULES: dict[str, Rule] = {
     for r in [
         Rule(
             "run.launched",
-            I,
+            INFO,
             "what the LMS saw during the launch: initialization, calls, status, statements",
             "nothing to do",
         ),
         Rule(
             "run.not-launched",
-            E,
+            ERR,
             "the local LMS could not launch the package (no launch file, unsafe zip)",
             "fix the errors reported above, then run again",
         ),
         Rule(
             "run.launch-file-failed",
-            E,
+            ERR,
             "the launch file did not load in the LMS frame",
             "check the launch file (href / <launch> / AU url) and that it is in the package",
         ),
         Rule(
             "run.not-initialized",
-            E,
+            ERR,
             "the content never called LMSInitialize / Initialize (SCORM) or sent no statement "
             "(xAPI; cmi5: no initialized statement): the LMS records nothing for the learner",
             "call the API's Initialize on load; find the API in parent frames and the opener (LMS-PITFALLS 14)",
         ),
         Rule(
             "run.api-error",
-            E,
+            ERR,
             "a SCORM API call failed (the LMS returned an error code): the value is not stored",
             "send values the data model allows, after Initialize and before Finish/Terminate (message has the code)",
         ),
-        Rule("run.script-error", E, "an uncaught JavaScript error in the content", "fix the script at the place shown"),
+        Rule(
+            "run.script-error", ERR, "an uncaught JavaScript error in the content", "fix the script at the place shown"
+        ),
         Rule(
             "run.statement-rejected",
-            E,
+            ERR,
             "the LRS refused a request of the content (statement, state document, fetch)",
             "send what the LRS accepts; the message has its answer",
         ),
         Rule(
             "run.cmi5-fetch",
-            E,
+            ERR,
             "the cmi5 fetch URL was not used exactly once (cmi5 8.2: POST it once per launch)",
             "POST the fetch URL once at launch and keep the token for the session (LMS-PITFALLS 16, 27)",
         ),
         Rule(
             "run.no-finish",
-            W,
+            WARN,
             "closing the content did not end the session (no LMSFinish/Terminate; cmi5: no "
             "terminated statement): LMSs that wait for it lose the last data (LMS-PITFALLS 3)",
             "call LMSFinish / Terminate (cmi5: send terminated) on pagehide and from an Exit button",
         ),
         Rule(
             "run.status-overridden",
-            W,
+            WARN,
             "the LMS stored another status than the content sent: with a masteryscore "
             "(1.2, credit) or a scaled passing score (2004) it grades by the score (LMS-PITFALLS 24; Moodle profile)",
             "make the content's status agree with the score and the manifest's mastery (LMS-PITFALLS 6, 23)",
         ),
         Rule(
             "run.lms-data-refused",
-            W,
+            WARN,
             "scorm-again refused some of the data the LMS hands over before launch "
             "(the manifest's masteryscore, datafromlms, limits)",
             "fix the value in the manifest",
         ),
         Rule(
             "run.file-missing",
-            W,
+            WARN,
             "the content requested a package file that is not there (HTTP 404)",
             "add the file to the package or remove the reference",
         ),
         Rule(
             "run.external-request",
-            W,
+            WARN,
             "the content requested a URL outside the package (blocked here; many LMSs and "
             "learners' networks block it too)",
             "ship the file inside the package",
         ),
         Rule(
             "run.console-error",
-            W,
+            WARN,
             "the content logged an error to the browser console",
             "read the message; fix its cause",
         ),
@@ -157,9 +159,9 @@ def find_browser(explicit: str | None = None) -> str:
     )
 
 
-def _finding(code: str, file: str, message: str, line: int | None = None) -> Finding:
+def _finding(code: str, file: str, message: str, line: int | None = None) -> Diagnostic:
     rule = RUN_RULES[code]
-    return Finding(code, rule.severity, file, line, message, rule.fix)
+    return Diagnostic(file, line, rule.severity, code, message, rule.fix)
 
 
 def run_packages(
@@ -207,7 +209,7 @@ def run_packages(
 
 def run_package(
     result: PackageResult, browser: Any, *, profile: str = "moodle", timeout: float = INIT_TIMEOUT
-) -> list[Finding]:
+) -> list[Diagnostic]:
     """Launch one package in a fresh LMS and browser context; the run.* findings."""
     from scormkit.lms import LaunchError, LocalLms
 
@@ -287,15 +289,15 @@ class _Run:
             if e.get("verb") and e["status"] < 400 and (verb is None or e["verb"] == verb)
         ]
 
-    def findings(self) -> list[Finding]:
+    def findings(self) -> list[Diagnostic]:
         try:
             return self._launch()
         finally:
             self.context.close()
 
-    def _launch(self) -> list[Finding]:
+    def _launch(self) -> list[Diagnostic]:
         standard, file = self.info.standard, self.launch_file
-        out: list[Finding] = []
+        out: list[Diagnostic] = []
         started = time.monotonic()
         self.page.goto(self.lms.url)
         if not self._wait(lambda: self._js("window.__lms && window.__lms.contentLoaded === true"), self.timeout):
@@ -352,7 +354,7 @@ class _Run:
             )
         return out
 
-    def _api_errors(self, calls: list[dict[str, Any]], file: str) -> list[Finding]:
+    def _api_errors(self, calls: list[dict[str, Any]], file: str) -> list[Diagnostic]:
         grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         for c in calls:
             if c.get("failed"):
@@ -371,7 +373,7 @@ class _Run:
             )
         return out
 
-    def _overridden(self, calls: list[dict[str, Any]], stored: dict[str, Any] | None, file: str) -> list[Finding]:
+    def _overridden(self, calls: list[dict[str, Any]], stored: dict[str, Any] | None, file: str) -> list[Diagnostic]:
         """The status the content last set, against the status the LMS stored at the end."""
         element = "cmi.core.lesson_status" if self.info.standard == "scorm12" else "cmi.success_status"
         sent = [
@@ -396,7 +398,7 @@ class _Run:
             )
         ]
 
-    def _lrs_findings(self, file: str) -> list[Finding]:
+    def _lrs_findings(self, file: str) -> list[Diagnostic]:
         out = []
         for e in list(self.lms.lrs.log):
             if e["status"] >= 400 or (e["route"] == "fetch" and e.get("error")):
@@ -409,7 +411,7 @@ class _Run:
             )
         return out
 
-    def _observed(self) -> list[Finding]:
+    def _observed(self) -> list[Diagnostic]:
         out = []
         for path in dict.fromkeys(self.missing):
             out.append(_finding("run.file-missing", path, f"{path} was requested and is not in the package (404)"))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from scormkit.diagnostics import Diagnostic
 from scormkit.schemas import schema_for
 from scormkit.standards import ADLCP_12 as ADLCP12
 from scormkit.standards import ADLCP_2004 as ADLCP2004
@@ -18,47 +21,30 @@ from scormkit.standards import IMSCP_12 as CP12
 from scormkit.standards import IMSCP_2004 as CP2004
 from scormkit.standards import IMSMD_12 as IMSMD12
 
-from .findings import Finding, finding
+from .findings import finding
+from .xmlsafe import line_of, text_of
 
 MAX_XSD_FINDINGS = 20
 SCHEMA_FILE_RE = re.compile(r"\.(xsd|dtd|xsx)$", re.IGNORECASE)
 
 
-def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, list[Finding]]:
+def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, list[Diagnostic]]:
     """(standard, edition, findings) from <schemaversion> and the namespaces in use."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     ns = etree.QName(root).namespace
     if ns is None and etree.QName(root).localname == "manifest":
         return _detect_no_namespace(root, file)
-    used = _namespaces_in_use(root) | {ns}
-    by_ns: tuple[str, str | None] | None = None
-    if ns == CP12 or (ADLCP12 in used and ADLCP2004 not in used):
-        by_ns = ("scorm12", None)
-    elif ns == CP2004:
-        if {ADLCP2004, IMSSS, ADLSEQ, ADLNAV} & used:
-            # 4th-Ed-only constructs decide between editions when schemaversion does not
-            fourth = next(root.iter(f"{{{ADLCP2004}}}data", f"{{{ADLCP2004}}}map"), None) is not None
-            by_ns = ("scorm2004", "4th" if fourth else None)
-        else:
-            by_ns = ("scorm2004", None)
+    by_ns = _by_namespaces(root, ns)
     sv_el = root.find(f"{{{ns}}}metadata/{{{ns}}}schemaversion") if ns else None
-    sv_text = " ".join((sv_el.text or "").split()).lower() if sv_el is not None else ""
-    line = sv_el.sourceline if sv_el is not None else None
-    by_sv: tuple[str, str | None] | None = None
-    if re.fullmatch(r"1\.2", sv_text):
-        by_sv = ("scorm12", None)
-    elif "cam 1.3" in sv_text or "2nd" in sv_text:
-        by_sv = ("scorm2004", "2nd")
-    elif "3rd" in sv_text:
-        by_sv = ("scorm2004", "3rd")
-    elif "4th" in sv_text:
-        by_sv = ("scorm2004", "4th")
+    raw_sv = (sv_el.text or "").strip() if sv_el is not None else ""
+    line = line_of(sv_el) if sv_el is not None else None
+    by_sv = _by_schemaversion(raw_sv)
     if by_ns is None and by_sv is None:
         out.append(
             finding(
                 "detect.unknown-root",
                 file,
-                root.sourceline,
+                line_of(root),
                 f"root element {root.tag!r} is not an IMS content-packaging manifest",
             )
         )
@@ -81,7 +67,7 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
                 "detect.version-mismatch",
                 file,
                 line,
-                f"schemaversion {sv_el.text.strip()!r} says {by_sv[0]} but the namespaces are {by_ns[0]}'s;"
+                f"schemaversion {raw_sv!r} says {by_sv[0]} but the namespaces are {by_ns[0]}'s;"
                 " validated as " + by_ns[0],
             )
         )
@@ -90,29 +76,61 @@ def detect(root: etree._Element, file: str) -> tuple[str | None, str | None, lis
     return by_sv[0], by_sv[1], out
 
 
+Edition = tuple[str, str | None]  # (standard, edition or None)
+
+
+def _by_namespaces(root: etree._Element, ns: str | None) -> Edition | None:
+    """The standard the namespaces in use say (and the edition, when only 4th Edition has the constructs)."""
+    used = _namespaces_in_use(root) | {ns}
+    if ns == CP12 or (ADLCP12 in used and ADLCP2004 not in used):
+        return ("scorm12", None)
+    if ns != CP2004:
+        return None
+    if {ADLCP2004, IMSSS, ADLSEQ, ADLNAV} & used:
+        # 4th-Ed-only constructs decide between editions when schemaversion does not
+        fourth = next(root.iter(f"{{{ADLCP2004}}}data", f"{{{ADLCP2004}}}map"), None) is not None
+        return ("scorm2004", "4th" if fourth else None)
+    return ("scorm2004", None)
+
+
+def _by_schemaversion(text: str) -> Edition | None:
+    """The standard and edition <schemaversion> names, if it names one."""
+    sv_text = " ".join(text.split()).lower()
+    if re.fullmatch(r"1\.2", sv_text):
+        return ("scorm12", None)
+    if "cam 1.3" in sv_text or "2nd" in sv_text:
+        return ("scorm2004", "2nd")
+    if "3rd" in sv_text:
+        return ("scorm2004", "3rd")
+    if "4th" in sv_text:
+        return ("scorm2004", "4th")
+    return None
+
+
 def _namespaces_in_use(root: etree._Element) -> set[str]:
     """Namespaces declared on the root or used by an element or attribute name (cheaper than every nsmap)."""
-    used = set(root.nsmap.values())
+    used: set[str] = set(root.nsmap.values())
     for el in root.iter():
         tag = el.tag
         if not isinstance(tag, str):
             continue
         if tag[0] == "{":
             used.add(tag[1 : tag.index("}")])
-        for key in el.keys():  # noqa: SIM118 (iterating an lxml element yields its children, not its attributes)
+        for key in cast("list[str]", el.keys()):
             if key[0] == "{":
                 used.add(key[1 : key.index("}")])
     return used
 
 
-def _detect_no_namespace(root: etree._Element, file: str) -> tuple[str | None, str | None, list[Finding]]:
+def _detect_no_namespace(root: etree._Element, file: str) -> tuple[str | None, str | None, list[Diagnostic]]:
     """A <manifest> in no namespace: Moodle (namespace-blind parser) and Open edX (empty prefix) import it.
 
     It is read as SCORM 1.2 unless its schemaversion names a 2004 edition; no XSD applies to elements in no
     namespace, so the XSD step is skipped and the warning says so.
     """
     sv_el = root.find("metadata/schemaversion")
-    sv_text = " ".join((sv_el.text or "").split()).lower() if sv_el is not None else ""
+    raw_sv = (sv_el.text or "").strip() if sv_el is not None else ""
+    sv_text = " ".join(raw_sv.split()).lower()
     std, ed = "scorm12", None
     for key, edition in (("cam 1.3", "2nd"), ("2nd", "2nd"), ("3rd", "3rd"), ("4th", "4th")):
         if key in sv_text:
@@ -126,7 +144,7 @@ def _detect_no_namespace(root: etree._Element, file: str) -> tuple[str | None, s
             finding(
                 "detect.no-namespace",
                 file,
-                root.sourceline,
+                line_of(root),
                 f"<manifest> has no XML namespace; read as {label} the way Moodle and Open edX import "
                 "it (ADL-conformant LMSs reject it); the XSD was not checked",
             )
@@ -185,15 +203,17 @@ def _xsd_class(msg: str, set_name: str) -> str:
 
 def check_xsd(
     root: etree._Element, set_name: str, file: str, *, shared_ids: frozenset[str] = frozenset()
-) -> list[Finding]:
+) -> list[Diagnostic]:
     """XSD errors, each classified by `_xsd_class`. An identifier an item and a resource share is reported by
     `cp.identifier-shared` once, so its xs:ID error is dropped here."""
     schema = schema_for(set_name)
     if schema.validate(root.getroottree()):
         return []
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     errors = [
-        e for e in schema.error_log if not ((m := _ID_VALUE.search(e.message)) and m.group(1).strip() in shared_ids)
+        e
+        for e in cast("Iterable[etree._LogEntry]", schema.error_log)
+        if not ((m := _ID_VALUE.search(e.message)) and m.group(1).strip() in shared_ids)
     ]
     for e in errors[:MAX_XSD_FINDINGS]:
         msg = e.message
@@ -204,7 +224,19 @@ def check_xsd(
     return out
 
 
-def _num(text: str | None) -> Decimal | None:
+def case_mismatch(file: str, line: int | None, what: str, real: str | None, attribute: str) -> Diagnostic:
+    """cp.case-mismatch: `what` (a reference, said with its path) names `real` in another letter case."""
+    return finding(
+        "cp.case-mismatch",
+        file,
+        line,
+        f"{what} but the package has {real!r} (case differs)",
+        fix=f"change the {attribute} to {real!r} or rename the file",
+    )
+
+
+def decimal_of(text: str | None) -> Decimal | None:
+    """The finite decimal number `text` spells (surrounding blanks allowed), else None."""
     try:
         value = Decimal((text or "").strip())
     except InvalidOperation:
@@ -298,11 +330,11 @@ def load(root: etree._Element, standard: str) -> Manifest:
                 href=href,
                 base=base,
                 scormtype=(r.get(f"{{{adlcp}}}scormtype") or r.get(f"{{{adlcp}}}scormType")),
-                line=r.sourceline,
+                line=line_of(r),
             )
             for f in r.findall(m.q("file")):
                 if f.get("href") is not None:
-                    res.files.append((f.get("href") or "", f.sourceline))
+                    res.files.append((f.get("href") or "", line_of(f)))
             m.resources.setdefault(res.identifier, res)
             m.resource_order.append(res.identifier)
     if m.organizations:
@@ -375,11 +407,23 @@ def shared_identifiers(m: Manifest) -> frozenset[str]:
     return m._shared
 
 
-def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[Finding], set[str]]:
+def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[Diagnostic], set[str]]:
     """Content-packaging rules. Returns (findings, package paths referenced by the manifest)."""
-    out: list[Finding] = []
-    referenced: set[str] = set()
-    root = m.root
+    out = _check_identifiers(m, file) + _check_organizations(m, file) + _check_references(m, file)
+    out += _check_xml_base(m, file)
+    file_findings, referenced = _check_files(m, file, files)
+    out += file_findings
+    out.extend(_check_scores(m, file))
+    out.extend(_check_titles(m, file))
+    if m.standard == "scorm2004":
+        out.extend(_check_sequencing(m, file))
+    else:
+        out.extend(_check_lom12(m, file))
+    return out, referenced
+
+
+def _check_identifiers(m: Manifest, file: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     # identifiers unique after trimming (ADL pads them; xs:ID collapses whitespace)
     shared = shared_identifiers(m)
     seen: dict[str, int | None] = {}
@@ -394,12 +438,12 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
                 finding(
                     "cp.identifier-duplicate",
                     file,
-                    el.sourceline,
+                    line_of(el),
                     f"identifier {ident!r} is also used at line {seen[ident]}",
                 )
             )
         else:
-            seen[ident] = el.sourceline
+            seen[ident] = line_of(el)
     for ident in sorted(shared):
         out.append(
             finding(
@@ -411,7 +455,12 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
                 "it",
             )
         )
-    # organizations
+    return out
+
+
+def _check_organizations(m: Manifest, file: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    root = m.root
     orgs_el = root.find(m.q("organizations"))
     org_ids = [(o.get("identifier") or "").strip() for o in m.organizations]
     if not m.organizations:
@@ -419,7 +468,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
             finding(
                 "cp.no-organization",
                 file,
-                orgs_el.sourceline if orgs_el is not None else None,
+                line_of(orgs_el) if orgs_el is not None else None,
                 "the manifest has no <organization>; Moodle imports it (launches the first resource), "
                 "ADL-conformant LMSs reject it",
             )
@@ -429,12 +478,17 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
             finding(
                 "cp.default-organization-missing",
                 file,
-                orgs_el.sourceline if orgs_el is not None else None,
+                line_of(orgs_el) if orgs_el is not None else None,
                 f"organizations/@default {m.default_org!r} matches no organization "
                 f"({', '.join(repr(i) for i in org_ids)}); Moodle imports it, ADL-conformant LMSs reject it",
             )
         )
-    # items -> resources
+    return out
+
+
+def _check_references(m: Manifest, file: str) -> list[Diagnostic]:
+    """Every item and dependency identifierref names a resource; an item's resource has an href."""
+    out: list[Diagnostic] = []
     for item in m.items():
         ref = item.get("identifierref")
         if ref is None:
@@ -445,7 +499,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
                 finding(
                     "cp.identifierref-unresolved",
                     file,
-                    item.sourceline,
+                    line_of(item),
                     f"item {(item.get('identifier') or '').strip()!r} refers to resource {ref.strip()!r}, "
                     "which does not exist",
                 )
@@ -455,23 +509,27 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
                 finding(
                     "cp.item-resource-no-href",
                     file,
-                    item.sourceline,
+                    line_of(item),
                     f"item {(item.get('identifier') or '').strip()!r} launches resource "
                     f"{res.identifier!r}, which has no href",
                 )
             )
-    for r_el in root.iter(m.q("dependency")):
+    for r_el in m.root.iter(m.q("dependency")):
         ref = (r_el.get("identifierref") or "").strip()
         if ref not in m.resources:
             out.append(
                 finding(
                     "cp.identifierref-unresolved",
                     file,
-                    r_el.sourceline,
+                    line_of(r_el),
                     f"dependency refers to resource {ref!r}, which does not exist",
                 )
             )
-    # xml:base levels
+    return out
+
+
+def _check_xml_base(m: Manifest, file: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     if m.base_levels & {"manifest", "resources"}:
         levels = ", ".join(sorted(m.base_levels & {"manifest", "resources"}))
         out.append(
@@ -483,7 +541,13 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
                 "applies only resource-level xml:base and Open edX none (LMS-PITFALLS 22)",
             )
         )
-    # files
+    return out
+
+
+def _check_files(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[Diagnostic], set[str]]:
+    """Every href and <file> in the package (in the right case); returns the findings and the paths referenced."""
+    out: list[Diagnostic] = []
+    referenced: set[str] = set()
     missing_reported: set[str] = set()
 
     def check_path(res: Resource, href: str, line: int | None, launch: bool) -> None:
@@ -507,15 +571,7 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
         if state == "case":
             missing_reported.add(path)
             referenced.add(real or path)
-            out.append(
-                finding(
-                    "cp.case-mismatch",
-                    file,
-                    line,
-                    f"{path!r} is referenced but the package has {real!r} (case differs)",
-                    fix=f"change the href to {real!r} or rename the file",
-                )
-            )
+            out.append(case_mismatch(file, line, f"{path!r} is referenced", real, "href"))
         elif state == "missing":
             missing_reported.add(path)
             if launch:
@@ -541,10 +597,10 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
         for href, line in res.files:
             check_path(res, href, line, False)
     # external metadata files (adlcp:location)
-    for loc in root.iter(f"{{{m.adlcp}}}location"):
+    for loc in m.root.iter(f"{{{m.adlcp}}}location"):
         href = (loc.text or "").strip()
         if href:
-            path, kind = resolve("", href)
+            path, _ = resolve("", href)
             if path:
                 referenced.add(path)
                 if files is not None and files.lookup(path)[0] == "missing":
@@ -552,16 +608,10 @@ def check_rules(m: Manifest, file: str, files: FileIndex | None) -> tuple[list[F
                         finding(
                             "cp.file-missing",
                             file,
-                            loc.sourceline,
+                            line_of(loc),
                             f"metadata file {path!r} (adlcp:location) is not in the package",
                         )
                     )
-    out.extend(_check_scores(m, file))
-    out.extend(_check_titles(m, file))
-    if m.standard == "scorm2004":
-        out.extend(_check_sequencing(m, file))
-    else:
-        out.extend(_check_lom12(m, file))
     return out, referenced
 
 
@@ -572,7 +622,7 @@ def launch_paths(m: Manifest) -> list[str]:
         res = m.resources.get((item.get("identifierref") or "").strip())
         if res is None or not (res.href or "").strip():
             continue
-        path, kind = resolve(res.base, res.href)
+        path, kind = resolve(res.base, res.href or "")
         if kind == "ok" and path and path not in out:
             out.append(path)
     return out
@@ -624,7 +674,7 @@ def openedx_untitled(m: Manifest) -> list[tuple[etree._Element, str]]:
     return out
 
 
-def _check_titles(m: Manifest, file: str) -> list[Finding]:
+def _check_titles(m: Manifest, file: str) -> list[Diagnostic]:
     out = []
     for node, kind in openedx_untitled(m):
         ident = (node.get("identifier") or "").strip()
@@ -632,7 +682,7 @@ def _check_titles(m: Manifest, file: str) -> list[Finding]:
             finding(
                 "cp.title-missing",
                 file,
-                node.sourceline,
+                line_of(node),
                 f"{kind} {ident!r} has no title (or an empty one); Open edX's SCORM xblock crashes on "
                 "upload when it reads it",
             )
@@ -640,29 +690,29 @@ def _check_titles(m: Manifest, file: str) -> list[Finding]:
     return out
 
 
-def _check_scores(m: Manifest, file: str) -> list[Finding]:
-    out: list[Finding] = []
+def _check_scores(m: Manifest, file: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     if m.standard == "scorm12":
         for el in m.root.iter(f"{{{m.adlcp}}}masteryscore"):
-            v = _num(el.text)
+            v = decimal_of(el.text)
             if v is None or not (0 <= v <= 100):
                 out.append(
                     finding(
                         "cp.masteryscore-range",
                         file,
-                        el.sourceline,
+                        line_of(el),
                         f"adlcp:masteryscore {(el.text or '').strip()!r} is not a number 0-100",
                     )
                 )
     else:
         for el in m.root.iter(f"{{{IMSSS}}}minNormalizedMeasure"):
-            v = _num(el.text)
+            v = decimal_of(el.text)
             if v is None or not (-1 <= v <= 1):
                 out.append(
                     finding(
                         "cp.measure-range",
                         file,
-                        el.sourceline,
+                        line_of(el),
                         f"imsss:minNormalizedMeasure {(el.text or '').strip()!r} is not a number -1..1",
                     )
                 )
@@ -680,8 +730,8 @@ def _delivery_ok(seq: etree._Element | None) -> bool:
     )
 
 
-def _check_sequencing(m: Manifest, file: str) -> list[Finding]:
-    out: list[Finding] = []
+def _check_sequencing(m: Manifest, file: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     collection = {(s.get("ID") or "").strip(): s for s in m.root.iter(f"{{{IMSSS}}}sequencing") if s.get("ID")}
     for item in m.leaf_items():
         res = m.resources.get((item.get("identifierref") or "").strip())
@@ -690,13 +740,13 @@ def _check_sequencing(m: Manifest, file: str) -> list[Finding]:
         seq = item.find(f"{{{IMSSS}}}sequencing")
         ok = _delivery_ok(seq)
         if not ok and seq is not None and seq.get("IDRef"):
-            ok = _delivery_ok(collection.get(seq.get("IDRef").strip()))
+            ok = _delivery_ok(collection.get((seq.get("IDRef") or "").strip()))
         if not ok:
             out.append(
                 finding(
                     "seq.delivery-controls",
                     file,
-                    item.sourceline,
+                    line_of(item),
                     f"SCO item {(item.get('identifier') or '').strip()!r} lacks deliveryControls "
                     'completionSetByContent/objectiveSetByContent="true"; SuccessFactors marks it '
                     "complete on exit",
@@ -708,7 +758,7 @@ def _check_sequencing(m: Manifest, file: str) -> list[Finding]:
             finding(
                 "seq.mapinfo",
                 file,
-                maps[0].sourceline,
+                line_of(maps[0]),
                 f"{len(maps)} imsss:mapInfo element(s): Moodle 4.5's importer aborts on them (PHP 8, "
                 "mod/scorm/datamodels/scormlib.php line 378; LMS-PITFALLS 20), so the package does not "
                 "import into Moodle",
@@ -718,11 +768,11 @@ def _check_sequencing(m: Manifest, file: str) -> list[Finding]:
 
 
 def _text_len(el: etree._Element) -> int:
-    return len("".join(el.itertext()).strip())
+    return len(text_of(el).strip())
 
 
-def _check_lom12(m: Manifest, file: str) -> list[Finding]:
-    out: list[Finding] = []
+def _check_lom12(m: Manifest, file: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     for el in m.root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -730,7 +780,7 @@ def _check_lom12(m: Manifest, file: str) -> list[Finding]:
         if q.namespace == m.ns and q.localname == "title" and _text_len(el) > 200:
             out.append(
                 finding(
-                    "lom.too-long", file, el.sourceline, f"title is {_text_len(el)} characters; SCORM 1.2 LMSs keep 200"
+                    "lom.too-long", file, line_of(el), f"title is {_text_len(el)} characters; SCORM 1.2 LMSs keep 200"
                 )
             )
         elif q.namespace not in (m.ns, m.adlcp) and q.localname == "description" and _text_len(el) > 1000:
@@ -738,7 +788,7 @@ def _check_lom12(m: Manifest, file: str) -> list[Finding]:
                 finding(
                     "lom.too-long",
                     file,
-                    el.sourceline,
+                    line_of(el),
                     f"metadata description is {_text_len(el)} characters; the limit is 1000",
                 )
             )

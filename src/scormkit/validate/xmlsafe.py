@@ -7,12 +7,27 @@ at all: the entities are never resolved (XXE, billion laughs).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any, cast
 
 from lxml import etree
 
-from .findings import Finding, finding
+from scormkit.diagnostics import Diagnostic
+
+from .findings import finding
 
 _SUBSET_END = re.compile(rb"\]\s*>")
+
+
+def line_of(element: etree._Element) -> int | None:
+    """The line an element starts on (None when lxml does not know it); lxml-stubs types sourceline as `...`."""
+    line: int | None = element.sourceline  # type: ignore[assignment]
+    return line
+
+
+def text_of(element: etree._Element) -> str:
+    """All the text inside an element (lxml-stubs type itertext as str or bytes; it yields str)."""
+    return "".join(cast("Iterator[str]", element.itertext()))
 
 
 def _find_doctype(view: bytes) -> tuple[int, bytes, bytes, bytes | None] | None:
@@ -67,9 +82,9 @@ def _line_of(data: bytes, pos: int) -> int:
     return data.count(b"\n", 0, pos) + 1
 
 
-def parse(data: bytes, name: str) -> tuple[etree._Element | None, list[Finding]]:
+def parse(data: bytes, name: str) -> tuple[etree._Element | None, list[Diagnostic]]:
     """Parse `data`; returns (root or None, findings). Never resolves entities or fetches anything."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     view = _ascii_view(data)
     doctype = _find_doctype(view)
     if doctype:
@@ -111,9 +126,8 @@ def parse(data: bytes, name: str) -> tuple[etree._Element | None, list[Finding]]
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno else None
         msg = exc.msg or str(exc)
-        out.append(finding("xml.not-well-formed", name, line, f"not well-formed XML: {msg}"))
+        out.append(finding("xml.not-well-formed", name, exc.lineno or None, f"not well-formed XML: {msg}"))
         return None, out
     except ValueError as exc:  # e.g. unsupported encoding declarations
         out.append(finding("xml.not-well-formed", name, None, f"not well-formed XML: {exc}"))
@@ -121,7 +135,7 @@ def parse(data: bytes, name: str) -> tuple[etree._Element | None, list[Finding]]
     if root is None:
         out.append(finding("xml.not-well-formed", name, None, "not well-formed XML: no root element"))
         return None, out
-    docinfo = root.getroottree().docinfo
+    docinfo: Any = root.getroottree().docinfo  # Any: lxml-stubs lack DocInfo.system_url and DTD.iterentities
     dtd = docinfo.internalDTD
     if dtd is not None and list(dtd.iterentities()):
         out.append(finding("xml.entity-declaration", name, None, "the DOCTYPE declares entities; not resolved"))

@@ -1,6 +1,8 @@
-"""The PDF worker process: `python -m scormkit.pdfworker FD MEMORY_BYTES PDF FILE FORMAT WIDTH QUALITY`.
+"""The PDF worker process: `python -m scormkit.pdfworker FD MEMORY_BYTES PDF FILE FORMAT WIDTH QUALITY ROLE`.
 
 Started by scormkit.source.render, which sends jobs over the socket FD: ("probe",) or ("page", index), None to stop.
+ROLE is "probe" or "render": only a probing worker loads pypdf (19 MB of a worker's 40 MB; rendering needs PDFium
+and Pillow alone).
 The worker limits its own address space before it imports PDFium, opens the PDF itself and answers each job with
 ("probe", Probe), ("page", RenderedPage) or ("failed", job, reason). It imports nothing of scormkit but this file
 and the standard scormkit package, so it starts in the time the interpreter, pypdfium2, Pillow and pypdf take.
@@ -33,8 +35,13 @@ from dataclasses import dataclass
 
 #: WebP `method` (0 fastest .. 6 smallest); see the table above.
 WEBP_METHOD = 0
+#: The slide menu's thumbnails: this many pixels wide (shown at half that in CSS pixels, sharp on HiDPI screens),
+#: WebP at this quality. Made here from the lossless render while it is in memory: made in the packing process they
+#: cost a decode of every shipped slide and a resize, one page after another (3-8 s of a 100-slide pack).
+THUMB_WIDTH = 160
+THUMB_QUALITY = 70
 #: Part of the render cache key: bump when the rendering or encoding code changes the bytes it produces.
-RENDER_SCHEME = f"scormkit-render-2;webp-method={WEBP_METHOD}"
+RENDER_SCHEME = f"scormkit-render-3;webp-method={WEBP_METHOD};thumb={THUMB_WIDTH}q{THUMB_QUALITY}"
 #: Most pages a deck may have: a module is a lesson, not a library (100,000 pages would keep a build busy for hours).
 MAX_PAGES = 2000
 
@@ -56,6 +63,7 @@ class RenderedPage:
     width: int
     height: int
     data: bytes
+    thumb: bytes  # the slide menu's thumbnail, WebP, THUMB_WIDTH pixels wide
 
 
 def _clean(text: str) -> str:
@@ -180,6 +188,18 @@ def encode(image, fmt: str, quality: int) -> bytes:
     return out.getvalue()
 
 
+def thumbnail(image) -> bytes:
+    """The slide menu's thumbnail of the rendered page `image` (RGB), as WebP bytes."""
+    from PIL import Image
+
+    height = max(1, round(image.height * THUMB_WIDTH / image.width))
+    # reducing_gap: a box reduction to twice the size first, then Lanczos: 8x faster than Lanczos from full size.
+    small = image.resize((THUMB_WIDTH, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    out = io.BytesIO()
+    small.save(out, "WEBP", quality=THUMB_QUALITY, method=4)
+    return out.getvalue()
+
+
 def render_page(doc, index: int, fmt: str, width: int, quality: int) -> RenderedPage:
     page = doc[index]
     try:
@@ -187,10 +207,10 @@ def render_page(doc, index: int, fmt: str, width: int, quality: int) -> Rendered
         image = render_image(page, width)
     finally:
         page.close()
-    return RenderedPage(index, text, image.width, image.height, encode(image, fmt, quality))
+    return RenderedPage(index, text, image.width, image.height, encode(image, fmt, quality), thumbnail(image))
 
 
-def serve(fd: int, memory_bytes: int, pdf_path: str, file: str, fmt: str, width: int, quality: int) -> None:
+def serve(fd: int, memory_bytes: int, pdf_path: str, file: str, fmt: str, width: int, quality: int, role: str) -> None:
     import resource
     import signal
     from multiprocessing.connection import Connection
@@ -198,9 +218,12 @@ def serve(fd: int, memory_bytes: int, pdf_path: str, file: str, fmt: str, width:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it kills the workers
     conn = Connection(fd)
+    # Loaded before "ready": the job deadlines then time the job alone.
     import PIL.Image  # noqa: F401
-    import pypdf  # noqa: F401  (loaded before "ready": the job deadlines then time the job alone)
     import pypdfium2 as pdfium
+
+    if role == "probe":
+        import pypdf  # noqa: F401
 
     conn.send(("ready",))
     doc = None
@@ -228,5 +251,5 @@ if __name__ == "__main__":
     # Run the module under its own name, so what it sends unpickles as scormkit.pdfworker.* in the parent.
     from scormkit.pdfworker import serve as _serve
 
-    fd, memory, pdf, name, fmt, width, quality = sys.argv[1:8]
-    _serve(int(fd), int(memory), pdf, name, fmt, int(width), int(quality))
+    fd, memory, pdf, name, fmt, width, quality, role = sys.argv[1:9]
+    _serve(int(fd), int(memory), pdf, name, fmt, int(width), int(quality), role)

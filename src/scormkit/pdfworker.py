@@ -2,28 +2,14 @@
 
 Started by scormkit.source.render, which sends jobs over the socket FD: ("probe",) or ("page", index), None to stop.
 ROLE is "probe" or "render": only a probing worker loads pypdf (19 MB of a worker's 40 MB; rendering needs PDFium
-and Pillow alone).
-The worker limits its own address space before it imports PDFium, opens the PDF itself and answers each job with
+and Pillow alone). The worker limits its own address space before it imports PDFium, opens the PDF itself and answers each job with
 ("probe", Probe), ("page", RenderedPage) or ("failed", job, reason). It imports nothing of scormkit but this file
-and the standard scormkit package, so it starts in the time the interpreter, pypdfium2, Pillow and pypdf take.
+and the standard scormkit package, so it starts in the time the interpreter, pypdfium2 and Pillow take.
 
-Encoders and their settings were chosen by measurement, on benchmarks/make_deck.py's deck (16:9, vector text, a
-bar chart and a photo per slide) at 1280 px, 10 pages, CPU time per page on this project's 2-core machine; PSNR
-against the lossless render by the same rasterizer (pdfium), over the whole slide and over the 7 pt footnote strip
-(legibility of the smallest text):
-
-| encoder | ms/page | KB/page | PSNR dB | small text dB |
-|---|---|---|---|---|
-| render itself (pdfium: text, chart, photo) | 12 | | | |
-| JPEG q85 (libjpeg-turbo, 4:2:0), the reference | 3.5 | 77.6 | 41.3 | 46.1 |
-| WebP q75 method 0 | 13.6 | 37.6 | 41.3 | 48.8 |
-| WebP q82 method 0 (chosen; q82 is slides.quality's default) | 14 | 44.4 | 42.4 | 51.6 |
-| WebP q80 method 2 | 29 | 31.2 | 41.9 | 48.9 |
-| WebP q82 method 4 (scormkit 0.1) | 50 | 31.4 | 42.0 | 50.4 |
-
-WebP method 0 gives 0.57x the bytes of the reference JPEG at higher fidelity, small text included, for under a
-third of method 4's time: methods 2-6 save another 30 % of image bytes for 2x-3.5x the time, and a package's bytes
-are mostly its PDF. JPEG stays available (`slides.format: jpeg`): 4x faster to encode, 1.7x the bytes.
+The encoder and its settings were chosen by measurement (time vs bytes vs PSNR against a lossless render, over the
+whole slide and over its smallest text): `python benchmarks/bench_encoders.py`, table in docs/performance.md. WebP
+method 0 gives 0.57x the bytes of pdftoppm's JPEG q85 at higher fidelity, small text included; methods 2-6 save
+another 25-30 % of image bytes for 1.4x-5x its time. JPEG stays available (`slides.format: jpeg`).
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ and the standard scormkit package, so it starts in the time the interpreter, pyp
 
 The encoder and its settings were chosen by measurement (time vs bytes vs PSNR against a lossless render, over the
 whole slide and over its smallest text): `python benchmarks/bench_encoders.py`, table in docs/performance.md. WebP
-method 0 gives 0.57x the bytes of pdftoppm's JPEG q85 at higher fidelity, small text included; methods 2-6 save
-another 25-30 % of image bytes for 1.4x-5x its time. JPEG stays available (`slides.format: jpeg`).
+method 2 gives 0.42x the bytes of pdftoppm's JPEG q85 at higher fidelity, small text included (method 0: 0.57x, too
+many for the zip-bytes goal, for 70 % of the time); methods 4-6 save 4-7 % more for 2.4x-3.7x the time. JPEG stays
+available (`slides.format: jpeg`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 from dataclasses import dataclass
 
 #: WebP `method` (0 fastest .. 6 smallest); see the table above.
-WEBP_METHOD = 0
+WEBP_METHOD = 2
 #: The slide menu's thumbnails: this many pixels wide (shown at half that in CSS pixels, sharp on HiDPI screens),
 #: WebP at this quality. Made here from the lossless render while it is in memory: made in the packing process they
 #: cost a decode of every shipped slide and a resize, one page after another (3-8 s of a 100-slide pack).

@@ -147,7 +147,10 @@ def scormkit_fidelity(pdf: Path, zip_path: Path) -> tuple[float, float]:
     doc = pypdfium2.PdfDocument(str(pdf))
     pairs = []
     with zipfile.ZipFile(zip_path) as archive:
-        slides = sorted(n for n in archive.namelist() if n.startswith("slides/"))
+        # The player's course.json names each slide's image; slides/ holds more than those (slides/thumbs/).
+        slides = [slide["image"] for slide in json.loads(archive.read("course.json"))["slides"]]
+        if len(slides) != len(doc):
+            raise SystemExit(f"{zip_path.name} ships {len(slides)} slide images for the {len(doc)} pages of {pdf}")
         for index, name in enumerate(slides):
             shipped = Image.open(io.BytesIO(archive.read(name)))
             page = doc[index]

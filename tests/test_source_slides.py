@@ -16,6 +16,7 @@ from pypdf import PdfReader, PdfWriter
 import scormkit.source.slides as slides_module
 from scormkit.diagnostics import ScormkitError
 from scormkit.source import read_module
+from scormkit.source.slides import thumbnail_path
 from tests.test_source_module import edit, errors
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,12 +100,19 @@ def test_titles_text_and_images(mod: Path) -> None:
         "",
     ]
     assert [s.image for s in module.slides] == [f"slides/00{n}.webp" for n in range(1, 5)]
-    assert sorted(module.assets) == ["slides.pdf", *(f"slides/00{n}.webp" for n in range(1, 5))]
+    assert sorted(module.assets) == [
+        "slides.pdf",
+        *(f"slides/00{n}.webp" for n in range(1, 5)),
+        *(f"slides/thumbs/00{n}.webp" for n in range(1, 5)),
+    ]
     assert module.assets["slides.pdf"] == (mod / "deck" / "slides.pdf").read_bytes()
     for slide in module.slides:
         assert (slide.width, slide.height) == (320, 180)
         image = Image.open(io.BytesIO(module.assets[slide.image]))
         assert image.format == "WEBP" and image.size == (320, 180)
+        # The slide menu's thumbnail, rendered with the slide (player/course.py ships it, course.json names it).
+        thumb = Image.open(io.BytesIO(module.assets[thumbnail_path(slide.image)]))
+        assert thumb.format == "WEBP" and thumb.size == (160, 90)
     # The first page has dark text on white: the render is not blank.
     first = Image.open(io.BytesIO(module.assets["slides/001.webp"])).convert("L")
     assert first.getextrema()[0] < 128
@@ -114,7 +122,10 @@ def test_titles_text_and_images(mod: Path) -> None:
 def test_other_formats_and_no_download(mod: Path, fmt: str, ext: str, pil_format: str) -> None:
     edit(mod / "module.yaml", "  width: 320", f"  width: 200\n  format: {fmt}\n  quality: 60\n  download: false")
     module = read_module(mod)
-    assert sorted(module.assets) == [f"slides/00{n}.{ext}" for n in range(1, 5)]
+    assert sorted(module.assets) == [
+        *(f"slides/00{n}.{ext}" for n in range(1, 5)),
+        *(f"slides/thumbs/00{n}.webp" for n in range(1, 5)),
+    ]
     image = Image.open(io.BytesIO(module.assets[f"slides/001.{ext}"]))
     assert image.format == pil_format and image.size == (200, 113)
     assert module.slides[0].height == 113
@@ -156,7 +167,8 @@ def test_cache_hit_renders_nothing(mod: Path, tmp_path: Path, monkeypatch: pytes
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert sorted(p.name for p in cache.iterdir()) == ["objects", "probes", "renders"]
     objects = sorted(p.name for p in (cache / "objects").iterdir())
-    assert len(objects) == 4 and all(len(name) == 64 for name in objects)  # named by the SHA-256 of their bytes
+    # A slide image and its thumbnail per page, named by the SHA-256 of their bytes.
+    assert len(objects) == 8 and all(len(name) == 64 for name in objects)
     assert (
         sorted(
             hashlib.sha256(module_bytes).hexdigest()

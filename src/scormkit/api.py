@@ -228,16 +228,22 @@ def _build_key(src: Path, targets: list[tuple[str, str | None]], out: Path, cach
     return digest.hexdigest()
 
 
-def _build_record(results: list[PackResult]) -> dict:
+def _file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks: a zip of a large deck is never held whole."""
     import hashlib
 
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _build_record(results: list[PackResult]) -> dict:
     return {
         "results": [
             {
                 "target": r.target,
                 "path": r.path.name,
                 "size": r.size,
-                "sha256": hashlib.sha256(r.path.read_bytes()).hexdigest(),
+                "sha256": _file_sha256(r.path),
                 "files": r.files,
                 "slides": r.slides,
                 "items": r.items,
@@ -252,8 +258,6 @@ def _build_record(results: list[PackResult]) -> dict:
 
 def _unchanged(record: dict | None, out: Path) -> list[PackResult] | None:
     """The results of the recorded build when every zip it wrote is still there, byte for byte; else None."""
-    import hashlib
-
     if record is None:
         return None
     results = []
@@ -262,7 +266,7 @@ def _unchanged(record: dict | None, out: Path) -> list[PackResult] | None:
             path = out / entry["path"]
             if not path.is_file() or path.stat().st_size != entry["size"]:
                 return None
-            if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+            if _file_sha256(path) != entry["sha256"]:
                 return None
             warnings = tuple(
                 Diagnostic(w["file"], w["line"], Severity(w["severity"]), w["code"], w["message"])

@@ -31,7 +31,11 @@ JOURNAL = ".scormkit-commit.json"
 TEMP_MARK = ".scormkit-"
 
 
-def entry_date(updated: dt.date, environ: os._Environ | dict | None = None) -> tuple[int, int, int, int, int, int]:
+#: A zip entry's timestamp: year, month, day, hour, minute, second.
+ZipDate = tuple[int, int, int, int, int, int]
+
+
+def entry_date(updated: dt.date, environ: os._Environ | dict | None = None) -> ZipDate:
     """The timestamp of every zip entry: SOURCE_DATE_EPOCH when set (reproducible-builds.org), else `updated`."""
     environ = os.environ if environ is None else environ
     raw = environ.get("SOURCE_DATE_EPOCH")
@@ -82,7 +86,7 @@ class PackageWriteError(OSError):
         return f"cannot write {where} ({self.error.strerror or self.error}); check the folder or pack to another --out"
 
 
-def _zip_into(handle, files: dict[str, bytes], date_time: tuple[int, ...]) -> None:
+def _zip_into(handle, files: dict[str, bytes], date_time: ZipDate) -> None:
     with zipfile.ZipFile(handle, "w") as archive:
         for name in sorted(files):
             data = files[name]
@@ -125,7 +129,7 @@ def recover(out: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def write_packages(packages: list[tuple[Path, dict[str, bytes]]], *, date_time: tuple[int, ...]) -> None:
+def write_packages(packages: list[tuple[Path, dict[str, bytes]]], *, date_time: ZipDate) -> None:
     """Zip each `files` (package path -> bytes) to its path: sorted entries, fixed dates and modes, the whole set
     in place or none of it. All paths must be in one folder. Raises PackageWriteError, with the folder unchanged."""
     if not packages:
@@ -156,7 +160,7 @@ def _remove_if_empty(folder: Path) -> None:
         pass
 
 
-def _commit(out: Path, packages: list[tuple[Path, dict[str, bytes]]], date_time: tuple[int, ...]) -> None:
+def _commit(out: Path, packages: list[tuple[Path, dict[str, bytes]]], date_time: ZipDate) -> None:
     recover(out)
     written: list[tuple[int | None, Path | None, Path]] = []  # (unnamed fd, or named temp; final path)
     temps: list[Path] = []
@@ -186,11 +190,11 @@ def _commit(out: Path, packages: list[tuple[Path, dict[str, bytes]]], date_time:
             written.append((fd, None, path))
         # Every zip is complete: give each a temporary name, then rename the set in.
         renames: list[tuple[Path, Path]] = []
-        for fd, named, final in written:
+        for unnamed, named, final in written:
             if named is None:
-                assert fd is not None
+                assert unnamed is not None
                 temp = _temp_name(final)
-                _link_unnamed(fd, temp)
+                _link_unnamed(unnamed, temp)
                 temps.append(temp)
                 named = temp
             renames.append((named, final))
@@ -209,11 +213,11 @@ def _commit(out: Path, packages: list[tuple[Path, dict[str, bytes]]], date_time:
                 temp.unlink(missing_ok=True)
         raise
     finally:
-        for fd, _, _ in written:
-            if fd is not None:
-                os.close(fd)
+        for unnamed, _, _ in written:
+            if unnamed is not None:
+                os.close(unnamed)
 
 
-def write_package(files: dict[str, bytes], path: Path, *, date_time: tuple[int, ...]) -> None:
+def write_package(files: dict[str, bytes], path: Path, *, date_time: ZipDate) -> None:
     """Zip `files` (package path -> bytes) to `path`: sorted entries, fixed dates and modes, written atomically."""
     write_packages([(path, files)], date_time=date_time)

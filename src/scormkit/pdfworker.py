@@ -1,27 +1,16 @@
-"""The PDF worker process: `python -m scormkit.pdfworker FD MEMORY_BYTES PDF FILE FORMAT WIDTH QUALITY`.
+"""The PDF worker process: `python -m scormkit.pdfworker FD MEMORY_BYTES PDF FILE FORMAT WIDTH QUALITY ROLE`.
 
 Started by scormkit.source.render, which sends jobs over the socket FD: ("probe",) or ("page", index), None to stop.
-The worker limits its own address space before it imports PDFium, opens the PDF itself and answers each job with
+ROLE is "probe" or "render": only a probing worker loads pypdf (19 MB of a worker's 40 MB; rendering needs PDFium
+and Pillow alone). The worker limits its own address space before it imports PDFium, opens the PDF itself and answers each job with
 ("probe", Probe), ("page", RenderedPage) or ("failed", job, reason). It imports nothing of scormkit but this file
-and the standard scormkit package, so it starts in the time the interpreter, pypdfium2, Pillow and pypdf take.
+and the standard scormkit package, so it starts in the time the interpreter, pypdfium2 and Pillow take.
 
-Encoders and their settings were chosen by measurement, on benchmarks/make_deck.py's deck (16:9, vector text, a
-bar chart and a photo per slide) at 1280 px, 10 pages, CPU time per page on this project's 2-core machine; PSNR
-against the lossless render by the same rasterizer (pdfium), over the whole slide and over the 7 pt footnote strip
-(legibility of the smallest text):
-
-| encoder | ms/page | KB/page | PSNR dB | small text dB |
-|---|---|---|---|---|
-| render itself (pdfium: text, chart, photo) | 12 | | | |
-| JPEG q85 (libjpeg-turbo, 4:2:0), the reference | 3.5 | 77.6 | 41.3 | 46.1 |
-| WebP q75 method 0 | 13.6 | 37.6 | 41.3 | 48.8 |
-| WebP q82 method 0 (chosen; q82 is slides.quality's default) | 14 | 44.4 | 42.4 | 51.6 |
-| WebP q80 method 2 | 29 | 31.2 | 41.9 | 48.9 |
-| WebP q82 method 4 (scormkit 0.1) | 50 | 31.4 | 42.0 | 50.4 |
-
-WebP method 0 gives 0.57x the bytes of the reference JPEG at higher fidelity, small text included, for under a
-third of method 4's time: methods 2-6 save another 30 % of image bytes for 2x-3.5x the time, and a package's bytes
-are mostly its PDF. JPEG stays available (`slides.format: jpeg`): 4x faster to encode, 1.7x the bytes.
+The encoder and its settings were chosen by measurement (time vs bytes vs PSNR against a lossless render, over the
+whole slide and over its smallest text): `python benchmarks/bench_encoders.py`, table in docs/performance.md. WebP
+method 2 gives 0.42x the bytes of pdftoppm's JPEG q85 at higher fidelity, small text included (method 0: 0.57x, too
+many for the zip-bytes goal, for 70 % of the time); methods 4-6 save 4-7 % more for 2.4x-3.7x the time. JPEG stays
+available (`slides.format: jpeg`).
 """
 
 from __future__ import annotations
@@ -32,9 +21,14 @@ import sys
 from dataclasses import dataclass
 
 #: WebP `method` (0 fastest .. 6 smallest); see the table above.
-WEBP_METHOD = 0
+WEBP_METHOD = 2
+#: The slide menu's thumbnails: this many pixels wide (shown at half that in CSS pixels, sharp on HiDPI screens),
+#: WebP at this quality. Made here from the lossless render while it is in memory: made in the packing process they
+#: cost a decode of every shipped slide and a resize, one page after another (3-8 s of a 100-slide pack).
+THUMB_WIDTH = 160
+THUMB_QUALITY = 70
 #: Part of the render cache key: bump when the rendering or encoding code changes the bytes it produces.
-RENDER_SCHEME = f"scormkit-render-2;webp-method={WEBP_METHOD}"
+RENDER_SCHEME = f"scormkit-render-3;webp-method={WEBP_METHOD};thumb={THUMB_WIDTH}q{THUMB_QUALITY}"
 #: Most pages a deck may have: a module is a lesson, not a library (100,000 pages would keep a build busy for hours).
 MAX_PAGES = 2000
 
@@ -56,6 +50,7 @@ class RenderedPage:
     width: int
     height: int
     data: bytes
+    thumb: bytes  # the slide menu's thumbnail, WebP, THUMB_WIDTH pixels wide
 
 
 def _clean(text: str) -> str:
@@ -180,6 +175,18 @@ def encode(image, fmt: str, quality: int) -> bytes:
     return out.getvalue()
 
 
+def thumbnail(image) -> bytes:
+    """The slide menu's thumbnail of the rendered page `image` (RGB), as WebP bytes."""
+    from PIL import Image
+
+    height = max(1, round(image.height * THUMB_WIDTH / image.width))
+    # reducing_gap: a box reduction to twice the size first, then Lanczos: 8x faster than Lanczos from full size.
+    small = image.resize((THUMB_WIDTH, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    out = io.BytesIO()
+    small.save(out, "WEBP", quality=THUMB_QUALITY, method=4)
+    return out.getvalue()
+
+
 def render_page(doc, index: int, fmt: str, width: int, quality: int) -> RenderedPage:
     page = doc[index]
     try:
@@ -187,10 +194,10 @@ def render_page(doc, index: int, fmt: str, width: int, quality: int) -> Rendered
         image = render_image(page, width)
     finally:
         page.close()
-    return RenderedPage(index, text, image.width, image.height, encode(image, fmt, quality))
+    return RenderedPage(index, text, image.width, image.height, encode(image, fmt, quality), thumbnail(image))
 
 
-def serve(fd: int, memory_bytes: int, pdf_path: str, file: str, fmt: str, width: int, quality: int) -> None:
+def serve(fd: int, memory_bytes: int, pdf_path: str, file: str, fmt: str, width: int, quality: int, role: str) -> None:
     import resource
     import signal
     from multiprocessing.connection import Connection
@@ -198,9 +205,12 @@ def serve(fd: int, memory_bytes: int, pdf_path: str, file: str, fmt: str, width:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it kills the workers
     conn = Connection(fd)
+    # Loaded before "ready": the job deadlines then time the job alone.
     import PIL.Image  # noqa: F401
-    import pypdf  # noqa: F401  (loaded before "ready": the job deadlines then time the job alone)
     import pypdfium2 as pdfium
+
+    if role == "probe":
+        import pypdf  # noqa: F401
 
     conn.send(("ready",))
     doc = None
@@ -228,5 +238,5 @@ if __name__ == "__main__":
     # Run the module under its own name, so what it sends unpickles as scormkit.pdfworker.* in the parent.
     from scormkit.pdfworker import serve as _serve
 
-    fd, memory, pdf, name, fmt, width, quality = sys.argv[1:8]
-    _serve(int(fd), int(memory), pdf, name, fmt, int(width), int(quality))
+    fd, memory, pdf, name, fmt, width, quality, role = sys.argv[1:9]
+    _serve(int(fd), int(memory), pdf, name, fmt, int(width), int(quality), role)

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from scormkit.model import Module
-from scormkit.player.course import build_course, course_json, slide_thumbnails, worst_case_state_length
+from scormkit.player.course import build_course, course_json, worst_case_state_length
 
 __all__ = ["RUNTIMES", "UnsupportedModule", "build_player", "script", "worst_case_state_length"]
 
@@ -204,9 +204,4 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
         if path in files:
             raise UnsupportedModule(f"asset {path!r} collides with a player file; rename it")
         files[path] = data
-    # The slide menu's thumbnails, made from the rendered slides (course.json names them).
-    for thumb, data, _width, _height in slide_thumbnails(module).values():
-        if thumb in files:
-            raise UnsupportedModule(f"asset {thumb!r} collides with a slide thumbnail; rename it")
-        files[thumb] = data
     return files

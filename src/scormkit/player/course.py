@@ -29,6 +29,7 @@ from scormkit.model import (
     response_letter,
 )
 from scormkit.player.strings import strings_for
+from scormkit.source.slides import thumbnail_path
 
 COURSE_FORMAT = 1
 #: Resume-state format written by player.js (format 1, written by older packages, is still read).
@@ -146,36 +147,21 @@ def _options(item: Any) -> list[Any]:
     return []
 
 
-#: Thumbnails of the slide menu: this many CSS pixels wide, twice that in image pixels for sharp HiDPI screens.
-THUMB_WIDTH = 160
-THUMB_QUALITY = 70
-
-
-@functools.lru_cache(maxsize=4096)
-def _thumbnail(data: bytes) -> tuple[bytes, int, int] | None:
-    """A small WebP of one rendered slide (None when the image cannot be decoded). Cached: every target of a pack
-    shows the same thumbnails, so each is made once."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image = image.convert("RGB")
-            height = max(1, round(image.height * THUMB_WIDTH / image.width))
-            small = image.resize((THUMB_WIDTH, height), Image.Resampling.LANCZOS)
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return None
-    out = io.BytesIO()
-    small.save(out, "WEBP", quality=THUMB_QUALITY, method=4)
-    return out.getvalue(), THUMB_WIDTH, height
-
-
 def slide_thumbnails(module: Module) -> dict[str, tuple[str, bytes, int, int]]:
-    """Slide image path -> (thumbnail path, bytes, width, height), for the slides whose image the module ships."""
+    """Slide image path -> (thumbnail path, bytes, width, height), for the slides whose thumbnail the module ships
+    (the renderer makes one with each slide, source.slides.thumbnail_path)."""
     thumbs = {}
     for slide in module.slides:
-        data = module.assets.get(slide.image)
-        made = _thumbnail(data) if data else None
-        if made is not None:
-            stem = slide.image.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            thumbs[slide.image] = (f"slides/thumbs/{stem}.webp", *made)
+        path = thumbnail_path(slide.image)
+        data = module.assets.get(path)
+        if not data:
+            continue
+        try:
+            with Image.open(io.BytesIO(data)) as image:  # reads the header only: the size, no pixels
+                width, height = image.size
+        except (OSError, ValueError, Image.DecompressionBombError):
+            continue
+        thumbs[slide.image] = (path, data, width, height)
     return thumbs
 
 

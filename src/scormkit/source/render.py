@@ -91,7 +91,7 @@ def _index(job: tuple) -> int | None:
 
 
 class _Worker:
-    def __init__(self, pdf_path: str, file: str, encoding: Encoding, limits: RenderLimits):
+    def __init__(self, pdf_path: str, file: str, encoding: Encoding, limits: RenderLimits, role: str):
         import scormkit
 
         ours, theirs = socket.socketpair()
@@ -111,6 +111,7 @@ class _Worker:
                 encoding.format,
                 str(encoding.width),
                 str(encoding.quality),
+                role,
             ],
             pass_fds=(theirs.fileno(),),
             env=env,
@@ -173,8 +174,9 @@ class Workers:
     def _run(self, jobs: list[tuple]) -> Iterator[tuple]:
         """Send `jobs` to free workers, one job in flight per worker, and yield each answer as it comes. Raises
         PageFailure for the first job that fails, overruns its time or ends its worker."""
+        role = "probe" if any(job[0] == "probe" for job in jobs) else "render"
         while len(self.workers) < min(self.count, max(1, len(jobs))):
-            worker = _Worker(self.pdf_path, self.file, self.encoding, self.limits)
+            worker = _Worker(self.pdf_path, self.file, self.encoding, self.limits, role)
             # Until it says "ready", a worker is starting (interpreter, imports): that is not the first job's time.
             worker.job, worker.deadline = ("start",), time.monotonic() + STARTUP_SECONDS
             self.workers.append(worker)

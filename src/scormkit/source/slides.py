@@ -28,7 +28,7 @@ from scormkit.source.render import (
     explain,
 )
 
-__all__ = ["EXTENSIONS", "Deck", "cache_key", "open_deck", "render_deck"]
+__all__ = ["EXTENSIONS", "Deck", "cache_key", "open_deck", "render_deck", "thumbnail_path"]
 
 
 @dataclass
@@ -148,6 +148,12 @@ def cache_key(data: bytes | str, options: SlidesOptions) -> str:
     return sha256("\0".join(str(part) for part in parts).encode())
 
 
+def thumbnail_path(image: str) -> str:
+    """Where the slide menu's thumbnail of the slide image `image` ("slides/001.webp") is shipped."""
+    stem = image.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return f"slides/thumbs/{stem}.webp"
+
+
 def render_deck(
     deck: Deck,
     options: SlidesOptions,
@@ -159,7 +165,8 @@ def render_deck(
     limits: RenderLimits = RenderLimits(),
     report: Report | None = None,
 ) -> tuple[list[Slide], dict[str, bytes]] | None:
-    """Slides (title, text, image path and size) and the package assets: `slides/NNN.<ext>`, `slides.pdf`.
+    """Slides (title, text, image path and size) and the package assets: `slides/NNN.<ext>`, their thumbnails
+    (`thumbnail_path`) and `slides.pdf`.
 
     Pages missing from the cache are rendered in `workers` processes (default: every core). A page that breaks
     the limits is reported to `report` and None is returned (without `report`, PageFailure is raised)."""
@@ -172,12 +179,13 @@ def render_deck(
     key = cache_key(deck.sha256 or deck.data, options)
     record = cache.render(key) if cache is not None else None
     pages: list[dict | None] = [None] * total
-    images: dict[int, bytes] = {}
+    images: dict[int, tuple[bytes, bytes]] = {}  # page index -> (slide image, thumbnail)
     if record is not None and len(record.get("pages", ())) == total:
         for index, page in enumerate(record["pages"]):
             data = cache.image(page["sha256"]) if cache is not None else None
-            if data is not None:  # a missing, replaced, swapped or truncated image is rendered again
-                pages[index], images[index] = page, data
+            thumb = cache.image(page["thumb"]) if cache is not None and data is not None else None
+            if data is not None and thumb is not None:  # a missing, replaced or truncated image is rendered again
+                pages[index], images[index] = page, (data, thumb)
     done = 0
 
     def finished() -> None:
@@ -186,7 +194,7 @@ def render_deck(
         if on_slide is not None:
             on_slide(done, total)
 
-    for index in sorted(images):
+    for _ in images:  # the cached pages count as done at once
         finished()
     missing = [index for index in range(total) if pages[index] is None]
     if missing:
@@ -197,14 +205,14 @@ def render_deck(
         try:
             with Workers(deck.path, deck.file, encoding, workers=count, limits=limits) as pool:
                 for page in pool.pages(missing):
-                    digest = cache.put_image(page.data) if cache is not None else sha256(page.data)
                     pages[page.index] = {
                         "text": page.text,
                         "width": page.width,
                         "height": page.height,
-                        "sha256": digest,
+                        "sha256": cache.put_image(page.data) if cache is not None else sha256(page.data),
+                        "thumb": cache.put_image(page.thumb) if cache is not None else sha256(page.thumb),
                     }
-                    images[page.index] = page.data
+                    images[page.index] = (page.data, page.thumb)
                     finished()
         except PageFailure as failure:
             if report is None:
@@ -236,7 +244,9 @@ def render_deck(
                 height=page["height"],
             )
         )
-    assets = {f"slides/{i + 1:03d}.{ext}": images[i] for i in range(total)}
+    assets = {}
+    for slide in slides:
+        assets[slide.image], assets[thumbnail_path(slide.image)] = images[slide.number - 1]
     if options.download:
         assets["slides.pdf"] = deck.data
     return slides, assets

@@ -9,17 +9,15 @@ import re
 
 import pytest
 
-from scormkit.model import Module, ModuleConfig, QuizFile, Slide
+from scormkit.model import FILLIN_MAXLENGTH, Module, ModuleConfig, QuizFile, Slide
 from scormkit.player import RUNTIMES, build_player
 from scormkit.player.course import (
-    FILLIN_MAXLENGTH,
     build_course,
-    plain_text,
-    render_markdown,
     state_key,
     worst_case_state,
     worst_case_state_length,
 )
+from scormkit.text import plain_text, render_markdown
 
 SHELL = ("index.html", "player.js", "player.css")
 

@@ -25,11 +25,12 @@ from scormkit.model import (
     TrueFalseItem,
 )
 from scormkit.schemas import validate_xml
+from scormkit.standards import is_absolute_iri
 from scormkit.targets import TARGETS, get_target
 from scormkit.targets.base import ManifestError
 from scormkit.targets.cmi5 import Cmi5Target, course_structure_faults, mastery_score, move_on
 from scormkit.targets.xapi import XapiTarget
-from scormkit.xapi import DEFAULT_IRI_BASE, IRI_BASE_ENV, IriError, Iris, activities, is_absolute_iri
+from scormkit.targets.xapi.activities import DEFAULT_IRI_BASE, IRI_BASE_ENV, IriError, Iris, activities
 
 NS = {"tc": "http://projecttincan.com/tincan.xsd", "c5": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"

@@ -18,6 +18,7 @@ from scormkit.diagnostics import Report, ScormkitError
 from scormkit.model import Module
 from scormkit.schemas import schema_dir, validate_xml
 from scormkit.standards import MAX_MANIFEST_VERSION, PACKAGE_SIZE_WARNING_BYTES, SERVER_SIDE_SUFFIXES, XML_NS, XSI
+from scormkit.text import href
 
 __all__ = ["XML_NS", "XSI"]  # re-exported for the targets
 
@@ -288,7 +289,6 @@ def sub(
 def add_sco_resource(manifest: etree._Element, cp_ns: str, scorm_type: str, ids: Identifiers, files: list[str]) -> None:
     """The one SCO `<resource>` listing every package file; shared by SCORM 1.2 and 2004, which differ only in
     the CP namespace and the ADL `scormtype`/`scormType` attribute (`scorm_type`, namespaced)."""
-    from scormkit.targets._text import href
 
     resources = sub(manifest, f"{{{cp_ns}}}resources")
     # LMS-PITFALLS rules 21/22: the SCO's resource comes first and no xml:base is written.

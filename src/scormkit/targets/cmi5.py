@@ -18,9 +18,9 @@ from scormkit.model import Module
 from scormkit.standards import CMI5, is_absolute_iri
 from scormkit.standards import CMI5_RESERVED_LAUNCH_PARAMETERS as RESERVED_LAUNCH_PARAMETERS
 from scormkit.targets import register
-from scormkit.targets._text import decimal, href, markdown_to_text, truncate
 from scormkit.targets.base import LAUNCH_FILE, ManifestError, sub, success_from_quiz
 from scormkit.targets.xapi import XapiTargetBase
+from scormkit.text import decimal, href, one_line, plain_text, truncate
 
 #: The AU is the whole module, in xAPI's sense of "module" (ADL vocabulary).
 AU_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
@@ -87,8 +87,8 @@ class Cmi5Target(XapiTargetBase):
         iris = self.iris(module)
         config = module.config
         lang = config.language
-        title = truncate(" ".join(config.title.split()), _TITLE_MAX)
-        description = truncate(" ".join(markdown_to_text(config.description).split()), _DESCRIPTION_MAX)
+        title = truncate(one_line(config.title), _TITLE_MAX)
+        description = truncate(plain_text(config.description), _DESCRIPTION_MAX)
 
         root = etree.Element(c5("courseStructure"), nsmap={None: CMI5})
         course = sub(root, c5("course"), attrib={"id": iris.course})

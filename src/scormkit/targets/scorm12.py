@@ -14,7 +14,6 @@ from scormkit.standards import IMSCP_12 as CP
 from scormkit.standards import IMSMD_12 as IMSMD
 from scormkit.standards import SUSPEND_DATA_LIMIT_12
 from scormkit.targets import register
-from scormkit.targets._text import markdown_to_text, truncate, vcard
 from scormkit.targets.base import (
     XML_NS,
     XSI,
@@ -26,6 +25,7 @@ from scormkit.targets.base import (
     sub,
     success_from_quiz,
 )
+from scormkit.text import markdown_to_text, truncate, vcard
 
 NSMAP = {None: CP, "adlcp": ADLCP, "imsmd": IMSMD, "xsi": XSI}
 SCHEMA_LOCATION = " ".join(

@@ -17,7 +17,6 @@ from scormkit.standards import ADLNAV, ADLSEQ, IMSSS, LOM
 from scormkit.standards import IMSCP_2004 as CP
 from scormkit.standards import SUSPEND_DATA_LIMITS_2004 as SUSPEND_DATA_LIMITS
 from scormkit.targets import register
-from scormkit.targets._text import decimal, markdown_to_text, truncate, vcard
 from scormkit.targets.base import (
     XSI,
     Identifiers,
@@ -27,6 +26,7 @@ from scormkit.targets.base import (
     sub,
     success_from_quiz,
 )
+from scormkit.text import decimal, markdown_to_text, truncate, vcard
 
 NSMAP = {None: CP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS, "lom": LOM, "xsi": XSI}
 SCHEMA_LOCATION = " ".join(

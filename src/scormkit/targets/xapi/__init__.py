@@ -14,11 +14,10 @@ from lxml import etree
 
 from scormkit.diagnostics import Report
 from scormkit.model import Module
-from scormkit.standards import TINCAN
+from scormkit.standards import TINCAN, is_absolute_iri
 from scormkit.targets import register
-from scormkit.targets._text import href
 from scormkit.targets.base import LAUNCH_FILE, ManifestError, Target, parse_own, serialize, sub
-from scormkit.xapi import (
+from scormkit.targets.xapi.activities import (
     DEFAULT_IRI_BASE,
     DEFINITIONS_FILE,
     Iris,
@@ -27,6 +26,7 @@ from scormkit.xapi import (
     course_definition,
     resolve_iri_base,
 )
+from scormkit.text import href
 
 #: The xAPI State API sets no size limit on a document; 64,000 characters is the SCORM 2004 3rd/4th edition
 #: budget (LMS-PITFALLS rule 1), so a module that packs for one of them packs for all (and LRSs with small
@@ -113,8 +113,6 @@ class XapiTarget(XapiTargetBase):
 
 def tincan_faults(root: etree._Element, files: list[str]) -> list[str]:
     """What an LMS importing this tincan.xml would trip on (empty = fine)."""
-    from scormkit.xapi import is_absolute_iri
-
     problems: list[str] = []
     if root.tag != tc("tincan"):
         problems.append(f"root element is {root.tag}, expected {tc('tincan')}")

@@ -251,10 +251,13 @@ class ItemBase(Strict):
         interaction description) and the name and description of the xAPI interaction."""
         return truncate(plain_text(self.prompt), PLAIN_TEXT_MAX)
 
+    #: The field listing the choices, pairs or steps a saved answer refers to by response letter (None: no such).
+    options_field: ClassVar[str | None] = None
+
     @property
     def response_count(self) -> int:
         """How many choices, pairs or steps a saved answer refers to by response letter (0 for the other types)."""
-        return 0
+        return len(getattr(self, self.options_field)) if self.options_field else 0
 
     def course_json(self) -> dict[str, Any]:
         """The item in course.json: the fields every item has, then those of its type."""
@@ -297,6 +300,11 @@ def _letters(count: int) -> list[str]:
     return [response_letter(i) for i in range(count)]
 
 
+def _lettered(texts: list[str]) -> list[dict[str, str]]:
+    """course.json options (sources, targets, steps) identified by response letter."""
+    return [{"id": response_letter(i), "text": text} for i, text in enumerate(texts)]
+
+
 def _twice(item_id: str, what: str, texts: list[str]) -> None:
     """Refuse an item the learner cannot answer: two choices (or steps, sources, targets) that read the same."""
     seen: set[str] = set()
@@ -316,10 +324,7 @@ class ChoiceItem(ItemBase):
     choices: Annotated[list[Choice], Field(min_length=2, max_length=26)]
     shuffle: bool = False
     interaction_type: ClassVar[str] = "choice"
-
-    @property
-    def response_count(self) -> int:
-        return len(self.choices)
+    options_field: ClassVar[str | None] = "choices"
 
     def course_fields(self) -> dict[str, Any]:
         return {
@@ -452,15 +457,12 @@ class MatchingItem(ItemBase):
     type: Literal["matching"]
     pairs: Annotated[list[Pair], Field(min_length=2, max_length=26)]
     interaction_type: ClassVar[str] = "matching"
-
-    @property
-    def response_count(self) -> int:
-        return len(self.pairs)
+    options_field: ClassVar[str | None] = "pairs"
 
     def course_fields(self) -> dict[str, Any]:
         return {
-            "sources": [{"id": response_letter(i), "text": p.source} for i, p in enumerate(self.pairs)],
-            "targets": [{"id": response_letter(i), "text": p.target} for i, p in enumerate(self.pairs)],
+            "sources": _lettered([p.source for p in self.pairs]),
+            "targets": _lettered([p.target for p in self.pairs]),
             "correct": [[letter, letter] for letter in _letters(len(self.pairs))],
         }
 
@@ -483,13 +485,10 @@ class SequencingItem(ItemBase):
     type: Literal["sequencing"]
     steps: Annotated[list[Annotated[str, Field(min_length=1, max_length=250)]], Field(min_length=2, max_length=26)]
     interaction_type: ClassVar[str] = "sequencing"
-
-    @property
-    def response_count(self) -> int:
-        return len(self.steps)
+    options_field: ClassVar[str | None] = "steps"
 
     def course_fields(self) -> dict[str, Any]:
-        return {"steps": [{"id": response_letter(i), "text": s} for i, s in enumerate(self.steps)]}
+        return {"steps": _lettered(self.steps)}
 
     def xapi_fields(self, lang: str) -> dict[str, Any]:
         # xAPI 1.0.3 Data 2.4.4.1.1: a sequencing interaction lists its steps as `choices` (`steps` belongs

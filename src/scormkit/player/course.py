@@ -52,8 +52,8 @@ def _thumbnail(data: bytes) -> tuple[bytes, int, int] | None:
     """A small WebP of one rendered slide (None when the image cannot be decoded). Cached: every target of a pack
     shows the same thumbnails, so each is made once."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image = image.convert("RGB")
+        with Image.open(io.BytesIO(data)) as opened:
+            image = opened.convert("RGB")
             height = max(1, round(image.height * THUMB_WIDTH / image.width))
             small = image.resize((THUMB_WIDTH, height), Image.Resampling.LANCZOS)
     except (OSError, ValueError, Image.DecompressionBombError):

@@ -18,7 +18,6 @@ from scormkit.diagnostics import Report, ScormkitError
 from scormkit.model import Module
 from scormkit.schemas import schema_dir, validate_xml
 from scormkit.standards import MAX_MANIFEST_VERSION, PACKAGE_SIZE_WARNING_BYTES, SERVER_SIDE_SUFFIXES, XML_NS, XSI
-from scormkit.text import href
 
 __all__ = ["XML_NS", "XSI"]  # re-exported for the targets
 
@@ -28,18 +27,6 @@ LAUNCH_FILE = "index.html"
 
 #: The licence notice of the shipped control documents (listed in the SCO resource like any package file).
 CONTROL_NOTICE = "schemas-NOTICE.txt"
-
-
-def scorm_control_documents(schema_set: str) -> dict[str, bytes]:
-    """Every file of a vendored XSD set, by its path inside the set: the control documents xsi:schemaLocation names
-    and all they include or import (LMS-PITFALLS rule 26). Our patched IMS MD copy (`*.scormkit.xsd`, for our own
-    validator only, schemas/PROVENANCE.md) stays out: a package carries the official documents."""
-    root = schema_dir() / schema_set
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.name.endswith(".scormkit.xsd")
-    }
 
 
 def control_notice(schema_set: str) -> bytes:
@@ -284,19 +271,3 @@ def sub(
     if text is not None:
         child.text = text
     return child
-
-
-def add_sco_resource(manifest: etree._Element, cp_ns: str, scorm_type: str, ids: Identifiers, files: list[str]) -> None:
-    """The one SCO `<resource>` listing every package file; shared by SCORM 1.2 and 2004, which differ only in
-    the CP namespace and the ADL `scormtype`/`scormType` attribute (`scorm_type`, namespaced)."""
-
-    resources = sub(manifest, f"{{{cp_ns}}}resources")
-    # LMS-PITFALLS rules 21/22: the SCO's resource comes first and no xml:base is written.
-    resource = sub(
-        resources,
-        f"{{{cp_ns}}}resource",
-        attrib={"identifier": ids.resource, "type": "webcontent", scorm_type: "sco", "href": href(LAUNCH_FILE)},
-    )
-    # LMS-PITFALLS rule 12: every file of the package is listed.
-    for path in files:
-        sub(resource, f"{{{cp_ns}}}file", attrib={"href": href(path)})

@@ -90,7 +90,7 @@ class Cmi5Target(XapiTargetBase):
         title = truncate(one_line(config.title), _TITLE_MAX)
         description = truncate(plain_text(config.description), _DESCRIPTION_MAX)
 
-        root = etree.Element(c5("courseStructure"), nsmap={None: CMI5})
+        root = etree.Element(c5("courseStructure"), nsmap={None: CMI5})  # type: ignore[dict-item]  # lxml-stubs forbid the default namespace key
         course = sub(root, c5("course"), attrib={"id": iris.course})
         _langstring(course, "title", title, lang)
         _langstring(course, "description", description, lang)

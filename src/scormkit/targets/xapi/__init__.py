@@ -103,7 +103,7 @@ class XapiTarget(XapiTargetBase):
         iris = self.iris(module)
         lang = module.config.language
         definition = course_definition(module)
-        root = etree.Element(tc("tincan"), nsmap={None: TINCAN})
+        root = etree.Element(tc("tincan"), nsmap={None: TINCAN})  # type: ignore[dict-item]  # lxml-stubs forbid the default namespace key
         activity = sub(sub(root, tc("activities")), tc("activity"), attrib={"id": iris.course, "type": definition.type})
         sub(activity, tc("name"), definition.name[lang], {"lang": lang})
         sub(activity, tc("description"), definition.description[lang], {"lang": lang})

@@ -107,6 +107,13 @@ def pack(
     ] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where the zips go.")] = Path("dist"),
     edition: Annotated[Edition | None, typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
+    iri_base: Annotated[
+        str | None,
+        typer.Option(
+            "--iri-base",
+            help="xapi/cmi5: base of every activity IRI, on your domain (overrides module.yaml xapi.iri_base).",
+        ),
+    ] = None,
     output: Annotated[
         PackFormat, typer.Option("--format", "-f", help="text (a table) or json (the build report, on stdout).")
     ] = PackFormat.text,
@@ -127,6 +134,7 @@ def pack(
         "targets": target or api.DEFAULT_TARGETS,
         "out": out_dir,
         "edition": edition.value if edition else None,
+        "iri_base": iri_base,
         "cache_dir": cache_dir,
         "handoff": handoff,
     }

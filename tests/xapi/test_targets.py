@@ -4,13 +4,18 @@ CourseStructure.xsd, and the CATAPULT must-reject faults; xapi.json definitions 
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
 from test_targets_common import PLAYER_FILES, make_module, parse
 from tincan import Activity
+from typer.testing import CliRunner
 
+from scormkit.api import _resolve_targets
+from scormkit.cli import app
+from scormkit.diagnostics import ScormkitError
 from scormkit.model import (
     Choice,
     FillInItem,
@@ -321,3 +326,32 @@ def test_question_names_are_the_prompt_text():
     defs = activities(module, Iris.of(module))
     assert defs["items"]["q1"]["definition"]["name"] == {"en": "Pick one"}
     assert defs["items"]["q8"]["definition"]["name"] == {"en": "Order"}
+
+
+# ---- the iri_base option (issue 10 item 7: declared by the targets, offered by `scormkit pack --iri-base`) ----
+
+
+def test_iri_base_option_reaches_the_lrs_targets_only():
+    xapi, cmi5, scorm12 = _resolve_targets(["xapi", "cmi5", "scorm12"], iri_base="https://learning.example.org/x/")
+    assert xapi.iris(make_module()).course == "https://learning.example.org/x/esmo-difficult-pain"
+    assert cmi5.iri_base == "https://learning.example.org/x"
+    assert scorm12.option_values == {}
+    with pytest.raises(ScormkitError) as caught:
+        _resolve_targets(["scorm12"], iri_base="https://learning.example.org/x")
+    assert [d.code for d in caught.value.report.errors] == ["cli.iri-base-without-xapi-cmi5"]
+    with pytest.raises(ScormkitError) as caught:
+        _resolve_targets(["xapi", "cmi5"], iri_base="learning.example.org")
+    (error,) = caught.value.report.errors
+    assert (error.file, error.code) == ("--iri-base", "cli.iri-base")
+    assert "must be an absolute http(s) IRI" in error.message
+
+
+def test_pack_cli_offers_iri_base(tmp_path):
+    base = "https://learning.example.org/xapi"
+    module_src = Path(__file__).resolve().parents[2] / "module_src"
+    args = ["pack", str(module_src), "--target", "xapi", "--iri-base", base, "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (package,) = tmp_path.glob("*-xapi.zip")
+    with zipfile.ZipFile(package) as archive:
+        assert json.loads(archive.read("xapi.json"))["course"]["id"].startswith(base + "/")

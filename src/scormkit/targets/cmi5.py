@@ -68,6 +68,7 @@ class Cmi5Target(XapiTargetBase):
     """cmi5 (quartz) course structure with a single AU: the module."""
 
     name = "cmi5"
+    label = "cmi5"
     runtime = "cmi5"
     manifest_name = "cmi5.xml"
 

@@ -28,6 +28,7 @@ class Scorm12Target(ScormTarget):
     """SCORM 1.2 (ADL CAM 1.2)."""
 
     name = "scorm12"
+    label = "SCORM 1.2"
     runtime = "scorm12"
     cp_namespace = CP
     nsmap: ClassVar[dict[str | None, str]] = {None: CP, "adlcp": ADLCP, "imsmd": IMSMD, "xsi": XSI}

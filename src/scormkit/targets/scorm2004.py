@@ -17,7 +17,7 @@ from scormkit.standards import ADLNAV, ADLSEQ, IMSSS, LOM, XSI
 from scormkit.standards import IMSCP_2004 as CP
 from scormkit.standards import SUSPEND_DATA_LIMITS_2004 as SUSPEND_DATA_LIMITS
 from scormkit.targets import register
-from scormkit.targets.base import sub, success_from_quiz
+from scormkit.targets.base import TargetOption, sub, success_from_quiz
 from scormkit.targets.scorm import ScormTarget
 from scormkit.text import decimal
 
@@ -38,8 +38,9 @@ class Scorm2004Target(ScormTarget):
     """SCORM 2004 (ADL CAM 1.3); `--edition 2nd|3rd|4th`."""
 
     name = "scorm2004"
+    label = "SCORM 2004"
     runtime = "scorm2004"
-    editions: ClassVar[tuple[str, ...]] = ("2nd", "3rd", "4th")
+    options = (TargetOption("edition", "editions", choices=("2nd", "3rd", "4th")),)
     default_edition = "3rd"
     cp_namespace = CP
     nsmap: ClassVar[dict[str | None, str]] = {

@@ -16,7 +16,7 @@ from scormkit.diagnostics import Report
 from scormkit.model import Module
 from scormkit.standards import TINCAN, is_absolute_iri
 from scormkit.targets import register
-from scormkit.targets.base import LAUNCH_FILE, ManifestError, Target, parse_own, serialize, sub
+from scormkit.targets.base import LAUNCH_FILE, ManifestError, Target, TargetOption, parse_own, serialize, sub
 from scormkit.targets.xapi.activities import (
     DEFAULT_IRI_BASE,
     DEFINITIONS_FILE,
@@ -41,10 +41,12 @@ def tc(tag: str) -> str:
 class XapiTargetBase(Target):
     """What the xapi and cmi5 targets share: IRI base, xapi.json beside the player, state budget."""
 
-    def __init__(self, *, edition: str | None = None, iri_base: str | None = None):
-        super().__init__(edition=edition)
-        # Checked here, so a bad base is reported before anything is built.
-        self._explicit_base = check_iri_base(iri_base) if iri_base else None
+    # Checked when the target is made, so a bad base is reported before anything is built.
+    options = (TargetOption("iri_base", "IRI bases", check=check_iri_base),)
+
+    def __init__(self, **options: str | None):
+        super().__init__(**options)
+        self._explicit_base = self.option_values.get("iri_base")
         self.iri_base = self._explicit_base or resolve_iri_base()
 
     @property
@@ -86,6 +88,7 @@ class XapiTarget(XapiTargetBase):
     """xAPI 1.0.3 content launched with the Rustici "Tin Can launch" query parameters (tincan.xml)."""
 
     name = "xapi"
+    label = "xAPI"
     runtime = "xapi"
     manifest_name = "tincan.xml"
 

@@ -21,6 +21,7 @@ from tincan import Activity, ActivityDefinition
 
 from scormkit.model import PLAIN_TEXT_MAX, ItemBase, Module
 from scormkit.standards import IRI_EXCLUDED
+from scormkit.targets.base import OptionError
 from scormkit.text import one_line, plain_text, truncate
 
 #: `.example` is reserved (RFC 2606), so the default never collides with anyone's real activities. Publishers
@@ -47,7 +48,7 @@ _NAME_MAX = PLAIN_TEXT_MAX
 _DESCRIPTION_MAX = 1000
 
 
-class IriError(ValueError):
+class IriError(OptionError):
     """An IRI base that cannot make absolute IRIs."""
 
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from scormkit.api import _resolve_targets
 from scormkit.cli import app
-from scormkit.diagnostics import ScormkitError
+from scormkit.diagnostics import ScormkitError, Severity
 from scormkit.model import (
     Choice,
     FillInItem,
@@ -33,9 +33,11 @@ from scormkit.schemas import validate_xml
 from scormkit.standards import is_absolute_iri
 from scormkit.targets import TARGETS, get_target
 from scormkit.targets.base import ManifestError
-from scormkit.targets.cmi5 import Cmi5Target, course_structure_faults, mastery_score, move_on
+from scormkit.targets.cmi5 import Cmi5Target, mastery_score, move_on
 from scormkit.targets.xapi import XapiTarget
 from scormkit.targets.xapi.activities import DEFAULT_IRI_BASE, IRI_BASE_ENV, IriError, Iris, activities
+from scormkit.validate.cmi5 import check_cmi5
+from scormkit.validate.scorm import FileIndex
 
 NS = {"tc": "http://projecttincan.com/tincan.xsd", "c5": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -228,6 +230,14 @@ def test_move_on_and_mastery_score_mapping(tracking, quiz, with_items, expected_
     au = one(cmi5_root(module), "/c5:courseStructure/c5:au")
     assert au.get("moveOn") == expected_move_on
     assert au.get("masteryScore") == expected_mastery
+
+
+def course_structure_faults(root: etree._Element, files: list[str] | None) -> list[str]:
+    """The codes of what the cmi5 target refuses in a cmi5.xml: `scormkit validate`'s cmi5 rules (issue 10 item 2).
+    `files`: the package's paths (None for a bare cmi5.xml, where every AU url must be absolute, CATAPULT 202)."""
+    index = FileIndex(files, "") if files is not None else None
+    findings, _ = check_cmi5(root, "cmi5.xml", index, bare=files is None)
+    return [f.code for f in findings if f.severity is not Severity.INFO]
 
 
 def test_cmi5_xml_has_none_of_the_catapult_faults():

@@ -2,7 +2,8 @@
 
 tincan.xml follows Rustici's Tin Can prototypes (shared/corpus/manifests/tincan): namespace
 http://projecttincan.com/tincan.xsd, one course activity with name, description and a launch path. No official
-tincan.xsd exists to validate against (corpus README), so the file is checked field by field after writing.
+tincan.xsd exists to validate against (corpus README), so the file is checked by `scormkit validate`'s tincan.xml
+rules after writing.
 Launch parameters, statements and resume: docs/xapi-cmi5.md and player/static/adapters/xapi.js.
 """
 
@@ -14,7 +15,7 @@ from lxml import etree
 
 from scormkit.diagnostics import Report
 from scormkit.model import Module
-from scormkit.standards import TINCAN, is_absolute_iri
+from scormkit.standards import TINCAN
 from scormkit.targets import register
 from scormkit.targets.base import LAUNCH_FILE, ManifestError, Target, TargetOption, parse_own, serialize, sub
 from scormkit.targets.xapi.activities import (
@@ -27,6 +28,8 @@ from scormkit.targets.xapi.activities import (
     resolve_iri_base,
 )
 from scormkit.text import href
+from scormkit.validate.cmi5 import check_tincan
+from scormkit.validate.scorm import FileIndex
 
 #: The xAPI State API sets no size limit on a document; 64,000 characters is the SCORM 2004 3rd/4th edition
 #: budget (LMS-PITFALLS rule 1), so a module that packs for one of them packs for all (and LRSs with small
@@ -93,13 +96,13 @@ class XapiTarget(XapiTargetBase):
     manifest_name = "tincan.xml"
 
     def build_manifest(self, module: Module, files: list[str]) -> bytes:
-        """tincan.xml, checked field by field (there is no official XSD to validate it against)."""
+        """tincan.xml, checked by `scormkit validate`'s tincan.xml rules (there is no official XSD to validate it
+        against)."""
         self.check_files(files)
         self.check_module(module)
         data = serialize(self.manifest_element(module, sorted(files)))
-        problems = tincan_faults(parse_own(data).getroot(), files)
-        if problems:
-            raise ManifestError("scormkit bug: the tincan.xml written is wrong:\n" + "\n".join(problems))
+        findings, _ = check_tincan(parse_own(data).getroot(), "tincan.xml", FileIndex(files, ""))
+        self.refuse_findings(findings)
         return data
 
     def manifest_element(self, module: Module, files: list[str]) -> etree._Element:
@@ -112,29 +115,3 @@ class XapiTarget(XapiTargetBase):
         sub(activity, tc("description"), definition.description[lang], {"lang": lang})
         sub(activity, tc("launch"), href(LAUNCH_FILE), {"lang": lang})
         return root
-
-
-def tincan_faults(root: etree._Element, files: list[str]) -> list[str]:
-    """What an LMS importing this tincan.xml would trip on (empty = fine)."""
-    problems: list[str] = []
-    if root.tag != tc("tincan"):
-        problems.append(f"root element is {root.tag}, expected {tc('tincan')}")
-    activities = root.findall(f"{tc('activities')}/{tc('activity')}")
-    if not activities:
-        problems.append("no activities/activity")
-    launches = 0
-    for activity in activities:
-        activity_id = activity.get("id") or ""
-        if not is_absolute_iri(activity_id):
-            problems.append(f"activity id {activity_id!r} is not an absolute IRI (LMS-PITFALLS rule 17)")
-        for tag in ("name", "description"):
-            if not (activity.findtext(tc(tag)) or "").strip():
-                problems.append(f"activity {activity_id}: empty {tag}")
-        for launch in activity.findall(tc("launch")):
-            launches += 1
-            target = (launch.text or "").strip()
-            if target.split("?", 1)[0] not in files:
-                problems.append(f"launch {target!r} is not a file of the package")
-    if launches != 1:
-        problems.append(f"{launches} launch elements; exactly one activity must be launchable")
-    return problems

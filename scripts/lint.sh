@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 echo "lint: ruff check"; ruff check .
 echo "lint: ruff format --check"; ruff format --check .
 echo "lint: mypy"; mypy
-echo "lint: eslint (player JavaScript)"; npx --no-install eslint --max-warnings 0 src/scormkit/player/static
+echo "lint: eslint (player JavaScript)"; npm run --silent lint -- --max-warnings 0

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from scormkit.model import Author, Module, ModuleConfig, Objective, QuizOptions, Slide, Tracking
-from scormkit.targets._text import ELLIPSIS, decimal, href, markdown_to_text, truncate, vcard
+from scormkit.text import ELLIPSIS, decimal, href, markdown_to_text, truncate, vcard
 
 DESCRIPTION = (
     "An **overview** of difficult pain problems in cancer patients.\n\n"

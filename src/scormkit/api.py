@@ -35,6 +35,7 @@ def pack(
     targets: Sequence[str] = DEFAULT_TARGETS,
     out: Path = Path("dist"),
     edition: str | None = None,
+    iri_base: str | None = None,
     on_slide: Callable[[int, int], None] | None = None,
     handoff: bool = False,
     cache_dir: Path | None = None,
@@ -47,13 +48,13 @@ def pack(
     the zips. When the build manifest in the cache shows that nothing changed (same inputs, options and scormkit)
     and the zips it wrote are intact, nothing is read, rendered or written. Slides render in `jobs` processes.
     With `handoff`, `out/<id>-<version>-handoff.md` (the administrator's sheet, see `handoff`) is written beside
-    the zips.
+    the zips. `edition` (scorm2004) and `iri_base` (xapi, cmi5) are target options (`Target.options`).
     """
     from scormkit.source.cache import RenderCache
 
     cache = RenderCache(cache_dir if cache_dir is not None else out / ".cache", deferred=True)
     # Checked before anything heavy is imported (pydantic, lxml, the player): a no-op pack costs the hashing only.
-    build_key = _build_key(src, [(name, edition if name == "scorm2004" else None) for name in targets], out, cache.root)
+    build_key = _build_key(src, targets, {"edition": edition, "iri_base": iri_base}, out, cache.root)
     unchanged = _unchanged(cache.build(build_key), out) if build_key is not None else None
     if unchanged is not None and not handoff:
         return unchanged
@@ -65,7 +66,7 @@ def pack(
 
     # The output folder and the environment first: one clear error each, before any work (issue 15).
     _raise_if_failed(check_pack(Path(out), targets))
-    chosen = _resolve_targets(targets, edition)
+    chosen = _resolve_targets(targets, edition, iri_base=iri_base)
     # Rendered slides are cached beside the output (never in the source folder): a warm pack renders nothing.
     source_warnings = Report()
     module = read_module(src, cache=cache, on_slide=on_slide, workers=jobs, warnings=source_warnings)
@@ -188,8 +189,10 @@ def _fingerprint() -> str:
 BUILD_KEY_MAX_BYTES = 1 << 30
 
 
-def _build_key(src: Path, targets: list[tuple[str, str | None]], out: Path, cache_root: Path) -> str | None:
-    """Every input of a pack: each file of the module folder (path and content), the targets and editions, the
+def _build_key(
+    src: Path, targets: Sequence[str], options: dict[str, str | None], out: Path, cache_root: Path
+) -> str | None:
+    """Every input of a pack: each file of the module folder (path and content), the targets and their options, the
     output folder, SOURCE_DATE_EPOCH and scormkit itself. None when the folder holds anything but plain files and
     folders (a FIFO, a symlink loop, an unreadable entry) or too many bytes: then the full pack runs and reports it,
     rather than this shortcut waiting on a FIFO or hashing gigabytes (issue 15)."""
@@ -202,7 +205,8 @@ def _build_key(src: Path, targets: list[tuple[str, str | None]], out: Path, cach
         _fingerprint(),
         str(out.resolve()),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
-        ",".join(f"{name}:{edition}" for name, edition in targets),
+        ",".join(targets),
+        ",".join(f"{option}={value}" for option, value in sorted(options.items()) if value is not None),
     ):
         digest.update(part.encode() + b"\0")
     root = Path(src)
@@ -308,9 +312,12 @@ def write_handoff(paths: Sequence[Path], target: Path, *, lms: str | None = None
     return target
 
 
-def _resolve_targets(names: Sequence[str], edition: str | None):
-    from scormkit.targets import TARGETS, get_target
+def _resolve_targets(names: Sequence[str], edition: str | None = None, *, iri_base: str | None = None):
+    """The targets called `names`, each made with the options it declares (`Target.options` checks the values);
+    an option none of them takes, or an unknown name, is the user's error."""
+    from scormkit.targets import TARGETS, OptionError, TargetError, get_target
 
+    given = {"edition": edition, "iri_base": iri_base}
     report = Report()
     chosen = []
     for name in dict.fromkeys(names):  # keep order, drop repeats
@@ -322,13 +329,26 @@ def _resolve_targets(names: Sequence[str], edition: str | None):
                 f"unknown target {name!r}; choose from {', '.join(sorted(TARGETS))}",
             )
             continue
-        chosen.append(get_target(name, edition=edition if name == "scorm2004" else None))
-    if edition is not None and "scorm2004" not in names:
+        cls = TARGETS[name]
+        try:
+            chosen.append(get_target(name, **{option: value for option, value in given.items() if cls.takes(option)}))
+        except OptionError as problem:  # reported once, though xapi and cmi5 both refuse a bad IRI base
+            flag = (problem.option or "option").replace("_", "-")
+            if not any(d.code == f"cli.{flag}" for d in report.diagnostics):
+                report.error(f"--{flag}", None, f"cli.{flag}", str(problem))
+        except TargetError as problem:
+            report.extend(problem.report)
+    for option, value in given.items():
+        takers = [name for name, cls in TARGETS.items() if cls.takes(option)]
+        if value is None or set(takers) & set(names):
+            continue
+        flag = "--" + option.replace("_", "-")
         report.error(
-            "--edition",
+            flag,
             None,
-            "cli.edition-without-scorm2004",
-            "--edition applies to the scorm2004 target only; add --target scorm2004 or drop --edition",
+            f"cli.{flag[2:]}-without-{'-'.join(takers)}",
+            f"{flag} applies to the {' and '.join(takers)} target{'s' if len(takers) > 1 else ''} only; "
+            f"add --target {takers[0]} or drop {flag}",
         )
     if not report.ok:
         raise ScormkitError(report)

@@ -114,6 +114,13 @@ def pack(
     target: Annotated[list[str] | None, _targets_option("Package standard; repeat for several")] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Where the zips go.")] = Path("dist"),
     edition: Annotated[Edition | None, typer.Option(help="SCORM 2004 edition (default 3rd).")] = None,
+    iri_base: Annotated[
+        str | None,
+        typer.Option(
+            "--iri-base",
+            help="xapi/cmi5: base of every activity IRI, on your domain (overrides module.yaml xapi.iri_base).",
+        ),
+    ] = None,
     output: Annotated[
         PackFormat, typer.Option("--format", "-f", help="text (a table) or json (the build report, on stdout).")
     ] = PackFormat.text,
@@ -134,6 +141,7 @@ def pack(
         "targets": target or api.DEFAULT_TARGETS,
         "out": out_dir,
         "edition": edition.value if edition else None,
+        "iri_base": iri_base,
         "cache_dir": cache_dir,
         "handoff": handoff,
     }

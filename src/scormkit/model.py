@@ -3,18 +3,24 @@
 The same pydantic classes are the schema of module.yaml and quiz.yaml (docs/source-format.md): every
 mapping forbids unknown keys, so a typo is an error instead of a silently ignored setting. Rules that
 span files (an item's objective must exist, every objective is used) live in `scormkit.source`.
+
+Each quiz item class also owns what the packages say about its type (issue 10 item 5): its course.json fields
+(`course_fields`, which the player turns into the SCORM interaction), the longest answer the player can save for it
+(`worst_answer`) and its xAPI interaction definition (`xapi_fields`). Adding an item type is one class here plus its
+JavaScript in the player.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from scormkit.limits import ZIP_LAST_YEAR
+from scormkit.text import json_number, one_line, plain_text, render_markdown, truncate
 
 MODULE_ID = r"^[a-z][a-z0-9-]{1,62}[a-z0-9]$"
 OBJECTIVE_ID = r"^[a-z][a-z0-9-]{0,63}$"
@@ -25,6 +31,13 @@ LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 # Choices, matching sources/targets and sequencing steps are identified in CMI responses by one
 # character of [0-9a-z] (LMS-PITFALLS rule 10), so an item has at most 26 of them.
 RESPONSE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+#: Longest text a learner can type into a fill-in box (SCORM 1.2 fill-in responses are <= 255, rule 10).
+FILLIN_MAXLENGTH = 250
+#: Longest text a learner can type into a numeric box.
+NUMERIC_MAXLENGTH = 32
+#: Plain-text prompts, choices, sources, targets and steps are cut to this length (strict LMSs, rule 10): the
+#: SCORM interaction description, course.json's promptText and xapi.json's names and descriptions.
+PLAIN_TEXT_MAX = 250
 
 
 class Strict(BaseModel):
@@ -263,6 +276,69 @@ class ItemBase(Strict):
 
     #: SCORM 2004 cmi.interactions.n.type / xAPI interactionType for this item.
     interaction_type: ClassVar[str] = ""
+    if TYPE_CHECKING:
+        # Every item class declares `type` (the discriminator) as a Literal; declared here as a field, it would come
+        # first in the JSON Schema of quiz.yaml.
+        type: str
+
+    @property
+    def prompt_text(self) -> str:
+        """The prompt as one line of plain text: course.json's promptText (which the player reports as the SCORM
+        interaction description) and the name and description of the xAPI interaction."""
+        return truncate(plain_text(self.prompt), PLAIN_TEXT_MAX)
+
+    #: The field listing the choices, pairs or steps a saved answer refers to by response letter (None: no such).
+    options_field: ClassVar[str | None] = None
+
+    @property
+    def response_count(self) -> int:
+        """How many choices, pairs or steps a saved answer refers to by response letter (0 for the other types)."""
+        return len(getattr(self, self.options_field)) if self.options_field else 0
+
+    def course_json(self) -> dict[str, Any]:
+        """The item in course.json: the fields every item has, then those of its type."""
+        fields: dict[str, Any] = {
+            "id": self.id,
+            "type": self.type,
+            "interactionType": self.interaction_type,
+            "objective": self.objective,
+            "weight": json_number(self.weight),
+            "promptHtml": render_markdown(self.prompt),
+            "promptText": self.prompt_text,
+            "feedback": {"correct": self.feedback.correct, "incorrect": self.feedback.incorrect},
+        }
+        return fields | self.course_fields()
+
+    def course_fields(self) -> dict[str, Any]:
+        """course.json fields of this item type (player.js reads them to show, score and report the item)."""
+        raise NotImplementedError
+
+    def worst_answer(self) -> str:
+        """The longest compact answer the player can store for this item (player.js `answerOf`): by default one
+        response letter per choice, pair or step."""
+        return "z" * self.response_count
+
+    def xapi_fields(self, lang: str) -> dict[str, Any]:
+        """The xAPI interaction definition's fields of this item type (xAPI 1.0.3 Data 2.4.4.1): the correct
+        responses pattern and the choices, source and target components, as `tincan.ActivityDefinition` arguments."""
+        raise NotImplementedError
+
+
+def _components(texts: list[str], lang: str) -> list[dict[str, Any]]:
+    """xAPI interaction components identified by response letter."""
+    return [
+        {"id": response_letter(i), "description": {lang: truncate(one_line(text), PLAIN_TEXT_MAX)}}
+        for i, text in enumerate(texts)
+    ]
+
+
+def _letters(count: int) -> list[str]:
+    return [response_letter(i) for i in range(count)]
+
+
+def _lettered(texts: list[str]) -> list[dict[str, str]]:
+    """course.json options (sources, targets, steps) identified by response letter."""
+    return [{"id": response_letter(i), "text": text} for i, text in enumerate(texts)]
 
 
 def _twice(item_id: str, what: str, texts: list[str]) -> None:
@@ -278,11 +354,37 @@ def _twice(item_id: str, what: str, texts: list[str]) -> None:
         seen.add(key)
 
 
-class SingleChoiceItem(ItemBase):
-    type: Literal["single"]
+class ChoiceItem(ItemBase):
+    """What single- and multiple-choice items share: choices identified by letter, optionally shuffled."""
+
     choices: Annotated[list[Choice], Field(min_length=2, max_length=26)]
     shuffle: bool = False
     interaction_type: ClassVar[str] = "choice"
+    options_field: ClassVar[str | None] = "choices"
+
+    def course_fields(self) -> dict[str, Any]:
+        return {
+            "shuffle": self.shuffle,
+            "choices": [
+                {"id": response_letter(i), "text": c.text, "correct": c.correct, "feedback": c.feedback}
+                for i, c in enumerate(self.choices)
+            ],
+        }
+
+    def xapi_fields(self, lang: str) -> dict[str, Any]:
+        return {
+            "choices": _components([c.text for c in self.choices], lang),
+            "correct_responses_pattern": [
+                "[,]".join(response_letter(i) for i, c in enumerate(self.choices) if c.correct)
+            ],
+        }
+
+
+class SingleChoiceItem(ChoiceItem):
+    type: Literal["single"]
+
+    def worst_answer(self) -> str:
+        return "z"
 
     @model_validator(mode="after")
     def _one_correct(self) -> SingleChoiceItem:
@@ -296,11 +398,8 @@ class SingleChoiceItem(ItemBase):
         return self
 
 
-class MultipleChoiceItem(ItemBase):
+class MultipleChoiceItem(ChoiceItem):
     type: Literal["multiple"]
-    choices: Annotated[list[Choice], Field(min_length=2, max_length=26)]
-    shuffle: bool = False
-    interaction_type: ClassVar[str] = "choice"
 
     @model_validator(mode="after")
     def _some_correct(self) -> MultipleChoiceItem:
@@ -315,6 +414,15 @@ class TrueFalseItem(ItemBase):
     answer: bool
     interaction_type: ClassVar[str] = "true-false"
 
+    def course_fields(self) -> dict[str, Any]:
+        return {"answer": self.answer}
+
+    def worst_answer(self) -> str:
+        return "z"
+
+    def xapi_fields(self, lang: str) -> dict[str, Any]:
+        return {"correct_responses_pattern": ["true" if self.answer else "false"]}
+
 
 class FillInItem(ItemBase):
     type: Literal["fillin"]
@@ -323,6 +431,19 @@ class FillInItem(ItemBase):
     case_sensitive: bool = False
     trim: bool = True
     interaction_type: ClassVar[str] = "fill-in"
+
+    def course_fields(self) -> dict[str, Any]:
+        return {"accepted": list(self.accepted), "caseSensitive": self.case_sensitive, "trim": self.trim}
+
+    def worst_answer(self) -> str:
+        # '"' is the worst character: JSON escapes it to two (control characters are replaced by spaces).
+        return '"' * FILLIN_MAXLENGTH
+
+    def xapi_fields(self, lang: str) -> dict[str, Any]:
+        # xAPI 1.0.3 Data 2.4.4.1.2 "fill-in": {case_matters=...} prefix; "[,]" separates answers, so it may not
+        # appear inside one.
+        prefix = "{case_matters=" + ("true" if self.case_sensitive else "false") + "}"
+        return {"correct_responses_pattern": [prefix + answer.replace("[,]", ",") for answer in self.accepted]}
 
 
 class NumericItem(ItemBase):
@@ -351,6 +472,17 @@ class NumericItem(ItemBase):
         assert self.min is not None and self.max is not None
         return self.min, self.max
 
+    def course_fields(self) -> dict[str, Any]:
+        low, high = self.bounds
+        return {"min": json_number(low), "max": json_number(high)}
+
+    def worst_answer(self) -> str:
+        return '"' * NUMERIC_MAXLENGTH
+
+    def xapi_fields(self, lang: str) -> dict[str, Any]:
+        low, high = (str(json_number(bound)) for bound in self.bounds)
+        return {"correct_responses_pattern": [low if low == high else f"{low}[:]{high}"]}
+
 
 class Pair(Strict):
     source: Annotated[str, Field(min_length=1, max_length=250)]
@@ -361,6 +493,21 @@ class MatchingItem(ItemBase):
     type: Literal["matching"]
     pairs: Annotated[list[Pair], Field(min_length=2, max_length=26)]
     interaction_type: ClassVar[str] = "matching"
+    options_field: ClassVar[str | None] = "pairs"
+
+    def course_fields(self) -> dict[str, Any]:
+        return {
+            "sources": _lettered([p.source for p in self.pairs]),
+            "targets": _lettered([p.target for p in self.pairs]),
+            "correct": [[letter, letter] for letter in _letters(len(self.pairs))],
+        }
+
+    def xapi_fields(self, lang: str) -> dict[str, Any]:
+        return {
+            "source": _components([p.source for p in self.pairs], lang),
+            "target": _components([p.target for p in self.pairs], lang),
+            "correct_responses_pattern": ["[,]".join(f"{letter}[.]{letter}" for letter in _letters(len(self.pairs)))],
+        }
 
     @model_validator(mode="after")
     def _distinct(self) -> MatchingItem:
@@ -374,6 +521,18 @@ class SequencingItem(ItemBase):
     type: Literal["sequencing"]
     steps: Annotated[list[Annotated[str, Field(min_length=1, max_length=250)]], Field(min_length=2, max_length=26)]
     interaction_type: ClassVar[str] = "sequencing"
+    options_field: ClassVar[str | None] = "steps"
+
+    def course_fields(self) -> dict[str, Any]:
+        return {"steps": _lettered(self.steps)}
+
+    def xapi_fields(self, lang: str) -> dict[str, Any]:
+        # xAPI 1.0.3 Data 2.4.4.1.1: a sequencing interaction lists its steps as `choices` (`steps` belongs
+        # to the performance type).
+        return {
+            "choices": _components(self.steps, lang),
+            "correct_responses_pattern": ["[,]".join(_letters(len(self.steps)))],
+        }
 
     @model_validator(mode="after")
     def _distinct(self) -> SequencingItem:

@@ -83,8 +83,8 @@ def check_source_date_epoch(report: Report, environ: Mapping[str, str] | None = 
 
 def check_iri_base(targets: Sequence[str], report: Report) -> None:
     """$SCORMKIT_XAPI_IRI_BASE, read by the xapi and cmi5 targets, must make absolute IRIs."""
-    from scormkit.xapi import IRI_BASE_ENV, IriError
-    from scormkit.xapi import check_iri_base as check
+    from scormkit.targets.xapi.activities import IRI_BASE_ENV, IriError
+    from scormkit.targets.xapi.activities import check_iri_base as check
 
     raw = os.environ.get(IRI_BASE_ENV)
     if not raw or not {"xapi", "cmi5"} & set(targets):

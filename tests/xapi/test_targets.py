@@ -4,13 +4,18 @@ CourseStructure.xsd, and the CATAPULT must-reject faults; xapi.json definitions 
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
 from test_targets_common import PLAYER_FILES, make_module, parse
 from tincan import Activity
+from typer.testing import CliRunner
 
+from scormkit.api import _resolve_targets
+from scormkit.cli import app
+from scormkit.diagnostics import ScormkitError, Severity
 from scormkit.model import (
     Choice,
     FillInItem,
@@ -25,11 +30,14 @@ from scormkit.model import (
     TrueFalseItem,
 )
 from scormkit.schemas import validate_xml
+from scormkit.standards import is_absolute_iri
 from scormkit.targets import TARGETS, get_target
 from scormkit.targets.base import ManifestError
-from scormkit.targets.cmi5 import Cmi5Target, course_structure_faults, mastery_score, move_on
+from scormkit.targets.cmi5 import Cmi5Target, mastery_score, move_on
 from scormkit.targets.xapi import XapiTarget
-from scormkit.xapi import DEFAULT_IRI_BASE, IRI_BASE_ENV, IriError, Iris, activities, is_absolute_iri
+from scormkit.targets.xapi.activities import DEFAULT_IRI_BASE, IRI_BASE_ENV, IriError, Iris, activities
+from scormkit.validate.cmi5 import check_cmi5
+from scormkit.validate.scorm import FileIndex
 
 NS = {"tc": "http://projecttincan.com/tincan.xsd", "c5": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -224,6 +232,14 @@ def test_move_on_and_mastery_score_mapping(tracking, quiz, with_items, expected_
     assert au.get("masteryScore") == expected_mastery
 
 
+def course_structure_faults(root: etree._Element, files: list[str] | None) -> list[str]:
+    """The codes of what the cmi5 target refuses in a cmi5.xml: `scormkit validate`'s cmi5 rules (issue 10 item 2).
+    `files`: the package's paths (None for a bare cmi5.xml, where every AU url must be absolute, CATAPULT 202)."""
+    index = FileIndex(files, "") if files is not None else None
+    findings, _ = check_cmi5(root, "cmi5.xml", index, bare=files is None)
+    return [f.code for f in findings if f.severity is not Severity.INFO]
+
+
 def test_cmi5_xml_has_none_of_the_catapult_faults():
     root = cmi5_root()
     assert course_structure_faults(root, FILES) == []
@@ -320,3 +336,32 @@ def test_question_names_are_the_prompt_text():
     defs = activities(module, Iris.of(module))
     assert defs["items"]["q1"]["definition"]["name"] == {"en": "Pick one"}
     assert defs["items"]["q8"]["definition"]["name"] == {"en": "Order"}
+
+
+# ---- the iri_base option (issue 10 item 7: declared by the targets, offered by `scormkit pack --iri-base`) ----
+
+
+def test_iri_base_option_reaches_the_lrs_targets_only():
+    xapi, cmi5, scorm12 = _resolve_targets(["xapi", "cmi5", "scorm12"], iri_base="https://learning.example.org/x/")
+    assert xapi.iris(make_module()).course == "https://learning.example.org/x/esmo-difficult-pain"
+    assert cmi5.iri_base == "https://learning.example.org/x"
+    assert scorm12.option_values == {}
+    with pytest.raises(ScormkitError) as caught:
+        _resolve_targets(["scorm12"], iri_base="https://learning.example.org/x")
+    assert [d.code for d in caught.value.report.errors] == ["cli.iri-base-without-xapi-cmi5"]
+    with pytest.raises(ScormkitError) as caught:
+        _resolve_targets(["xapi", "cmi5"], iri_base="learning.example.org")
+    (error,) = caught.value.report.errors
+    assert (error.file, error.code) == ("--iri-base", "cli.iri-base")
+    assert "must be an absolute http(s) IRI" in error.message
+
+
+def test_pack_cli_offers_iri_base(tmp_path):
+    base = "https://learning.example.org/xapi"
+    module_src = Path(__file__).resolve().parents[2] / "module_src"
+    args = ["pack", str(module_src), "--target", "xapi", "--iri-base", base, "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (package,) = tmp_path.glob("*-xapi.zip")
+    with zipfile.ZipFile(package) as archive:
+        assert json.loads(archive.read("xapi.json"))["course"]["id"].startswith(base + "/")

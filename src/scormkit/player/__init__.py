@@ -36,14 +36,6 @@ RUNTIMES = {"scorm12": "scorm12.js", "scorm2004": "scorm2004.js", "web": "web.js
 #: their CSP allows connections to any http(s) origin; every other runtime may connect to its own origin only.
 LRS_RUNTIMES = frozenset({"xapi", "cmi5"})
 
-_RUNTIME_LABELS = {
-    "scorm12": "SCORM 1.2",
-    "scorm2004": "SCORM 2004",
-    "web": "the web target",
-    "xapi": "xAPI",
-    "cmi5": "cmi5",
-}
-
 
 def _static(*parts: str) -> bytes:
     return resources.files("scormkit.player").joinpath("static", *parts).read_bytes()
@@ -163,19 +155,11 @@ def _theme_images(module: Module) -> dict[str, object]:
 def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str, bytes]:
     """Every package file except the manifest: index.html, course.json, player.js/css, the adapter, assets.
 
-    Raises ValueError when the runtime has no adapter, and UnsupportedModule when the worst-case resume data of
-    `module` is longer than `state_budget` characters (LMS-PITFALLS rule 1).
+    Raises ValueError when the runtime has no adapter, and UnsupportedModule when an asset collides with a player
+    file. `state_budget` goes into course.json; the target refuses a module whose resume data could exceed it.
     """
     if runtime not in RUNTIMES:
         raise ValueError(f"no player adapter for runtime {runtime!r}; known runtimes: {', '.join(sorted(RUNTIMES))}")
-    worst = worst_case_state_length(module)
-    if worst > state_budget:
-        label = _RUNTIME_LABELS.get(runtime, runtime)
-        raise UnsupportedModule(
-            f"worst-case resume data is {worst} characters, over the {state_budget}-character suspend_data limit "
-            f"of {label}; reduce the number of quiz items or slides, shorten fill-in answers, or use a target "
-            "with a larger limit (SCORM 2004 3rd/4th edition allows 64,000)"
-        )
     course = build_course(module, runtime, state_budget=state_budget)
     adapter = f"adapters/{RUNTIMES[runtime]}"
     theme = theme_css(module)

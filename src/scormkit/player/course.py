@@ -7,123 +7,26 @@ resume data could not fit the target's suspend_data limit (LMS-PITFALLS rule 1).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
 import math
 from typing import Any
 
-from markdown_it import MarkdownIt
 from PIL import Image
 
-from scormkit.model import (
-    FillInItem,
-    MatchingItem,
-    Module,
-    MultipleChoiceItem,
-    NumericItem,
-    SequencingItem,
-    SingleChoiceItem,
-    TrueFalseItem,
-    response_letter,
-)
+from scormkit.model import Module
 from scormkit.player.strings import strings_for
 from scormkit.source.slides import thumbnail_path
+from scormkit.text import render_markdown
 
 COURSE_FORMAT = 1
 #: Resume-state format written by player.js (format 1, written by older packages, is still read).
 STATE_VERSION = 2
-#: Longest text a learner can type into a fill-in box (SCORM 1.2 fill-in responses are <= 255, rule 10).
-FILLIN_MAXLENGTH = 250
-#: Longest text a learner can type into a numeric box.
-NUMERIC_MAXLENGTH = 32
 #: Attempt counter digits assumed for unlimited attempts (the player stops counting at 9999).
 UNLIMITED_ATTEMPT_DIGITS = 4
 #: Bits per character of the bitset strings in the resume state (a 64-character, JSON-safe alphabet).
 BITS_PER_CHAR = 6
-#: Plain-text interaction descriptions are cut to this length (strict LMSs, rule 10).
-DESCRIPTION_MAX = 250
-
-
-@functools.cache
-def _markdown() -> MarkdownIt:
-    # "commonmark" with html disabled: raw HTML in the source is escaped, never passed through.
-    return MarkdownIt("commonmark", {"html": False})
-
-
-def render_markdown(text: str) -> str:
-    """Markdown (CommonMark, no raw HTML) to an HTML fragment."""
-    return _markdown().render(text).strip()
-
-
-def plain_text(text: str) -> str:
-    """Markdown to one line of plain text (for interaction descriptions)."""
-    parts: list[str] = []
-
-    def inline(children) -> None:
-        for token in children or []:
-            if token.type in ("text", "code_inline"):
-                parts.append(token.content)
-            elif token.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-            elif token.children:
-                inline(token.children)
-
-    for token in _markdown().parse(text):
-        if token.type == "inline":
-            inline(token.children)
-            parts.append(" ")
-        elif token.type in ("code_block", "fence"):
-            parts.append(token.content + " ")
-    return " ".join("".join(parts).split())
-
-
-def _number(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
-
-
-def _description(text: str) -> str:
-    plain = plain_text(text)
-    if len(plain) > DESCRIPTION_MAX:
-        plain = plain[: DESCRIPTION_MAX - 1].rstrip() + "\u2026"
-    return plain
-
-
-def _item(item: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": item.id,
-        "type": item.type,
-        "interactionType": item.interaction_type,
-        "objective": item.objective,
-        "weight": _number(item.weight),
-        "promptHtml": render_markdown(item.prompt),
-        "promptText": _description(item.prompt),
-        "feedback": {"correct": item.feedback.correct, "incorrect": item.feedback.incorrect},
-    }
-    if isinstance(item, (SingleChoiceItem, MultipleChoiceItem)):
-        out["shuffle"] = item.shuffle
-        out["choices"] = [
-            {"id": response_letter(i), "text": c.text, "correct": c.correct, "feedback": c.feedback}
-            for i, c in enumerate(item.choices)
-        ]
-    elif isinstance(item, TrueFalseItem):
-        out["answer"] = item.answer
-    elif isinstance(item, FillInItem):
-        out["accepted"] = list(item.accepted)
-        out["caseSensitive"] = item.case_sensitive
-        out["trim"] = item.trim
-    elif isinstance(item, NumericItem):
-        low, high = item.bounds
-        out["min"] = _number(low)
-        out["max"] = _number(high)
-    elif isinstance(item, MatchingItem):
-        out["sources"] = [{"id": response_letter(i), "text": p.source} for i, p in enumerate(item.pairs)]
-        out["targets"] = [{"id": response_letter(i), "text": p.target} for i, p in enumerate(item.pairs)]
-        out["correct"] = [[response_letter(i), response_letter(i)] for i in range(len(item.pairs))]
-    elif isinstance(item, SequencingItem):
-        out["steps"] = [{"id": response_letter(i), "text": s} for i, s in enumerate(item.steps)]
-    return out
 
 
 def state_key(module: Module) -> str:
@@ -135,16 +38,10 @@ def state_key(module: Module) -> str:
     feedback, weights and correct answers are left out on purpose: fixing a typo in a course update must not reset
     every learner in progress (LMS-PITFALLS rule 30); a structural change resets the quiz cleanly.
     """
-    structure = [[item.id, item.type, len(_options(item))] for item in module.items]
+    structure = [[item.id, item.type, item.response_count] for item in module.items]
     return hashlib.sha256(json.dumps(structure).encode()).hexdigest()[:8]
 
 
-def _options(item: Any) -> list[Any]:
-    """The choices, pairs or steps a saved answer refers to by response letter (none for the other types)."""
-    for name in ("choices", "pairs", "steps"):
-        if hasattr(item, name):
-            return list(getattr(item, name))
-    return []
 
 
 def slide_thumbnails(module: Module) -> dict[str, tuple[str, bytes, int, int]]:
@@ -196,7 +93,7 @@ def build_course(module: Module, runtime: str, *, state_budget: int) -> dict[str
             "feedback": cfg.quiz.feedback,
             "review": cfg.quiz.review,
             "retryQuestion": cfg.quiz.retry_question,
-            "items": [_item(item) for item in module.items],
+            "items": [item.course_json() for item in module.items],
         }
     success = cfg.tracking.success or ("quiz" if quiz else "none")
     pdf = cfg.slides.file.replace("\\", "/").rsplit("/", 1)[-1] if cfg.slides.download else None
@@ -247,24 +144,6 @@ def _bitset_length(count: int) -> int:
     return math.ceil(count / BITS_PER_CHAR)
 
 
-def _worst_answer(item: Any) -> str:
-    """The longest compact answer the player can store for `item` (player.js `answerOf`)."""
-    if isinstance(item, (SingleChoiceItem, TrueFalseItem)):
-        return "z"
-    if isinstance(item, MultipleChoiceItem):
-        return "z" * len(item.choices)
-    if isinstance(item, MatchingItem):
-        return "z" * len(item.pairs)
-    if isinstance(item, SequencingItem):
-        return "z" * len(item.steps)
-    if isinstance(item, FillInItem):
-        # '"' is the worst character: JSON escapes it to two (control characters are replaced by spaces).
-        return '"' * FILLIN_MAXLENGTH
-    if isinstance(item, NumericItem):
-        return '"' * NUMERIC_MAXLENGTH
-    raise TypeError(f"unknown item type {type(item).__name__}")
-
-
 def worst_case_state(module: Module) -> dict[str, Any]:
     """The resume state with every field at its longest (same keys as player.js `encodeState`)."""
     slides = max(len(module.slides), 1)
@@ -286,7 +165,7 @@ def worst_case_state(module: Module) -> dict[str, Any]:
         "o": list(range(len(items) - drawn, len(items))),
         "k": "_" * _bitset_length(len(items)),
         "x": "_" * _bitset_length(len(items)),
-        "r": [_worst_answer(item) for item in items],
+        "r": [item.worst_answer() for item in items],
         "d": 1,
         "p": 66.67,
         "g": 1,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
+from scormkit.text import markdown_parser
 
-_PARSER = MarkdownIt("commonmark")
+# With raw HTML on: this reader looks for raw HTML to report it (the output parsers drop it).
+_PARSER = markdown_parser(html=True)
 
 
 def _inline_line(token, child) -> int:

@@ -7,9 +7,19 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from scormkit.targets.base import Identifiers, ManifestError, Target, TargetError
+from scormkit.targets.base import Identifiers, ManifestError, OptionError, Target, TargetError, TargetOption
 
-__all__ = ["TARGETS", "Identifiers", "ManifestError", "Target", "TargetError", "get_target", "register"]
+__all__ = [
+    "TARGETS",
+    "Identifiers",
+    "ManifestError",
+    "OptionError",
+    "Target",
+    "TargetError",
+    "TargetOption",
+    "get_target",
+    "register",
+]
 
 #: Target classes by name, in registration order.
 TARGETS: dict[str, type[Target]] = {}
@@ -32,16 +42,17 @@ def register(cls: T) -> T:
     return cls
 
 
-def get_target(name: str, *, edition: str | None = None) -> Target:
-    """An instance of the target called `name`; `edition` only for scorm2004 ("2nd", "3rd" default, "4th")."""
+def get_target(name: str, **options: str | None) -> Target:
+    """An instance of the target called `name` with `options` (None: not given), which the target checks against
+    the options it declares: `edition` for scorm2004 ("2nd", "3rd" default, "4th"), `iri_base` for xapi and cmi5."""
     try:
         cls = TARGETS[name]
     except KeyError:
         raise TargetError(
             "target.unknown", f"unknown target {name!r}; known targets: {', '.join(sorted(TARGETS))}"
         ) from None
-    return cls(edition=edition)
+    return cls(**options)
 
 
 # Importing the modules registers their targets.
-from scormkit.targets import cmi5, scorm12, scorm2004, web, xapi  # noqa: E402, F401  # noqa: E402, F401
+from scormkit.targets import cmi5, scorm12, scorm2004, web, xapi  # noqa: E402, F401

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import abc
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 from lxml import etree
 
-from scormkit.diagnostics import Report, ScormkitError
+from scormkit.diagnostics import Report, ScormkitError, Severity
 from scormkit.model import Module
+from scormkit.player import UnsupportedModule, worst_case_state_length
 from scormkit.schemas import schema_dir, validate_xml
 from scormkit.standards import MAX_MANIFEST_VERSION, PACKAGE_SIZE_WARNING_BYTES, SERVER_SIDE_SUFFIXES, XML_NS, XSI
+from scormkit.validate.findings import Finding
 
 __all__ = ["XML_NS", "XSI"]  # re-exported for the targets
 
@@ -27,18 +30,6 @@ LAUNCH_FILE = "index.html"
 
 #: The licence notice of the shipped control documents (listed in the SCO resource like any package file).
 CONTROL_NOTICE = "schemas-NOTICE.txt"
-
-
-def scorm_control_documents(schema_set: str) -> dict[str, bytes]:
-    """Every file of a vendored XSD set, by its path inside the set: the control documents xsi:schemaLocation names
-    and all they include or import (LMS-PITFALLS rule 26). Our patched IMS MD copy (`*.scormkit.xsd`, for our own
-    validator only, schemas/PROVENANCE.md) stays out: a package carries the official documents."""
-    root = schema_dir() / schema_set
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.name.endswith(".scormkit.xsd")
-    }
 
 
 def control_notice(schema_set: str) -> bytes:
@@ -68,6 +59,30 @@ class TargetError(ScormkitError):
         report.error("<command line>", None, code, message)
         super().__init__(report)
         self.message = message
+
+
+class OptionError(ValueError):
+    """A value a target refuses for one of its options (e.g. an IRI base that cannot make absolute IRIs)."""
+
+    #: The option refused, set by the target that checked it (the check itself does not know the name).
+    option: str | None = None
+
+
+@dataclass(frozen=True)
+class TargetOption:
+    """An option a target declares: `get_target(name, <name>=value)`, `scormkit pack --<name with dashes>`."""
+
+    name: str
+    #: What the option sets, in the plural, for "only scorm2004 has editions".
+    things: str
+    #: The values it takes (empty: any value `check` accepts).
+    choices: tuple[str, ...] = ()
+    #: Returns the value to use, or raises OptionError.
+    check: Callable[[str], str] | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
 
 
 class ManifestError(RuntimeError):
@@ -120,29 +135,63 @@ class Target(abc.ABC):
 
     #: Registry key and `scormkit pack --target` value.
     name: ClassVar[str]
+    #: What messages call the target ("the suspend_data limit of SCORM 1.2").
+    label: ClassVar[str]
     #: Path of the manifest inside the package; None when the target has none (web).
     manifest_name: ClassVar[str | None] = "imsmanifest.xml"
     #: Player runtime adapter (`player/static/adapters/<runtime>.js`).
     runtime: ClassVar[str]
-    #: Editions the target accepts (`--edition`); empty when it has none.
-    editions: ClassVar[tuple[str, ...]] = ()
+    #: The options the target takes; `__init__` checks every value given against them, and nothing else does.
+    options: ClassVar[tuple[TargetOption, ...]] = ()
+    #: The edition built when no `edition` option is given (targets with an `edition` option).
     default_edition: ClassVar[str | None] = None
 
-    def __init__(self, *, edition: str | None = None):
-        if edition is not None and not self.editions:
-            raise TargetError(
-                "target.edition-not-supported",
-                f"--edition {edition} does not apply to target {self.name}; only scorm2004 has editions",
-            )
-        if edition is not None and edition not in self.editions:
-            raise TargetError(
-                "target.unknown-edition",
-                f"unknown {self.name} edition {edition!r}; expected one of {', '.join(self.editions)}",
-            )
-        self.edition: str | None = edition or self.default_edition
+    def __init__(self, **options: str | None):
+        #: The options given, checked (TargetError, OptionError) and normalised.
+        self.option_values = self.checked_options(options)
+        self.edition: str | None = self.option_values.get("edition") or self.default_edition
         #: An edition given on the command line goes into the zip name: packs of several editions must not
         #: overwrite one another (issue 9 item 7); the default edition keeps the plain name.
-        self.edition_in_name = edition is not None
+        self.edition_in_name = "edition" in self.option_values
+
+    @classmethod
+    def takes(cls, option: str) -> bool:
+        return any(declared.name == option for declared in cls.options)
+
+    @classmethod
+    def checked_options(cls, options: Mapping[str, str | None]) -> dict[str, str]:
+        """The options given (None: not given), each checked against this target's declarations."""
+        from scormkit.targets import TARGETS
+
+        declared = {option.name: option for option in cls.options}
+        checked: dict[str, str] = {}
+        for name, value in options.items():
+            if value is None:
+                continue
+            option = declared.get(name)
+            if option is None:
+                takers = {target: o for target, known in TARGETS.items() for o in known.options if o.name == name}
+                if not takers:
+                    raise TypeError(f"no target takes an option {name!r}")
+                elsewhere = next(iter(takers.values()))
+                have = "has" if len(takers) == 1 else "have"
+                raise TargetError(
+                    f"target.{elsewhere.flag[2:]}-not-supported",
+                    f"{elsewhere.flag} {value} does not apply to target {cls.name}; "
+                    f"only {' and '.join(takers)} {have} {elsewhere.things}",
+                )
+            if option.choices and value not in option.choices:
+                raise TargetError(
+                    f"target.unknown-{option.flag[2:]}",
+                    f"unknown {cls.name} {option.name.replace('_', ' ')} {value!r}; "
+                    f"expected one of {', '.join(option.choices)}",
+                )
+            try:
+                checked[name] = option.check(value) if option.check else value
+            except OptionError as problem:
+                problem.option = name
+                raise
+        return checked
 
     def zip_name(self, module: Module) -> str:
         """dist/ file name: `<id>-<version>-<target>[-<edition>].zip`."""
@@ -166,9 +215,13 @@ class Target(abc.ABC):
     # ---- pipeline -------------------------------------------------------------------------------------
 
     def build(self, module: Module) -> dict[str, bytes]:
-        """Every file of the package, by path: the player's files plus the validated manifest."""
-        from scormkit.player import build_player  # written in parallel; imported when first needed
+        """Every file of the package, by path: the player's files plus the validated manifest.
 
+        Raises UnsupportedModule when the module's worst-case resume data is longer than the target keeps
+        (LMS-PITFALLS rule 1), and ManifestError when what it wrote is wrong (a scormkit bug)."""
+        from scormkit.player import build_player  # looked up when called: tests stand a fake player in
+
+        self.check_resume_budget(module)
         files = dict(build_player(module, self.runtime, state_budget=self.suspend_data_limit))
         documents = self.control_documents()
         if documents:
@@ -245,6 +298,26 @@ class Target(abc.ABC):
             )
         return report
 
+    def check_resume_budget(self, module: Module) -> None:
+        """Refuse a module whose resume data could outgrow what the runtime keeps (LMS-PITFALLS rule 1)."""
+        worst = worst_case_state_length(module)
+        if worst > self.suspend_data_limit:
+            raise UnsupportedModule(
+                f"worst-case resume data is {worst} characters, over the {self.suspend_data_limit}-character "
+                f"suspend_data limit of {self.label}; reduce the number of quiz items or slides, shorten fill-in "
+                "answers, or use a target with a larger limit (SCORM 2004 3rd/4th edition allows 64,000)"
+            )
+
+    def refuse_findings(self, findings: Sequence[Finding]) -> None:
+        """Refuse what `scormkit validate`'s own rules find in a file this target wrote: a scormkit bug, named by
+        rule (the targets carry no second validator, issue 10 item 2)."""
+        faults = [f for f in findings if f.severity is not Severity.INFO]
+        if faults:
+            raise ManifestError(
+                f"scormkit bug: the {self.manifest_name} written for target {self.name} breaks validate's rules:\n"
+                + "\n".join(f"{f.code}: {f.message}" for f in faults)
+            )
+
     def check_module(self, module: Module) -> None:
         """Module values the standard cannot carry: the user's to fix, reported like any source error."""
         if len(module.config.version) > MAX_MANIFEST_VERSION:
@@ -283,20 +356,3 @@ def sub(
     if text is not None:
         child.text = text
     return child
-
-
-def add_sco_resource(manifest: etree._Element, cp_ns: str, scorm_type: str, ids: Identifiers, files: list[str]) -> None:
-    """The one SCO `<resource>` listing every package file; shared by SCORM 1.2 and 2004, which differ only in
-    the CP namespace and the ADL `scormtype`/`scormType` attribute (`scorm_type`, namespaced)."""
-    from scormkit.targets._text import href
-
-    resources = sub(manifest, f"{{{cp_ns}}}resources")
-    # LMS-PITFALLS rules 21/22: the SCO's resource comes first and no xml:base is written.
-    resource = sub(
-        resources,
-        f"{{{cp_ns}}}resource",
-        attrib={"identifier": ids.resource, "type": "webcontent", scorm_type: "sco", "href": href(LAUNCH_FILE)},
-    )
-    # LMS-PITFALLS rule 12: every file of the package is listed.
-    for path in files:
-        sub(resource, f"{{{cp_ns}}}file", attrib={"href": href(path)})

@@ -1,7 +1,8 @@
 """cmi5: cmi5.xml (course structure) with one AU, the player with the `cmi5` runtime adapter, and xapi.json.
 
 Course structure: cmi5 spec section 13 (quartz), validated against the official CourseStructure.xsd, then checked
-for the faults the XSD lets through and the CATAPULT "must reject" packages demonstrate
+by `scormkit validate`'s cmi5 rules for the faults the XSD lets through and the CATAPULT "must reject" packages
+demonstrate
 (shared/corpus/manifests/cmi5/catapult-lts_2xx, corpus RESULTS.md): ids that are not absolute IRIs (201-x),
 duplicate ids (205-x), an AU url that is absolute-but-broken (206-1), uses a reserved launch parameter (204) or
 names a file the package lacks (203-1). The url is relative, which is only allowed inside a zip (202-x): scormkit
@@ -10,17 +11,16 @@ always ships cmi5.xml in the zip with the AU.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit
-
 from lxml import etree
 
 from scormkit.model import Module
-from scormkit.standards import CMI5, is_absolute_iri
-from scormkit.standards import CMI5_RESERVED_LAUNCH_PARAMETERS as RESERVED_LAUNCH_PARAMETERS
+from scormkit.standards import CMI5
 from scormkit.targets import register
-from scormkit.targets._text import decimal, href, markdown_to_text, truncate
-from scormkit.targets.base import LAUNCH_FILE, ManifestError, sub, success_from_quiz
+from scormkit.targets.base import LAUNCH_FILE, parse_own, sub, success_from_quiz
 from scormkit.targets.xapi import XapiTargetBase
+from scormkit.text import decimal, href, one_line, plain_text, truncate
+from scormkit.validate.cmi5 import check_cmi5
+from scormkit.validate.scorm import FileIndex
 
 #: The AU is the whole module, in xAPI's sense of "module" (ADL vocabulary).
 AU_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
@@ -68,6 +68,7 @@ class Cmi5Target(XapiTargetBase):
     """cmi5 (quartz) course structure with a single AU: the module."""
 
     name = "cmi5"
+    label = "cmi5"
     runtime = "cmi5"
     manifest_name = "cmi5.xml"
 
@@ -76,21 +77,21 @@ class Cmi5Target(XapiTargetBase):
         return "cmi5"
 
     def build_manifest(self, module: Module, files: list[str]) -> bytes:
-        """cmi5.xml, valid against CourseStructure.xsd (base class) and free of the CATAPULT must-reject faults."""
+        """cmi5.xml, valid against CourseStructure.xsd (base class) and free of what `scormkit validate` finds in a
+        cmi5 package (the CATAPULT must-reject faults among them)."""
         data = super().build_manifest(module, files)
-        problems = course_structure_faults(etree.fromstring(data), files)
-        if problems:
-            raise ManifestError("scormkit bug: the cmi5.xml written is wrong:\n" + "\n".join(problems))
+        findings, _ = check_cmi5(parse_own(data).getroot(), "cmi5.xml", FileIndex(files, ""), bare=False)
+        self.refuse_findings(findings)
         return data
 
     def manifest_element(self, module: Module, files: list[str]) -> etree._Element:
         iris = self.iris(module)
         config = module.config
         lang = config.language
-        title = truncate(" ".join(config.title.split()), _TITLE_MAX)
-        description = truncate(" ".join(markdown_to_text(config.description).split()), _DESCRIPTION_MAX)
+        title = truncate(one_line(config.title), _TITLE_MAX)
+        description = truncate(plain_text(config.description), _DESCRIPTION_MAX)
 
-        root = etree.Element(c5("courseStructure"), nsmap={None: CMI5})
+        root = etree.Element(c5("courseStructure"), nsmap={None: CMI5})  # type: ignore[dict-item]  # lxml-stubs forbid the default namespace key
         course = sub(root, c5("course"), attrib={"id": iris.course})
         _langstring(course, "title", title, lang)
         _langstring(course, "description", description, lang)
@@ -115,47 +116,3 @@ class Cmi5Target(XapiTargetBase):
             sub(references, c5("objective"), attrib={"idref": iris.objective(objective.id)})
         sub(au, c5("url"), href(LAUNCH_FILE))
         return root
-
-
-def course_structure_faults(root: etree._Element, files: list[str] | None) -> list[str]:
-    """Faults CourseStructure.xsd accepts but an LMS must reject (CATAPULT lts 201-206). `files`: the package's
-    paths (None for a bare cmi5.xml, where every AU url must be absolute, 202-x)."""
-    problems: list[str] = []
-    seen: dict[str, str] = {}
-    for element in root.iter(c5("course"), c5("block"), c5("au"), c5("objective")):
-        identifier = element.get("id")
-        if identifier is None:  # an AU's <objective idref>: checked below
-            continue
-        kind = etree.QName(element).localname
-        if not is_absolute_iri(identifier):
-            problems.append(f"{kind} id {identifier!r} is not an absolute IRI (cmi5 3.0.0.0-1; CATAPULT 201)")
-        if identifier in seen:
-            problems.append(f"{kind} id {identifier!r} is used twice (cmi5 13.1.2.0-1, 13.1.4.0-1; CATAPULT 205)")
-        seen[identifier] = kind
-    declared = {e.get("id") for e in root.findall(f"{c5('objectives')}/{c5('objective')}")}
-    for reference in root.iter(c5("objective")):
-        idref = reference.get("idref")
-        if idref is not None and idref not in declared:
-            problems.append(f"objective reference {idref!r} names no declared objective")
-    for au in root.iter(c5("au")):
-        url = (au.findtext(c5("url")) or "").strip()
-        parts = urlsplit(url)
-        if not url or any(ch.isspace() for ch in url):
-            problems.append(f"AU {au.get('id')}: url {url!r} is empty or has spaces (cmi5 13.1.4.0-2; CATAPULT 206)")
-        reserved = [k for k, _ in parse_qsl(parts.query, keep_blank_values=True) if k in RESERVED_LAUNCH_PARAMETERS]
-        if reserved:
-            problems.append(
-                f"AU {au.get('id')}: url query uses reserved launch parameters {reserved} (cmi5 8.1.0.0-6; CATAPULT 204)"
-            )
-        if not parts.scheme:
-            if files is None:
-                problems.append(
-                    f"AU {au.get('id')}: relative url {url!r} outside a zip (cmi5 14.2.0.0-1; CATAPULT 202)"
-                )
-            elif url.startswith("/") or parts.path not in files:
-                problems.append(
-                    f"AU {au.get('id')}: url {url!r} is not a file of the package (cmi5 14.1.0.0-4; CATAPULT 203)"
-                )
-        if au.get("moveOn") is None:
-            problems.append(f"AU {au.get('id')}: no moveOn (LMS-PITFALLS rule 16)")
-    return problems

@@ -13,32 +13,13 @@ from lxml import etree
 
 from scormkit.model import Module
 from scormkit.standards import ADLCP_2004 as ADLCP
-from scormkit.standards import ADLNAV, ADLSEQ, IMSSS, LOM
+from scormkit.standards import ADLNAV, ADLSEQ, IMSSS, LOM, XSI
 from scormkit.standards import IMSCP_2004 as CP
 from scormkit.standards import SUSPEND_DATA_LIMITS_2004 as SUSPEND_DATA_LIMITS
 from scormkit.targets import register
-from scormkit.targets._text import decimal, markdown_to_text, truncate, vcard
-from scormkit.targets.base import (
-    XSI,
-    Identifiers,
-    Target,
-    add_sco_resource,
-    scorm_control_documents,
-    sub,
-    success_from_quiz,
-)
-
-NSMAP = {None: CP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS, "lom": LOM, "xsi": XSI}
-SCHEMA_LOCATION = " ".join(
-    [
-        f"{CP} imscp_v1p1.xsd",
-        f"{ADLCP} adlcp_v1p3.xsd",
-        f"{ADLSEQ} adlseq_v1p3.xsd",
-        f"{ADLNAV} adlnav_v1p3.xsd",
-        f"{IMSSS} imsss_v1p0.xsd",
-        f"{LOM} lom.xsd",
-    ]
-)
+from scormkit.targets.base import TargetOption, sub, success_from_quiz
+from scormkit.targets.scorm import ScormTarget
+from scormkit.text import decimal
 
 #: CAM `schemaversion` per edition ("CAM 1.3" is how the 2nd edition names itself).
 SCHEMA_VERSIONS = {"2nd": "CAM 1.3", "3rd": "2004 3rd Edition", "4th": "2004 4th Edition"}
@@ -48,26 +29,45 @@ SCHEMA_VERSIONS = {"2nd": "CAM 1.3", "3rd": "2004 3rd Edition", "4th": "2004 4th
 DESCRIPTION_LIMIT = 2000
 
 
-def cp(tag: str) -> str:
-    return f"{{{CP}}}{tag}"
-
-
 def ss(tag: str) -> str:
     return f"{{{IMSSS}}}{tag}"
 
 
-def lom(tag: str) -> str:
-    return f"{{{LOM}}}{tag}"
-
-
 @register
-class Scorm2004Target(Target):
+class Scorm2004Target(ScormTarget):
     """SCORM 2004 (ADL CAM 1.3); `--edition 2nd|3rd|4th`."""
 
     name = "scorm2004"
+    label = "SCORM 2004"
     runtime = "scorm2004"
-    editions: ClassVar[tuple[str, ...]] = ("2nd", "3rd", "4th")
+    options = (TargetOption("edition", "editions", choices=("2nd", "3rd", "4th")),)
     default_edition = "3rd"
+    cp_namespace = CP
+    nsmap: ClassVar[dict[str | None, str]] = {
+        None: CP,
+        "adlcp": ADLCP,
+        "adlseq": ADLSEQ,
+        "adlnav": ADLNAV,
+        "imsss": IMSSS,
+        "lom": LOM,
+        "xsi": XSI,
+    }
+    schema_location = " ".join(
+        [
+            f"{CP} imscp_v1p1.xsd",
+            f"{ADLCP} adlcp_v1p3.xsd",
+            f"{ADLSEQ} adlseq_v1p3.xsd",
+            f"{ADLNAV} adlnav_v1p3.xsd",
+            f"{IMSSS} imsss_v1p0.xsd",
+            f"{LOM} lom.xsd",
+        ]
+    )
+    scorm_type_attribute = f"{{{ADLCP}}}scormType"
+    lom_namespace = LOM
+    lifecycle_tag = "lifeCycle"
+    author_role = "author"
+    publisher_role = "publisher"
+    description_limit = DESCRIPTION_LIMIT
 
     @property
     def suspend_data_limit(self) -> int:
@@ -77,33 +77,12 @@ class Scorm2004Target(Target):
     def schema_set(self) -> str:
         return f"scorm2004-{self.edition}"
 
-    def control_documents(self) -> dict[str, bytes]:
-        return scorm_control_documents(self.schema_set)
+    @property
+    def schema_version(self) -> str:
+        return SCHEMA_VERSIONS[self.edition or "3rd"]
 
-    def manifest_element(self, module: Module, files: list[str]) -> etree._Element:
-        ids = Identifiers.of(module)
-        config = module.config
-        manifest = etree.Element(
-            cp("manifest"),
-            {"identifier": ids.manifest, "version": config.version, f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION},
-            nsmap=NSMAP,
-        )
-
-        metadata = sub(manifest, cp("metadata"))
-        sub(metadata, cp("schema"), "ADL SCORM")
-        sub(metadata, cp("schemaversion"), SCHEMA_VERSIONS[self.edition or "3rd"])
-        metadata.append(self.lom_element(module))
-
-        organizations = sub(manifest, cp("organizations"), attrib={"default": ids.organization})
-        organization = sub(organizations, cp("organization"), attrib={"identifier": ids.organization})
-        sub(organization, cp("title"), config.title)
-        # LMS-PITFALLS rule 21: every item has a title.
-        item = sub(organization, cp("item"), attrib={"identifier": ids.item, "identifierref": ids.resource})
-        sub(item, cp("title"), config.title)
+    def add_grading(self, item: etree._Element, module: Module) -> None:
         item.append(self.sequencing_element(module))
-
-        add_sco_resource(manifest, CP, f"{{{ADLCP}}}scormType", ids, files)
-        return manifest
 
     def sequencing_element(self, module: Module) -> etree._Element:
         """`imsss:sequencing` of the single item, children in the order of imsss_v1p0.xsd sequencingType
@@ -131,33 +110,13 @@ class Scorm2004Target(Target):
         sub(sequencing, ss("deliveryControls"), attrib=controls)
         return sequencing
 
-    def lom_element(self, module: Module) -> etree._Element:
-        """Inline IEEE LOM (`lom:lom`, validated by lom.xsd of the edition's set)."""
-        config = module.config
-        lang = config.language
-        root = etree.Element(lom("lom"))
+    def langstring(self, parent: etree._Element, text: str, lang: str) -> None:
+        sub(parent, self.lom("string"), text, {"language": lang})
 
-        general = sub(root, lom("general"))
-        _langstring(sub(general, lom("title")), config.title, lang)
-        sub(general, lom("language"), lang)
-        description = truncate(markdown_to_text(config.description), DESCRIPTION_LIMIT)
-        _langstring(sub(general, lom("description")), description, lang)
-
-        life_cycle = sub(root, lom("lifeCycle"))
-        for author in config.authors:
-            _contribute(life_cycle, "author", vcard(author.name, author.affiliation), config.updated.isoformat())
-        _contribute(life_cycle, "publisher", vcard(config.publisher, config.publisher), config.updated.isoformat())
-        return root
-
-
-def _langstring(parent: etree._Element, text: str, lang: str) -> None:
-    sub(parent, lom("string"), text, {"language": lang})
-
-
-def _contribute(life_cycle: etree._Element, role: str, entity: str, date: str) -> None:
-    contribute = sub(life_cycle, lom("contribute"))
-    role_element = sub(contribute, lom("role"))
-    sub(role_element, lom("source"), "LOMv1.0")
-    sub(role_element, lom("value"), role)
-    sub(contribute, lom("entity"), entity)
-    sub(sub(contribute, lom("date")), lom("dateTime"), date)
+    def contribute(self, lifecycle: etree._Element, role: str, entity: str, date: str) -> None:
+        contribute = sub(lifecycle, self.lom("contribute"))
+        role_element = sub(contribute, self.lom("role"))
+        sub(role_element, self.lom("source"), "LOMv1.0")
+        sub(role_element, self.lom("value"), role)
+        sub(contribute, self.lom("entity"), entity)
+        sub(sub(contribute, self.lom("date")), self.lom("dateTime"), date)

@@ -11,6 +11,7 @@ class WebTarget(Target):
     """A folder or zip any web server (or a file:// URL) can serve; no LMS, no manifest."""
 
     name = "web"
+    label = "the web target"
     runtime = "web"
     manifest_name = None
 

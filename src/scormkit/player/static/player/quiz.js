@@ -178,7 +178,9 @@ function displayName(name) {
    named only while the accreditation runs (credit set and not expired). */
 function certificateScreen() {
   var cr = course.credit, name = displayName(env.learnerName);
+  var logo = document.querySelector('header .bar-logo'); // the theme's logo (index.html.j2), also printed here
   var nodes = [el('div', { 'class': 'certificate' }, [
+    logo ? el('img', { 'class': 'cert-logo', src: logo.getAttribute('src'), alt: logo.alt }) : null,
     el('p', { 'class': 'cert-kicker', text: t('certificate') }),
     el('h1', { text: course.title }),
     el('p', { text: name ? t('certifiesName', { name: name }) : t('certifies') }),

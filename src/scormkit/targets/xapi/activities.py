@@ -14,25 +14,15 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urlsplit
 
-from scormkit.model import (
-    FillInItem,
-    MatchingItem,
-    Module,
-    MultipleChoiceItem,
-    NumericItem,
-    SequencingItem,
-    SingleChoiceItem,
-    TrueFalseItem,
-    response_letter,
-)
-from scormkit.standards import IRI_EXCLUDED
-from scormkit.standards import is_absolute_iri as is_absolute_iri  # the IRI rule, re-exported for the targets
+from tincan import Activity, ActivityDefinition
 
-if TYPE_CHECKING:  # `tincan` is imported lazily: the other targets build without it
-    from tincan import ActivityDefinition, InteractionComponent
+from scormkit.model import PLAIN_TEXT_MAX, ItemBase, Module
+from scormkit.standards import IRI_EXCLUDED
+from scormkit.targets.base import OptionError
+from scormkit.text import one_line, plain_text, truncate
 
 #: `.example` is reserved (RFC 2606), so the default never collides with anyone's real activities. Publishers
 #: should set their own base (a domain they control) before the first release: changing it later splits the
@@ -54,11 +44,11 @@ ACTIVITY_TYPES = {
 }
 
 # Plain-text limits for names and descriptions in definitions (strict LMS reports cut longer ones anyway).
-_NAME_MAX = 250
+_NAME_MAX = PLAIN_TEXT_MAX
 _DESCRIPTION_MAX = 1000
 
 
-class IriError(ValueError):
+class IriError(OptionError):
     """An IRI base that cannot make absolute IRIs."""
 
 
@@ -127,87 +117,34 @@ class Iris:
 
 
 def _text(value: str, limit: int) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "\u2026"
+    return truncate(one_line(value), limit)
 
 
-def _plain(markdown: str) -> str:
-    from scormkit.targets._text import markdown_to_text  # shared Markdown -> text of the manifest writers
-
-    return " ".join(markdown_to_text(markdown).split())
-
-
-def _tincan():
-    """The `tincan` package, imported when a definition is first built (only the xapi and cmi5 targets need it)."""
-    import tincan
-
-    return tincan
-
-
-def _component(component_id: str, text: str, lang: str) -> InteractionComponent:
-    return _tincan().InteractionComponent(id=component_id, description={lang: _text(text, _NAME_MAX)})
-
-
-def _fillin_pattern(item: FillInItem, answer: str) -> str:
-    # xAPI 1.0.3 Data 2.4.4.1.2 "fill-in": {case_matters=...} prefix; "[,]" separates answers, so it may not
-    # appear inside one.
-    return "{case_matters=" + ("true" if item.case_sensitive else "false") + "}" + answer.replace("[,]", ",")
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def interaction_definition(item: Any, number: int, lang: str) -> ActivityDefinition:
+def interaction_definition(item: ItemBase, lang: str) -> ActivityDefinition:
     """The cmi.interaction definition of one quiz item (xAPI 1.0.3 Data 2.4.4.1, interaction activities)."""
-    fields: dict[str, Any] = {
-        "type": ACTIVITY_TYPES["interaction"],
-        # The prompt is what a report reader recognises the question by (the id is in the activity IRI).
-        "name": {lang: _text(_plain(item.prompt), _NAME_MAX)},
-        "description": {lang: _text(_plain(item.prompt), _DESCRIPTION_MAX)},
-        "interaction_type": item.interaction_type,
-    }
-    if isinstance(item, (SingleChoiceItem, MultipleChoiceItem)):
-        fields["choices"] = [_component(response_letter(i), c.text, lang) for i, c in enumerate(item.choices)]
-        fields["correct_responses_pattern"] = [
-            "[,]".join(response_letter(i) for i, c in enumerate(item.choices) if c.correct)
-        ]
-    elif isinstance(item, TrueFalseItem):
-        fields["correct_responses_pattern"] = ["true" if item.answer else "false"]
-    elif isinstance(item, FillInItem):
-        fields["correct_responses_pattern"] = [_fillin_pattern(item, answer) for answer in item.accepted]
-    elif isinstance(item, NumericItem):
-        low, high = item.bounds
-        fields["correct_responses_pattern"] = [_number(low) if low == high else f"{_number(low)}[:]{_number(high)}"]
-    elif isinstance(item, MatchingItem):
-        fields["source"] = [_component(response_letter(i), p.source, lang) for i, p in enumerate(item.pairs)]
-        fields["target"] = [_component(response_letter(i), p.target, lang) for i, p in enumerate(item.pairs)]
-        fields["correct_responses_pattern"] = [
-            "[,]".join(f"{response_letter(i)}[.]{response_letter(i)}" for i in range(len(item.pairs)))
-        ]
-    elif isinstance(item, SequencingItem):
-        # xAPI 1.0.3 Data 2.4.4.1.1: a sequencing interaction lists its steps as `choices` (`steps` belongs
-        # to the performance type).
-        fields["choices"] = [_component(response_letter(i), s, lang) for i, s in enumerate(item.steps)]
-        fields["correct_responses_pattern"] = ["[,]".join(response_letter(i) for i in range(len(item.steps)))]
-    else:  # pragma: no cover - the model's discriminated union has no other type
-        raise TypeError(f"unknown item type {type(item).__name__}")
-    return _tincan().ActivityDefinition(**fields)
+    return ActivityDefinition(
+        type=ACTIVITY_TYPES["interaction"],
+        # The prompt is what a report reader recognises the question by (the id is in the activity IRI); the text
+        # is course.json's promptText, so SCORM and xAPI reports show the same question.
+        name={lang: item.prompt_text},
+        description={lang: item.prompt_text},
+        interaction_type=item.interaction_type,
+        **item.xapi_fields(lang),
+    )
 
 
 def course_definition(module: Module) -> ActivityDefinition:
     lang = module.config.language
-    return _tincan().ActivityDefinition(
+    return ActivityDefinition(
         type=ACTIVITY_TYPES["course"],
         name={lang: _text(module.config.title, _NAME_MAX)},
-        description={lang: _text(_plain(module.config.description), _DESCRIPTION_MAX)},
+        description={lang: truncate(plain_text(module.config.description), _DESCRIPTION_MAX)},
     )
 
 
 def activities(module: Module, iris: Iris) -> dict[str, Any]:
     """Every activity of the module as xAPI JSON objects, keyed the way the runtime adapters look them up."""
     lang = module.config.language
-    Activity, ActivityDefinition = _tincan().Activity, _tincan().ActivityDefinition
 
     def as_json(activity_id: str, definition: ActivityDefinition) -> dict[str, Any]:
         return json.loads(Activity(id=activity_id, definition=definition).to_json())
@@ -237,10 +174,7 @@ def activities(module: Module, iris: Iris) -> dict[str, Any]:
             )
             for slide in module.slides
         ],
-        "items": {
-            item.id: as_json(iris.item(item.id), interaction_definition(item, n, lang))
-            for n, item in enumerate(module.items, start=1)
-        },
+        "items": {item.id: as_json(iris.item(item.id), interaction_definition(item, lang)) for item in module.items},
         "objectives": {
             objective.id: as_json(
                 iris.objective(objective.id),

@@ -2,7 +2,8 @@
 
 tincan.xml follows Rustici's Tin Can prototypes (shared/corpus/manifests/tincan): namespace
 http://projecttincan.com/tincan.xsd, one course activity with name, description and a launch path. No official
-tincan.xsd exists to validate against (corpus README), so the file is checked field by field after writing.
+tincan.xsd exists to validate against (corpus README), so the file is checked by `scormkit validate`'s tincan.xml
+rules after writing.
 Launch parameters, statements and resume: docs/xapi-cmi5.md and player/static/adapters/xapi.js.
 """
 
@@ -16,9 +17,8 @@ from scormkit.diagnostics import Report
 from scormkit.model import Module
 from scormkit.standards import TINCAN
 from scormkit.targets import register
-from scormkit.targets._text import href
-from scormkit.targets.base import LAUNCH_FILE, ManifestError, Target, parse_own, serialize, sub
-from scormkit.xapi import (
+from scormkit.targets.base import LAUNCH_FILE, ManifestError, Target, TargetOption, parse_own, serialize, sub
+from scormkit.targets.xapi.activities import (
     DEFAULT_IRI_BASE,
     DEFINITIONS_FILE,
     Iris,
@@ -27,6 +27,9 @@ from scormkit.xapi import (
     course_definition,
     resolve_iri_base,
 )
+from scormkit.text import href
+from scormkit.validate.cmi5 import check_tincan
+from scormkit.validate.scorm import FileIndex
 
 #: The xAPI State API sets no size limit on a document; 64,000 characters is the SCORM 2004 3rd/4th edition
 #: budget (LMS-PITFALLS rule 1), so a module that packs for one of them packs for all (and LRSs with small
@@ -41,10 +44,12 @@ def tc(tag: str) -> str:
 class XapiTargetBase(Target):
     """What the xapi and cmi5 targets share: IRI base, xapi.json beside the player, state budget."""
 
-    def __init__(self, *, edition: str | None = None, iri_base: str | None = None):
-        super().__init__(edition=edition)
-        # Checked here, so a bad base is reported before anything is built.
-        self._explicit_base = check_iri_base(iri_base) if iri_base else None
+    # Checked when the target is made, so a bad base is reported before anything is built.
+    options = (TargetOption("iri_base", "IRI bases", check=check_iri_base),)
+
+    def __init__(self, **options: str | None):
+        super().__init__(**options)
+        self._explicit_base = self.option_values.get("iri_base")
         self.iri_base = self._explicit_base or resolve_iri_base()
 
     @property
@@ -86,54 +91,27 @@ class XapiTarget(XapiTargetBase):
     """xAPI 1.0.3 content launched with the Rustici "Tin Can launch" query parameters (tincan.xml)."""
 
     name = "xapi"
+    label = "xAPI"
     runtime = "xapi"
     manifest_name = "tincan.xml"
 
     def build_manifest(self, module: Module, files: list[str]) -> bytes:
-        """tincan.xml, checked field by field (there is no official XSD to validate it against)."""
+        """tincan.xml, checked by `scormkit validate`'s tincan.xml rules (there is no official XSD to validate it
+        against)."""
         self.check_files(files)
         self.check_module(module)
         data = serialize(self.manifest_element(module, sorted(files)))
-        problems = tincan_faults(parse_own(data).getroot(), files)
-        if problems:
-            raise ManifestError("scormkit bug: the tincan.xml written is wrong:\n" + "\n".join(problems))
+        findings, _ = check_tincan(parse_own(data).getroot(), "tincan.xml", FileIndex(files, ""))
+        self.refuse_findings(findings)
         return data
 
     def manifest_element(self, module: Module, files: list[str]) -> etree._Element:
         iris = self.iris(module)
         lang = module.config.language
         definition = course_definition(module)
-        root = etree.Element(tc("tincan"), nsmap={None: TINCAN})
+        root = etree.Element(tc("tincan"), nsmap={None: TINCAN})  # type: ignore[dict-item]  # lxml-stubs forbid the default namespace key
         activity = sub(sub(root, tc("activities")), tc("activity"), attrib={"id": iris.course, "type": definition.type})
         sub(activity, tc("name"), definition.name[lang], {"lang": lang})
         sub(activity, tc("description"), definition.description[lang], {"lang": lang})
         sub(activity, tc("launch"), href(LAUNCH_FILE), {"lang": lang})
         return root
-
-
-def tincan_faults(root: etree._Element, files: list[str]) -> list[str]:
-    """What an LMS importing this tincan.xml would trip on (empty = fine)."""
-    from scormkit.xapi import is_absolute_iri
-
-    problems: list[str] = []
-    if root.tag != tc("tincan"):
-        problems.append(f"root element is {root.tag}, expected {tc('tincan')}")
-    activities = root.findall(f"{tc('activities')}/{tc('activity')}")
-    if not activities:
-        problems.append("no activities/activity")
-    launches = 0
-    for activity in activities:
-        activity_id = activity.get("id") or ""
-        if not is_absolute_iri(activity_id):
-            problems.append(f"activity id {activity_id!r} is not an absolute IRI (LMS-PITFALLS rule 17)")
-        for tag in ("name", "description"):
-            if not (activity.findtext(tc(tag)) or "").strip():
-                problems.append(f"activity {activity_id}: empty {tag}")
-        for launch in activity.findall(tc("launch")):
-            launches += 1
-            target = (launch.text or "").strip()
-            if target.split("?", 1)[0] not in files:
-                problems.append(f"launch {target!r} is not a file of the package")
-    if launches != 1:
-        problems.append(f"{launches} launch elements; exactly one activity must be launchable")
-    return problems

@@ -1,4 +1,6 @@
-"""Text helpers shared by the manifest writers: Markdown to plain text, truncation, vCards, decimals."""
+"""Every text conversion of scormkit in one place: the Markdown parser, Markdown to HTML and to plain text,
+truncation, number renderings, vCards and hrefs. The player's course.json, the manifests and xapi.json all use
+these, so the same source text comes out the same in every package (issue 10 item 9)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import functools
 from urllib.parse import quote
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 ELLIPSIS = "\u2026"
 
@@ -14,12 +17,18 @@ _BREAKS = {"softbreak", "hardbreak"}
 
 
 @functools.cache
-def _markdown() -> MarkdownIt:
-    # html=False: the source format forbids raw HTML; any that slips through is dropped, never copied.
-    return MarkdownIt("commonmark", {"html": False})
+def markdown_parser(*, html: bool = False) -> MarkdownIt:
+    """The CommonMark parser. html=False for output: the source format forbids raw HTML, so any that slips through
+    is escaped or dropped, never copied. html=True only for the source reader, which finds raw HTML to report it."""
+    return MarkdownIt("commonmark", {"html": html})
 
 
-def _inline_text(children) -> str:
+def render_markdown(source: str) -> str:
+    """Markdown (CommonMark, no raw HTML) to an HTML fragment."""
+    return markdown_parser().render(source).strip()
+
+
+def _inline_text(children: list[Token] | None) -> str:
     parts: list[str] = []
     for token in children or []:
         if token.type in ("text", "code_inline"):
@@ -35,7 +44,7 @@ def markdown_to_text(source: str) -> str:
     """Plain text of a Markdown string: one line per paragraph, heading, list item ("- ...") or code line."""
     lines: list[str] = []
     bullet = False  # the next paragraph opens a list item
-    for token in _markdown().parse(source):
+    for token in markdown_parser().parse(source):
         if token.type == "list_item_open":
             bullet = True
         elif token.type == "inline":
@@ -46,6 +55,16 @@ def markdown_to_text(source: str) -> str:
         elif token.type in ("fence", "code_block"):
             lines.extend(line.strip() for line in token.content.splitlines() if line.strip())
     return "\n".join(lines)
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of whitespace, newlines included, made one space."""
+    return " ".join(text.split())
+
+
+def plain_text(source: str) -> str:
+    """Markdown as one line of plain text: what names and descriptions of activities and interactions carry."""
+    return one_line(markdown_to_text(source))
 
 
 def truncate(text: str, limit: int) -> str:
@@ -77,6 +96,11 @@ def vcard(name: str, organization: str | None = None) -> str:
         lines.append(f"ORG:{_vcard_escape(organization)}")
     lines.append("END:VCARD")
     return "\n".join(lines)
+
+
+def json_number(value: float) -> int | float:
+    """A number as JSON should show it: 1.0 -> 1, 0.5 -> 0.5."""
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def decimal(value: float, places: int = 4) -> str:

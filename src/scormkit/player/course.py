@@ -42,8 +42,6 @@ def state_key(module: Module) -> str:
     return hashlib.sha256(json.dumps(structure).encode()).hexdigest()[:8]
 
 
-
-
 def slide_thumbnails(module: Module) -> dict[str, tuple[str, bytes, int, int]]:
     """Slide image path -> (thumbnail path, bytes, width, height), for the slides whose thumbnail the module ships
     (the renderer makes one with each slide, source.slides.thumbnail_path)."""

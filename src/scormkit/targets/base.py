@@ -15,12 +15,11 @@ from typing import ClassVar
 
 from lxml import etree
 
-from scormkit.diagnostics import Report, ScormkitError, Severity
+from scormkit.diagnostics import Diagnostic, Report, ScormkitError, Severity
 from scormkit.model import Module
 from scormkit.player import UnsupportedModule, worst_case_state_length
 from scormkit.schemas import schema_dir, validate_xml
 from scormkit.standards import MAX_MANIFEST_VERSION, PACKAGE_SIZE_WARNING_BYTES, SERVER_SIDE_SUFFIXES, XML_NS, XSI
-from scormkit.validate.findings import Finding
 
 __all__ = ["XML_NS", "XSI"]  # re-exported for the targets
 
@@ -308,7 +307,7 @@ class Target(abc.ABC):
                 "answers, or use a target with a larger limit (SCORM 2004 3rd/4th edition allows 64,000)"
             )
 
-    def refuse_findings(self, findings: Sequence[Finding]) -> None:
+    def refuse_findings(self, findings: Sequence[Diagnostic]) -> None:
         """Refuse what `scormkit validate`'s own rules find in a file this target wrote: a scormkit bug, named by
         rule (the targets carry no second validator, issue 10 item 2)."""
         faults = [f for f in findings if f.severity is not Severity.INFO]

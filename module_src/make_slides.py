@@ -265,7 +265,7 @@ def check_latin1(text: str) -> str:
     try:
         text.encode("latin-1")
     except UnicodeEncodeError as exc:  # pragma: no cover - authoring guard
-        raise SystemExit(f"non latin-1 text on a slide: {text!r} ({exc})")
+        raise SystemExit(f"non latin-1 text on a slide: {text!r} ({exc})") from exc
     return text
 
 

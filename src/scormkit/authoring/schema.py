@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from scormkit import __version__
 from scormkit.model import ModuleConfig, QuizFile
 
@@ -71,7 +73,7 @@ def _describe(generated: dict[str, Any]) -> dict[str, Any]:
 
 def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of `module` (module.yaml) or `quiz` (quiz.yaml)."""
-    model = {"module": ModuleConfig, "quiz": QuizFile}[kind]
+    model: type[BaseModel] = {"module": ModuleConfig, "quiz": QuizFile}[kind]
     generated = _describe(model.model_json_schema())
     return {
         "$schema": DIALECT,

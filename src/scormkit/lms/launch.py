@@ -107,7 +107,7 @@ def _scorm(root: etree._Element) -> LaunchInfo:
     if resource is None or not resource.get("href"):
         raise LaunchError("imsmanifest.xml: no item points at a resource with an href, so there is nothing to launch")
     # SCORM CAM: xml:base at manifest, resources and resource level all apply.
-    bases = [el.get(XML_BASE) or "" for el in (root, resources, resource)]
+    bases = [el.get(XML_BASE) or "" for el in (root, resources, resource) if el is not None]
     href = "".join(bases) + resource.get("href", "")
     parameters = (item.get("parameters") or "").strip() if item is not None else ""
     if parameters:  # IMS CP: "?x" / "#x" / "x", joined to the href's own query

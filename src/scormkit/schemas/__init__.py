@@ -94,4 +94,4 @@ def validate_xml(doc: etree._ElementTree | etree._Element, name: str) -> list[st
     tree = doc if isinstance(doc, etree._ElementTree) else doc.getroottree()
     if schema.validate(tree):
         return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return [f"line {e.line}: {e.message}" for e in schema.error_log]  # type: ignore[attr-defined]  # lxml-stubs: _ErrorLog is iterable

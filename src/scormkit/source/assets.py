@@ -13,6 +13,7 @@ import re
 import stat
 import warnings
 from pathlib import Path
+from typing import Any
 
 from scormkit import limits
 from scormkit.diagnostics import Report
@@ -231,7 +232,7 @@ def check_pdf(path: Path, name: str, where: str, line: int | None, report: Repor
         if not path.is_file() or path.stat().st_size == 0:
             return
         with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            found.update(_PDF_ACTIVE[b"/" + m.group(1)] for m in _PDF_NAME.finditer(data))  # type: ignore[arg-type]
+            found.update(_PDF_ACTIVE[b"/" + m.group(1)] for m in _PDF_NAME.finditer(data))
     except (OSError, ValueError):
         return
     if not found:
@@ -253,7 +254,7 @@ def _catalogue_features(path: Path) -> set[str]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            root = PdfReader(path, strict=False).trailer["/Root"]
+            root: Any = PdfReader(path, strict=False).trailer["/Root"]  # a DictionaryObject (pypdf types it wider)
             names = root.get("/Names") or {}
             if "/JavaScript" in names:
                 found.add("JavaScript")

@@ -26,6 +26,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import ClassVar
 
 from scormkit.diagnostics import Report
 from scormkit.model import ITEM_ID, OBJECTIVE_ID
@@ -430,8 +431,8 @@ def _numeric(content: str, block: _Block, start: int, data: dict, feedback: dict
                 )
             answers.append((parsed.text, parsed.feedback, parsed.line))
     else:
-        value, _, answer_feedback = content_stripped.partition("#")
-        answers.append((value.strip(), answer_feedback.strip() or None, block.line_at(start)))
+        number, _, number_feedback = content_stripped.partition("#")
+        answers.append((number.strip(), number_feedback.strip() or None, block.line_at(start)))
     if len(answers) > 1:
         raise GiftError(
             answers[1][2],
@@ -494,8 +495,10 @@ def _escape_markdown(text: str) -> str:
 class _HtmlToMarkdown(HTMLParser):
     """The HTML Moodle's editor writes in question texts, as Markdown; anything else is refused by name."""
 
-    INLINE = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`"}
-    IGNORED = {"span", "div", "p", "br", "ul", "ol", "li", "a", "img", "sub", "sup", "u"} | set(INLINE)
+    INLINE: ClassVar[dict[str, str]] = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`"}
+    IGNORED: ClassVar[set[str]] = {"span", "div", "p", "br", "ul", "ol", "li", "a", "img", "sub", "sup", "u"} | set(
+        INLINE
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

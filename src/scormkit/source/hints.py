@@ -133,10 +133,10 @@ def _guess_date(text: str) -> dt.date | None:
         months = [w for w in words if w.lower() in _MONTHS]
         numbers = [int(w) for w in words if w.isdigit()]
         if len(months) == 1 and len(numbers) == 2:
-            year = next((n for n in numbers if n > 31), None)
+            named_year = next((n for n in numbers if n > 31), None)
             day = next((n for n in numbers if n <= 31), None)
-            if year is not None and day is not None:
-                return dt.date(year, _MONTHS[months[0].lower()], day)
+            if named_year is not None and day is not None:
+                return dt.date(named_year, _MONTHS[months[0].lower()], day)
     except ValueError:
         return None
     return None

@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "validate"))
 from crafted import scorm12
 from test_diff import items
-from test_targets_common import make_module
+
+from tests.factories import make_module
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -14,7 +14,7 @@ from importlib import resources
 import pytest
 
 from scormkit.player.course import encode_state, worst_case_state
-from tests.test_player_course import make_module
+from tests.factories import make_player_module
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -115,7 +115,7 @@ def test_completion_reported_once_is_never_lowered() -> None:
 
 
 def test_js_state_encoding_mirrors_python_worst_case() -> None:
-    module = make_module()
+    module = make_player_module()
     worst = worst_case_state(module)
     text = encode_state(worst)
     nslides, nitems = len(module.slides), len(module.items)

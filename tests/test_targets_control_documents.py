@@ -8,9 +8,9 @@ import posixpath
 
 import pytest
 from lxml import etree
-from test_targets_common import make_module
 
 from scormkit.targets import get_target
+from tests.factories import make_module
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XS = "http://www.w3.org/2001/XMLSchema"

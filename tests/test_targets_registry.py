@@ -8,10 +8,11 @@ import types
 from urllib.parse import unquote
 
 import pytest
-from test_targets_common import make_module, parse
 
 from scormkit.diagnostics import ScormkitError
 from scormkit.targets import TARGETS, Target, TargetError, get_target, register
+from tests.factories import make_module
+from tests.manifests import parse
 
 
 def test_registered_targets():

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from lxml import etree
-from test_targets_common import PLAYER_FILES, listed_files, make_module, no_quiz_module, parse
 
 from scormkit.diagnostics import ScormkitError
 from scormkit.model import QuizOptions, Tracking
@@ -14,6 +13,8 @@ from scormkit.schemas import validate_xml
 from scormkit.targets import ManifestError, get_target
 from scormkit.targets.base import XML_NS
 from scormkit.targets.scorm12 import DESCRIPTION_LIMIT
+from tests.factories import PLAYER_FILES, make_module, no_quiz_module
+from tests.manifests import listed_files, parse
 
 NS = {
     "cp": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",

@@ -6,11 +6,12 @@ import re
 
 import pytest
 from lxml import etree
-from test_targets_common import PLAYER_FILES, listed_files, make_module, no_quiz_module, parse
 
 from scormkit.model import QuizOptions, Tracking
 from scormkit.targets import get_target
+from tests.factories import PLAYER_FILES, make_module, no_quiz_module
 from tests.lms_models import moodle_scaled_passing_score
+from tests.manifests import listed_files, parse
 
 NS = {
     "cp": "http://www.imsglobal.org/xsd/imscp_v1p1",

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from lxml import etree
-from test_targets_common import PLAYER_FILES, make_module, no_quiz_module
 
 from scormkit.model import QuizOptions
 from scormkit.schemas import validate_xml
 from scormkit.targets import ManifestError, get_target
 from scormkit.targets.base import parse_own
+from tests.factories import PLAYER_FILES, make_module, no_quiz_module
 
 TARGETS = [("scorm12", None), ("scorm2004", "2nd"), ("scorm2004", "3rd"), ("scorm2004", "4th")]
 IMSSS = "http://www.imsglobal.org/xsd/imsss"

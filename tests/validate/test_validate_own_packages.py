@@ -38,9 +38,8 @@ def _build(name: str, edition: str | None) -> dict[str, bytes]:
     tests_dir = str(Path(__file__).resolve().parents[1])
     if tests_dir not in sys.path:
         sys.path.insert(0, tests_dir)
-    from test_targets_common import make_module
-
     from scormkit.targets import get_target
+    from tests.factories import make_module
 
     return get_target(name, edition=edition).build(make_module())
 

@@ -42,7 +42,7 @@ def test_player_ships_the_adapters_and_lets_them_reach_the_lrs():
     from scormkit.model import Module
 
     assert player.RUNTIMES["xapi"] == player.RUNTIMES["cmi5"] == "xapi.js"  # one adapter for both runtimes
-    from test_targets_common import make_module
+    from tests.factories import make_module
 
     module: Module = make_module()
     for runtime in ("xapi", "cmi5"):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_targets_common import PLAYER_FILES, make_module, parse
 from tincan import Activity
 
 from scormkit.model import (
@@ -30,6 +29,8 @@ from scormkit.targets.base import ManifestError
 from scormkit.targets.cmi5 import Cmi5Target, course_structure_faults, mastery_score, move_on
 from scormkit.targets.xapi import XapiTarget
 from scormkit.xapi import DEFAULT_IRI_BASE, IRI_BASE_ENV, IriError, Iris, activities, is_absolute_iri
+from tests.factories import PLAYER_FILES, make_module
+from tests.manifests import parse
 
 NS = {"tc": "http://projecttincan.com/tincan.xsd", "c5": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"

@@ -765,7 +765,7 @@ def _frame_url(request: Any) -> str:
 @pytest.fixture(scope="session")
 def example_package(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """example_package(target): the zip of module_src for that target, packed once per test session."""
-    from tests.browser.test_journey_helpers import MODULE_SRC, pack
+    from tests.browser.journey import MODULE_SRC, pack
 
     cache: dict[str, Path] = {}
 

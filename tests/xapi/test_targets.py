@@ -96,7 +96,7 @@ def test_iris_are_absolute_stable_and_configurable(monkeypatch):
     assert iris.item("q1") == iris.course + "/items/q1"
     assert iris.slide(2) == iris.course + "/slides/2"
     assert iris.objective("stepwise") == iris.course + "/objectives/stepwise"
-    # The version is not part of any IRI (LMS-PITFALLS rule 13).
+    # The version is not part of any IRI (docs/lms-pitfalls.md rule 13).
     assert Iris.of(make_module(version="2.0.0")).course == iris.course
     monkeypatch.setenv(IRI_BASE_ENV, "https://learning.example.org/xapi/")
     assert get_target("xapi").iri_base == "https://learning.example.org/xapi"

@@ -152,7 +152,7 @@ def test_shell_has_no_absolute_urls_or_inline_handlers() -> None:
     assert not re.search(r"\son[a-z]+\s*=", html)
     assert "<style" not in html and "style=" not in html
     assert "document.cookie" not in files["player.js"].decode()
-    # No synchronous XHR anywhere (LMS-PITFALLS rule 3).
+    # No synchronous XHR anywhere (docs/lms-pitfalls.md rule 3).
     for name, data in files.items():
         if name.endswith(".js"):
             assert "XMLHttpRequest" not in data.decode()
@@ -232,7 +232,7 @@ def _edited(change) -> list[dict]:
     return items
 
 
-# Issue 9 item 8, LMS-PITFALLS rule 30: fixing a typo keeps learners' answers; a structural change resets the quiz.
+# Issue 9 item 8, docs/lms-pitfalls.md rule 30: fixing a typo keeps learners' answers; a structural change resets the quiz.
 TEXT_FIXES = {
     "prompt": lambda items: items[0].update(prompt="Pick *one* (fixed typo)"),
     "choice text": lambda items: items[0]["choices"][1].update(text="B, reworded"),

@@ -1,6 +1,6 @@
 """player.js pure functions (status rules, resume-state encoding, answer checks), run under Node.js.
 
-The status table cites LMS-PITFALLS rules 6, 7 and 18; the state tests pin player.js `encodeState` to
+The status table cites docs/lms-pitfalls.md rules 6, 7 and 18; the state tests pin player.js `encodeState` to
 course.py `worst_case_state` (rule 1) and check that unknown or corrupt state is ignored (rule 13).
 """
 

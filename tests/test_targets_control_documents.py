@@ -1,4 +1,4 @@
-"""Issue 9 item 6, LMS-PITFALLS rule 26: SCORM packages carry, at their root, the XSD control documents that
+"""Issue 9 item 6, docs/lms-pitfalls.md rule 26: SCORM packages carry, at their root, the XSD control documents that
 imsmanifest.xml's xsi:schemaLocation names, with every schema they include or import (the ADL conformance test
 suite's content package test looks for them; LMSs themselves do not check)."""
 

@@ -38,7 +38,7 @@ def test_manifest_validates(name, edition, module_name):
 
 @pytest.mark.parametrize("edition", ["2nd", "3rd", "4th"])
 def test_invalid_delivery_controls_value_is_reported(edition):
-    """Negative check: validation is not vacuous; the error names the attribute (LMS-PITFALLS rule 11)."""
+    """Negative check: validation is not vacuous; the error names the attribute (docs/lms-pitfalls.md rule 11)."""
     target = get_target("scorm2004", edition=edition)
     tree = parse_own(target.build_manifest(make_module(), PLAYER_FILES))
     (controls,) = tree.getroot().iter(f"{{{IMSSS}}}deliveryControls")

@@ -165,7 +165,7 @@ def test_oversized_manifest(tmp_path):
 
 
 def test_manifest_one_level_down(tmp_path):
-    result, out = run(tmp_path, {f"mycourse/{n}": d for n, d in GOOD.items()})
+    result, _ = run(tmp_path, {f"mycourse/{n}": d for n, d in GOOD.items()})
     err = next(f for f in result.errors if f.code == "pkg.manifest-not-at-root")
     assert "zipped the parent folder" in err.message and "mycourse/" in err.fix
     # the rest is still checked with mycourse/ as the root

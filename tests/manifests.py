@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import unquote
 
 from lxml import etree
@@ -13,4 +14,5 @@ def parse(data: bytes) -> etree._Element:
 
 def listed_files(root: etree._Element, ns: dict[str, str]) -> list[str]:
     """Package paths of every <file href> of every resource (hrefs are URI references: unescape them)."""
-    return [unquote(h) for h in root.xpath("//cp:resource/cp:file/@href", namespaces=ns)]
+    hrefs = cast("list[str]", root.xpath("//cp:resource/cp:file/@href", namespaces=ns))
+    return [unquote(h) for h in hrefs]

@@ -22,18 +22,9 @@ runner = CliRunner()
 def packed(tmp_path_factory, render_cache):
     """module_src packed once, with the default targets, through the real console script."""
     out = tmp_path_factory.mktemp("dist")
+    where = ["--out", str(out), "--cache-dir", str(render_cache)]
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scormkit",
-            "pack",
-            str(MODULE_SRC),
-            "--out",
-            str(out),
-            "--cache-dir",
-            str(render_cache),
-        ],
+        [sys.executable, "-m", "scormkit", "pack", str(MODULE_SRC), *where],
         capture_output=True,
         text=True,
         cwd=ROOT,

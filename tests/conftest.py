@@ -1,4 +1,4 @@
-"""Fixtures shared by every suite: one Debian Chromium per test session.
+"""Fixtures shared by every suite: one Debian Chromium and one slides render cache per test session.
 
 Two sync Playwright instances cannot run in one thread, so the SCORM journeys (tests/browser) and the xAPI/cmi5
 journeys (tests/xapi) share this browser. Playwright drives Debian's chromium; `playwright install` is never used.
@@ -48,3 +48,14 @@ def browser() -> Any:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def render_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A render cache folder (`--cache-dir`) shared by the whole session, so module_src's deck is rendered once.
+
+    The cache is keyed by the PDF's bytes and the slides options and verified by hash on every read
+    (source/cache.py), so a test that packs a copy of module_src with other text still gets its own correct slides.
+    Tests of the cache itself, and of cold rendering, use a folder of their own.
+    """
+    return tmp_path_factory.mktemp("render-cache")

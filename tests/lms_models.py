@@ -1,6 +1,6 @@
 """What real LMSs do with a package, modelled for tests on their public code (never copied; Moodle is GPL).
 
-Each function cites the file it models. LMS-PITFALLS rule numbers refer to ../shared/LMS-PITFALLS.md.
+Each function cites the file it models; rule numbers refer to docs/lms-pitfalls.md.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ NS = {"cp": IMSCP_2004, "imsss": IMSSS}
 
 
 def moodle_scaled_passing_score(root: etree._Element) -> float | None:
-    """The `cmi.scaled_passing_score` Moodle 4.5 hands a SCORM 2004 SCO (LMS-PITFALLS rule 23):
+    """The `cmi.scaled_passing_score` Moodle 4.5 hands a SCORM 2004 SCO (docs/lms-pitfalls.md rule 23):
 
     - mod/scorm/datamodels/scormlib.php (scorm_parse_scorm, the IMSSS:OBJECTIVES branch) stores one
       scorm_seq_objective row per `imsss:primaryObjective` / `imsss:objective`, in manifest order, with

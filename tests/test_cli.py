@@ -19,11 +19,12 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def packed(tmp_path_factory):
+def packed(tmp_path_factory, render_cache):
     """module_src packed once, with the default targets, through the real console script."""
     out = tmp_path_factory.mktemp("dist")
+    where = ["--out", str(out), "--cache-dir", str(render_cache)]
     result = subprocess.run(
-        [sys.executable, "-m", "scormkit", "pack", str(MODULE_SRC), "--out", str(out)],
+        [sys.executable, "-m", "scormkit", "pack", str(MODULE_SRC), *where],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -50,28 +51,30 @@ def test_manifest_is_at_the_zip_root_and_lists_every_file(packed):
     out, _ = packed
     with zipfile.ZipFile(out / "esmo-difficult-pain-problems-1.0.0-scorm12.zip") as archive:
         names = archive.namelist()
-    assert "imsmanifest.xml" in names  # LMS-PITFALLS rule 12: manifest at the zip root
+    assert "imsmanifest.xml" in names  # docs/lms-pitfalls.md rule 12: manifest at the zip root
     assert "index.html" in names and "slides/001.webp" in names and "slides.pdf" in names
 
 
-def test_two_packs_are_byte_identical(packed, tmp_path):
+def test_two_packs_are_byte_identical(packed, tmp_path, render_cache):
     out, _ = packed
     second = tmp_path / "again"
-    result = runner.invoke(app, ["pack", str(MODULE_SRC), "--out", str(second)])
+    result = runner.invoke(app, ["pack", str(MODULE_SRC), "--out", str(second), "--cache-dir", str(render_cache)])
     assert result.exit_code == 0, result.output
     for first in sorted(out.glob("*.zip")):
         again = second / first.name
         assert hashlib.sha256(first.read_bytes()).hexdigest() == hashlib.sha256(again.read_bytes()).hexdigest()
 
 
-def test_bad_source_exits_1_with_file_line_and_writes_nothing(tmp_path):
+def test_bad_source_exits_1_with_file_line_and_writes_nothing(tmp_path, render_cache):
     src = tmp_path / "module_src"
     shutil.copytree(MODULE_SRC, src)
     text = (src / "module.yaml").read_text()
     (src / "module.yaml").write_text(text.replace("passing_score: 80", "pasing_score: 80"))
     out = tmp_path / "dist"
     result = subprocess.run(
-        [sys.executable, "-m", "scormkit", "pack", str(src), "--out", str(out)], capture_output=True, text=True
+        [sys.executable, "-m", "scormkit", "pack", str(src), "--out", str(out), "--cache-dir", str(render_cache)],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     line = text.splitlines().index("  passing_score: 80") + 1
@@ -97,9 +100,10 @@ def test_edition_needs_the_scorm2004_target(tmp_path):
     assert "--edition applies to the scorm2004 target only" in result.output
 
 
-def test_edition_4th_writes_a_4th_edition_manifest(tmp_path):
+def test_edition_4th_writes_a_4th_edition_manifest(tmp_path, render_cache):
+    cache = ["--cache-dir", str(render_cache)]
     result = runner.invoke(
-        app, ["pack", str(MODULE_SRC), "--target", "scorm2004", "--edition", "4th", "--out", str(tmp_path)]
+        app, ["pack", str(MODULE_SRC), "--target", "scorm2004", "--edition", "4th", "--out", str(tmp_path), *cache]
     )
     assert result.exit_code == 0, result.output
     from lxml import etree
@@ -111,7 +115,7 @@ def test_edition_4th_writes_a_4th_edition_manifest(tmp_path):
     ns = {"cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
     assert manifest.xpath("string(cp:metadata/cp:schemaversion)", namespaces=ns) == "2004 4th Edition"
     # The default edition keeps the plain name.
-    runner.invoke(app, ["pack", str(MODULE_SRC), "--target", "scorm2004", "--out", str(tmp_path)])
+    runner.invoke(app, ["pack", str(MODULE_SRC), "--target", "scorm2004", "--out", str(tmp_path), *cache])
     assert (tmp_path / "esmo-difficult-pain-problems-1.0.0-scorm2004.zip").exists()
 
 
@@ -167,8 +171,8 @@ def test_info_names_standard_title_and_mastery(packed):
     assert str(facts["mastery"]) == "80"
 
 
-def test_module_whose_resume_data_cannot_fit_scorm12_fails_with_what_to_reduce(tmp_path):
-    """LMS-PITFALLS rule 1: the worst-case suspend_data is computed at build time; 1.2 allows 4,096 characters."""
+def test_module_whose_resume_data_cannot_fit_scorm12_fails_with_what_to_reduce(tmp_path, render_cache):
+    """docs/lms-pitfalls.md rule 1: the worst-case suspend_data is computed at build time; 1.2 allows 4,096 characters."""
     src = tmp_path / "module_src"
     shutil.copytree(MODULE_SRC, src)
     items = ["items:"]
@@ -183,7 +187,8 @@ def test_module_whose_resume_data_cannot_fit_scorm12_fails_with_what_to_reduce(t
         ]
     (src / "quiz.yaml").write_text("\n".join(items) + "\n")
     out = tmp_path / "dist"
-    result = runner.invoke(app, ["pack", str(src), "--target", "scorm12", "--target", "scorm2004", "--out", str(out)])
+    targets = ["--target", "scorm12", "--target", "scorm2004"]
+    result = runner.invoke(app, ["pack", str(src), *targets, "--out", str(out), "--cache-dir", str(render_cache)])
     assert result.exit_code == 1
     assert "error[scorm12.unsupported] worst-case resume data is" in result.output
     assert "suspend_data limit of SCORM 1.2; reduce the number of quiz items" in result.output

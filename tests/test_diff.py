@@ -20,7 +20,8 @@ from scormkit.targets import get_target
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "validate"))
 from crafted import scorm12
-from test_targets_common import make_module
+
+from tests.factories import make_module
 
 runner = CliRunner()
 

@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "validate"))
 from crafted import scorm12
 from test_diff import items
-from test_targets_common import make_module
+
+from tests.factories import make_module
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -60,7 +61,7 @@ def test_sheet_of_our_packages(tmp_path):
     assert "one interaction per answer" in r12["reported"][0] and "objectives stepwise, titration" in r12["reported"][0]
     assert r12["resume"][0].startswith("cmi.suspend_data, 4,096 characters")
     assert r04["resume"][0].startswith("cmi.suspend_data, 64,000 characters")
-    # which LMS: TalentLMS and Fuse take no SCORM 2004 (LMS-PITFALLS 29), Docebo takes 3rd Edition
+    # which LMS: TalentLMS and Fuse take no SCORM 2004 (docs/lms-pitfalls.md rule 29), Docebo takes 3rd Edition
     assert r04["TalentLMS"][0].startswith("no") and r04["Fuse"][0].startswith("no") and r04["Docebo"] == ["yes", "-"]
     assert r12["TalentLMS"] == ["yes", "-"]
     assert "Known limits of Docebo for this package:" in md and "- source: Docebo help" in md

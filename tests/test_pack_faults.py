@@ -15,17 +15,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fpdf import FPDF
 
 from scormkit import api
 from scormkit.diagnostics import ScormkitError
 from scormkit.package import JOURNAL, TEMP_MARK, write_packages
 from tests.conftest import unavailable
-from tests.test_source_module import edit
-from tests.test_source_slides import mod  # noqa: F401  (fixture)
+from tests.factories import deck_folder, edit, make_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+
+
+@pytest.fixture
+def mod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return deck_folder(tmp_path, monkeypatch)
 
 
 def contents(folder: Path) -> dict[str, bytes]:
@@ -41,7 +44,7 @@ def temporaries(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name == JOURNAL)
 
 
-def test_failure_after_rendering_writes_no_zip_and_no_cache(mod: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_failure_after_rendering_writes_no_zip_and_no_cache(mod: Path, tmp_path: Path) -> None:
     """Issue 15: failures after rendering wrote dist/.cache while saying "nothing was written"."""
     out = tmp_path / "dist"
     api.pack(mod, out=out)
@@ -61,7 +64,7 @@ def test_failure_after_rendering_writes_no_zip_and_no_cache(mod: Path, tmp_path:
     assert contents(out) == before
 
 
-def test_failure_into_a_new_folder_creates_nothing(mod: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_failure_into_a_new_folder_creates_nothing(mod: Path, tmp_path: Path) -> None:
     edit(mod / "quiz.yaml", "objective: dosing", "objective: nowhere")
     with pytest.raises(ScormkitError):
         api.pack(mod, out=tmp_path / "new" / "dist")
@@ -111,7 +114,7 @@ def run_pack(src: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_full_disk_leaves_the_previous_set_and_one_clear_error(mod: Path, small_disk: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_full_disk_leaves_the_previous_set_and_one_clear_error(mod: Path, small_disk: Path, tmp_path: Path) -> None:
     """Issue 15: a full disk left this build's scorm12 beside last release's scorm2004."""
     api.pack(mod, out=tmp_path / "probe")
     one_set = sum(len(data) for data in zips(tmp_path / "probe").values())
@@ -130,7 +133,7 @@ def test_full_disk_leaves_the_previous_set_and_one_clear_error(mod: Path, small_
     assert contents(out) == before
 
 
-def test_read_only_dist_is_one_clear_error(mod: Path, small_disk: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_read_only_dist_is_one_clear_error(mod: Path, small_disk: Path, tmp_path: Path) -> None:
     mount_tmpfs(small_disk, "4m")
     out = small_disk / "dist"
     api.pack(mod, out=out)
@@ -148,7 +151,7 @@ def test_read_only_dist_is_one_clear_error(mod: Path, small_disk: Path, tmp_path
     assert contents(out) == before
 
 
-def test_out_naming_a_file_is_one_clear_error(mod: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_out_naming_a_file_is_one_clear_error(mod: Path, tmp_path: Path) -> None:
     (tmp_path / "dist").write_text("not a folder")
     done = run_pack(mod, tmp_path / "dist")
     assert done.returncode == 1
@@ -158,23 +161,14 @@ def test_out_naming_a_file_is_one_clear_error(mod: Path, tmp_path: Path) -> None
     )
 
 
-def text_deck(path: Path, pages: int, label: str) -> None:
-    pdf = FPDF(orientation="L", format=(90, 160))
-    pdf.set_font("helvetica", size=14)
-    for number in range(1, pages + 1):
-        pdf.add_page()
-        pdf.cell(text=f"{label} slide {number}")
-    pdf.output(str(path))
-
-
-def test_kill_9_at_random_moments_of_a_200_page_pack_leaves_the_old_set_or_the_new(mod: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_kill_9_at_random_moments_of_a_200_page_pack_leaves_the_old_set_or_the_new(mod: Path, tmp_path: Path) -> None:
     """Issue 15: kill -9 at random moments of a pack (200-page deck, 30 runs) leaves dist/ holding the old zips or
     the complete new set, and no temporary file once the next pack has run."""
-    text_deck(mod / "deck" / "slides.pdf", 200, "Old")
+    make_pdf(mod / "deck" / "slides.pdf", 200, label="Old slide", size=14)
     out = tmp_path / "dist"
     api.pack(mod, out=out, cache_dir=tmp_path / "unused")
     old = zips(out)
-    text_deck(mod / "deck" / "slides.pdf", 200, "New")
+    make_pdf(mod / "deck" / "slides.pdf", 200, label="New slide", size=14)
     started = time.monotonic()
     api.pack(mod, out=tmp_path / "expected", cache_dir=tmp_path / "warm")
     cold = time.monotonic() - started
@@ -213,7 +207,7 @@ def test_kill_9_at_random_moments_of_a_200_page_pack_leaves_the_old_set_or_the_n
     print(f"kill -9: {seen['old']} runs left the old set, {seen['new']} the new one")
 
 
-def test_concurrent_packs_into_one_dist_all_succeed_with_whole_zips(mod: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_concurrent_packs_into_one_dist_all_succeed_with_whole_zips(mod: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     api.pack(mod, out=tmp_path / "expected")
     expected = zips(tmp_path / "expected")
@@ -235,7 +229,7 @@ def test_concurrent_packs_into_one_dist_all_succeed_with_whole_zips(mod: Path, t
         assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
 
 
-def test_a_catalogue_packs_every_folder_and_reports_the_broken_one(mod: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_a_catalogue_packs_every_folder_and_reports_the_broken_one(mod: Path, tmp_path: Path) -> None:
     """Issue 14: `scormkit pack SRC...` builds many module folders in a process pool (--jobs)."""
     import shutil
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import json
 import re
 
 import pytest
 
-from scormkit.model import FILLIN_MAXLENGTH, Module, ModuleConfig, QuizFile, Slide
+from scormkit.model import FILLIN_MAXLENGTH
 from scormkit.player import RUNTIMES, build_player
 from scormkit.player.course import (
     build_course,
@@ -19,80 +18,13 @@ from scormkit.player.course import (
 )
 from scormkit.targets import get_target
 from scormkit.text import plain_text, render_markdown
+from tests.factories import PLAYER_ITEMS, make_player_module
 
 SHELL = ("index.html", "player.js", "player.css")
 
 
-def make_module(
-    *,
-    title: str = "Pain basics",
-    items: list[dict] | None = None,
-    slides: int = 3,
-    credit: dict | None = None,
-    quiz: dict | None = None,
-    description: str = "Learn **this**.",
-) -> Module:
-    config = ModuleConfig.model_validate(
-        {
-            "id": "pain-basics",
-            "version": "1.0.0",
-            "title": title,
-            "language": "fr-FR",
-            "description": description,
-            "authors": [{"name": "A. Author", "affiliation": "Clinic"}],
-            "publisher": "Pub",
-            "published": 2010,
-            "updated": dt.date(2010, 9, 22),
-            "disclosures": [{"person": "A. Author", "statement": "None"}],
-            "credit": credit or {"provider": "ESMO", "expires": 2012},
-            "objectives": [{"id": "one", "text": "First"}, {"id": "two", "text": "Second"}],
-            "quiz": quiz if quiz is not None else {"passing_score": 75, "attempts": 2},
-        }
-    )
-    quiz_items = QuizFile.model_validate({"items": items if items is not None else ITEMS}).items
-    return Module(
-        config=config,
-        items=quiz_items,
-        slides=[
-            Slide(number=n, title=f"Slide {n}", text=f"Text {n}", image=f"slides/{n:03d}.webp", width=1280, height=720)
-            for n in range(1, slides + 1)
-        ],
-        assets={**{f"slides/{n:03d}.webp": b"img%d" % n for n in range(1, slides + 1)}, "slides.pdf": b"%PDF"},
-    )
-
-
-ITEMS = [
-    {
-        "id": "s1",
-        "type": "single",
-        "objective": "one",
-        "prompt": "Pick *one*",
-        "choices": [{"text": "A", "correct": True, "feedback": "yes"}, {"text": "B"}],
-    },
-    {
-        "id": "m1",
-        "type": "multiple",
-        "objective": "one",
-        "weight": 2,
-        "prompt": "Pick some",
-        "choices": [{"text": "A", "correct": True}, {"text": "B", "correct": True}, {"text": "C"}],
-    },
-    {"id": "t1", "type": "truefalse", "objective": "two", "prompt": "True?", "answer": False},
-    {"id": "f1", "type": "fillin", "objective": "two", "prompt": "Name it", "accepted": ["naloxone"]},
-    {"id": "n1", "type": "numeric", "objective": "two", "prompt": "How many?", "answer": 10, "tolerance": 0.5},
-    {
-        "id": "p1",
-        "type": "matching",
-        "objective": "one",
-        "prompt": "Match",
-        "pairs": [{"source": "x", "target": "1"}, {"source": "y", "target": "2"}],
-    },
-    {"id": "q1", "type": "sequencing", "objective": "one", "prompt": "Order", "steps": ["first", "second", "third"]},
-]
-
-
 def test_course_json_fields() -> None:
-    course = build_course(make_module(), "scorm12", state_budget=4096)
+    course = build_course(make_player_module(), "scorm12", state_budget=4096)
     assert course["format"] == 1
     assert (course["id"], course["version"], course["language"]) == ("pain-basics", "1.0.0", "fr-FR")
     assert course["descriptionHtml"] == "<p>Learn <strong>this</strong>.</p>"
@@ -147,28 +79,28 @@ def test_markdown_refuses_raw_html() -> None:
 
 
 def test_description_markdown_is_escaped_in_course() -> None:
-    course = build_course(make_module(description="<img src=x onerror=alert(1)>"), "web", state_budget=100000)
+    course = build_course(make_player_module(description="<img src=x onerror=alert(1)>"), "web", state_budget=100000)
     assert "<img" not in course["descriptionHtml"]
 
 
 def test_worst_case_state_length_counts_every_field() -> None:
-    module = make_module()
+    module = make_player_module()
     state = worst_case_state(module)
-    assert len(state["r"]) == len(ITEMS)
+    assert len(state["r"]) == len(PLAYER_ITEMS)
     # fill-in: 250 characters that JSON escapes to two each, plus quotes
     assert len(json.dumps(state["r"][3])) == 2 * FILLIN_MAXLENGTH + 2
     assert worst_case_state_length(module) == len(json.dumps(state, separators=(",", ":"), ensure_ascii=False))
-    bigger = make_module(items=ITEMS + [dict(ITEMS[3], id="f2")])
+    bigger = make_player_module(items=PLAYER_ITEMS + [dict(PLAYER_ITEMS[3], id="f2")])
     # + the answer (quoted, escaped, comma) + its index in the stored order (",7")
     assert worst_case_state_length(bigger) == worst_case_state_length(module) + 2 * FILLIN_MAXLENGTH + 3 + 2
     assert worst_case_state(bigger)["o"] == list(range(8))
-    drawn = make_module(quiz={"passing_score": 75, "draw": 3})
+    drawn = make_player_module(quiz={"passing_score": 75, "draw": 3})
     assert worst_case_state(drawn)["o"] == [4, 5, 6] and worst_case_state(drawn)["g"] == 1
 
 
 def test_budget_error_is_clear() -> None:
-    many = [dict(ITEMS[3], id=f"f{n}") for n in range(10)]
-    module = make_module(items=many)
+    many = [dict(PLAYER_ITEMS[3], id=f"f{n}") for n in range(10)]
+    module = make_player_module(items=many)
     worst = worst_case_state_length(module)
     assert worst > 4096
     # The target refuses it (issue 10 item 7: the budget is the target's, the player only writes it down).
@@ -183,12 +115,12 @@ def test_budget_error_is_clear() -> None:
 
 def test_unknown_runtime() -> None:
     with pytest.raises(ValueError, match="no player adapter for runtime 'xapi2'"):
-        build_player(make_module(), "xapi2", state_budget=4096)
+        build_player(make_player_module(), "xapi2", state_budget=4096)
 
 
 @pytest.mark.parametrize("runtime", sorted(RUNTIMES))
 def test_file_list_and_determinism(runtime: str) -> None:
-    module = make_module()
+    module = make_player_module()
     first = build_player(module, runtime, state_budget=64000)
     assert first == build_player(module, runtime, state_budget=64000)
     assert sorted(first) == sorted(
@@ -209,28 +141,28 @@ def test_file_list_and_determinism(runtime: str) -> None:
 
 
 def test_shell_has_no_absolute_urls_or_inline_handlers() -> None:
-    files = build_player(make_module(), "scorm2004", state_budget=64000)
+    files = build_player(make_player_module(), "scorm2004", state_budget=64000)
     for name in (*SHELL, "adapters/scorm2004.js", "course.json"):
         text = files[name].decode()
         assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, re.I), name
         assert "http:" not in text and "https:" not in text, name
     for name in ("adapters/scorm12.js", "adapters/web.js"):
-        text = build_player(make_module(), name[9:-3], state_budget=64000)[name].decode()
+        text = build_player(make_player_module(), name[9:-3], state_budget=64000)[name].decode()
         assert "http:" not in text and "https:" not in text
     html = files["index.html"].decode()
     assert not re.search(r"\son[a-z]+\s*=", html)
     assert "<style" not in html and "style=" not in html
     assert "document.cookie" not in files["player.js"].decode()
-    # No synchronous XHR anywhere (LMS-PITFALLS rule 3).
+    # No synchronous XHR anywhere (docs/lms-pitfalls.md rule 3).
     for name, data in files.items():
         if name.endswith(".js"):
             assert "XMLHttpRequest" not in data.decode()
 
 
 def test_index_html() -> None:
-    html = build_player(make_module(title="Pain <script>alert(1)</script> & more"), "scorm12", state_budget=4096)[
-        "index.html"
-    ].decode()
+    html = build_player(
+        make_player_module(title="Pain <script>alert(1)</script> & more"), "scorm12", state_budget=4096
+    )["index.html"].decode()
     assert '<html lang="fr-FR">' in html
     assert "<title>Pain &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</title>" in html
     assert "<script>alert(1)" not in html
@@ -248,7 +180,7 @@ def test_index_html() -> None:
 
 def test_only_lrs_runtimes_may_connect_elsewhere() -> None:
     def policy(runtime: str) -> dict[str, str]:
-        html = build_player(make_module(), runtime, state_budget=64000)["index.html"].decode()
+        html = build_player(make_player_module(), runtime, state_budget=64000)["index.html"].decode()
         csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
         return dict(part.strip().split(" ", 1) for part in csp.split(";"))
 
@@ -259,7 +191,7 @@ def test_only_lrs_runtimes_may_connect_elsewhere() -> None:
 
 
 def test_shell_size_budget() -> None:
-    files = build_player(make_module(), "scorm12", state_budget=4096)
+    files = build_player(make_player_module(), "scorm12", state_budget=4096)
     total = sum(len(gzip.compress(files[n], mtime=0)) for n in (*SHELL, "adapters/scorm12.js"))
     assert total <= 25 * 1024, total
 
@@ -291,18 +223,18 @@ def test_ui_strings_follow_the_module_language() -> None:
                 lang,
                 key,
             )
-    assert build_course(make_module(), "scorm12", state_budget=4096)["strings"]["start"] == "Commencer"  # fr-FR
+    assert build_course(make_player_module(), "scorm12", state_budget=4096)["strings"]["start"] == "Commencer"  # fr-FR
     assert strings_for("de-AT")["next"] == "Weiter"
     assert strings_for("EN-gb")["next"] == strings_for("pt-BR")["next"] == "Next"  # fallback: English
 
 
 def _edited(change) -> list[dict]:
-    items = json.loads(json.dumps(ITEMS))
+    items = json.loads(json.dumps(PLAYER_ITEMS))
     change(items)
     return items
 
 
-# Issue 9 item 8, LMS-PITFALLS rule 30: fixing a typo keeps learners' answers; a structural change resets the quiz.
+# Issue 9 item 8, docs/lms-pitfalls.md rule 30: fixing a typo keeps learners' answers; a structural change resets the quiz.
 TEXT_FIXES = {
     "prompt": lambda items: items[0].update(prompt="Pick *one* (fixed typo)"),
     "choice text": lambda items: items[0]["choices"][1].update(text="B, reworded"),
@@ -325,9 +257,9 @@ STRUCTURE_CHANGES = {
 
 @pytest.mark.parametrize("name", TEXT_FIXES)
 def test_text_fixes_keep_the_resume_fingerprint(name) -> None:
-    assert state_key(make_module(items=_edited(TEXT_FIXES[name]))) == state_key(make_module())
+    assert state_key(make_player_module(items=_edited(TEXT_FIXES[name]))) == state_key(make_player_module())
 
 
 @pytest.mark.parametrize("name", STRUCTURE_CHANGES)
 def test_structural_changes_reset_the_quiz(name) -> None:
-    assert state_key(make_module(items=_edited(STRUCTURE_CHANGES[name]))) != state_key(make_module())
+    assert state_key(make_player_module(items=_edited(STRUCTURE_CHANGES[name]))) != state_key(make_player_module())

@@ -11,7 +11,7 @@ import lxml.html
 
 from scormkit.model import Module
 from scormkit.player import build_player
-from tests.test_player_course import make_module
+from tests.factories import make_player_module
 
 BUDGET = 64000
 
@@ -27,7 +27,7 @@ def texts(main: lxml.html.HtmlElement, xpath: str) -> list[str]:
 
 
 def test_start_screen_is_in_the_html_with_slide_1_as_its_cover() -> None:
-    main = start_screen(make_module())
+    main = start_screen(make_player_module())
     assert main.get("data-screen") is None  # set by player.js once its button is there
     assert texts(main, "h1") == ["Pain basics"]
     (cover,) = main.xpath(".//figure[@class='cover']/img")
@@ -44,7 +44,7 @@ def test_start_screen_is_in_the_html_with_slide_1_as_its_cover() -> None:
 
 
 def test_start_screen_speaks_the_module_language_and_lists_what_the_player_listed() -> None:
-    main = start_screen(make_module())  # language fr-FR
+    main = start_screen(make_player_module())  # language fr-FR
     # The declaration comes first, under the cover and above Start (issue 11: Start without scrolling).
     assert texts(main, ".//h2") == [
         "Déclaration d'intérêts",
@@ -65,7 +65,7 @@ def test_start_screen_speaks_the_module_language_and_lists_what_the_player_liste
 
 
 def test_a_module_without_disclosures_credit_or_slides_has_none_of_their_parts() -> None:
-    module = make_module(slides=0)
+    module = make_player_module(slides=0)
     module = module.model_copy(update={"config": module.config.model_copy(update={"disclosures": [], "credit": None})})
     main = start_screen(module)
     assert main.xpath(".//figure") == []
@@ -73,7 +73,7 @@ def test_a_module_without_disclosures_credit_or_slides_has_none_of_their_parts()
 
 
 def test_every_text_of_the_start_screen_is_escaped() -> None:
-    module = make_module(title="<script>alert(1)</script> & co", description="a <b>raw</b> tag")
+    module = make_player_module(title="<script>alert(1)</script> & co", description="a <b>raw</b> tag")
     main = start_screen(module)
     assert texts(main, "h1") == ["<script>alert(1)</script> & co"]
     assert main.xpath(".//script") == []

@@ -1,6 +1,6 @@
 """player.js pure functions (status rules, resume-state encoding, answer checks), run under Node.js.
 
-The status table cites LMS-PITFALLS rules 6, 7 and 18; the state tests pin player.js `encodeState` to
+The status table cites docs/lms-pitfalls.md rules 6, 7 and 18; the state tests pin player.js `encodeState` to
 course.py `worst_case_state` (rule 1) and check that unknown or corrupt state is ignored (rule 13).
 """
 
@@ -14,7 +14,7 @@ import pytest
 
 from scormkit.player import script
 from scormkit.player.course import encode_state, worst_case_state
-from tests.test_player_course import make_module
+from tests.factories import make_player_module
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -117,7 +117,7 @@ def test_completion_reported_once_is_never_lowered() -> None:
 
 
 def test_js_state_encoding_mirrors_python_worst_case() -> None:
-    module = make_module()
+    module = make_player_module()
     worst = worst_case_state(module)
     text = encode_state(worst)
     nslides, nitems = len(module.slides), len(module.items)

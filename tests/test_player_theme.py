@@ -12,7 +12,7 @@ from scormkit.api import pack
 from scormkit.diagnostics import ScormkitError
 from scormkit.model import contrast_ratio
 from scormkit.player import build_player
-from tests.test_player_course import make_module
+from tests.factories import make_player_module
 
 MODULE_SRC = Path(__file__).resolve().parents[1] / "module_src"
 
@@ -44,7 +44,7 @@ def test_theme_colours_ship_as_theme_css(tmp_path):
 
 
 def test_no_theme_no_theme_css():
-    files = build_player(make_module(), "web", state_budget=1_000_000)
+    files = build_player(make_player_module(), "web", state_budget=1_000_000)
     assert "theme.css" not in files and "theme.css" not in files["index.html"].decode()
 
 

@@ -15,31 +15,18 @@ from pathlib import Path
 
 import pytest
 from bounded import assert_kept_promise, diagnostic_lines, run_bounded
-from test_source_module import MODULE_YAML, QUIZ_YAML, make_pdf
 from typer.testing import CliRunner
 
 from scormkit.cli import app
 from scormkit.validate import validate_path
+from tests.factories import MODULE_YAML, edit, module_folder
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def mod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A valid module at ./mod (cwd = tmp_path, so diagnostics name `mod/...`)."""
-    monkeypatch.chdir(tmp_path)
-    src = Path("mod")
-    src.mkdir()
-    (src / "module.yaml").write_text(MODULE_YAML)
-    (src / "quiz.yaml").write_text(QUIZ_YAML)
-    make_pdf(src / "slides.pdf")
-    return src
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1))
+    return module_folder(tmp_path, monkeypatch)
 
 
 def pack(src: Path, *args: str, env: dict | None = None):

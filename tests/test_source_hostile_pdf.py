@@ -16,10 +16,14 @@ from scormkit.model import SlidesOptions
 from scormkit.source import read_module
 from scormkit.source.render import MAX_PAGES, RenderLimits
 from scormkit.source.slides import open_deck, render_deck
-from tests.test_source_module import errors
-from tests.test_source_slides import mod  # noqa: F401  (fixture)
+from tests.factories import deck_folder, errors
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def mod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return deck_folder(tmp_path, monkeypatch)
 
 
 def pdf(objects: list[bytes]) -> bytes:
@@ -102,7 +106,7 @@ def read_pdf(path: Path, limits: RenderLimits) -> list[str]:
     return [str(d) for d in report.diagnostics]
 
 
-def test_fan_out_of_forms_is_an_error_within_the_default_limits(mod: Path) -> None:  # noqa: F811
+def test_fan_out_of_forms_is_an_error_within_the_default_limits(mod: Path) -> None:
     """Issue 15: 10^9 draws from a 2.8 KB file made PDFium allocate until the process aborted (SIGABRT, 4-8 GB)."""
     (mod / "deck" / "slides.pdf").write_bytes(fan_out())
     (message,) = errors(mod)
@@ -142,7 +146,7 @@ def test_flate_bomb_is_an_error_at_the_memory_limit(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("box", "shown"), [(b"[0 0 1 14400]", "1 x 14400"), (b"[0 0 1 200]", "1 x 200"), (b"[0 0 14400 1]", "14400 x 1")]
 )
-def test_pages_far_from_slide_proportions_are_refused_before_rendering(mod: Path, box: bytes, shown: str) -> None:  # noqa: F811
+def test_pages_far_from_slide_proportions_are_refused_before_rendering(mod: Path, box: bytes, shown: str) -> None:
     """Issue 15: MediaBox [0 0 1 14400] gave MemoryError, [0 0 1 200] 2.6 GB then WebP's 16,383 px limit."""
     (mod / "deck" / "slides.pdf").write_bytes(page_of(box))
     assert errors(mod) == [
@@ -152,13 +156,13 @@ def test_pages_far_from_slide_proportions_are_refused_before_rendering(mod: Path
     ]
 
 
-def test_a_tall_but_sane_page_renders_within_webp_limits(mod: Path) -> None:  # noqa: F811
+def test_a_tall_but_sane_page_renders_within_webp_limits(mod: Path) -> None:
     (mod / "deck" / "slides.pdf").write_bytes(page_of(b"[0 0 100 400]"))
     module = read_module(mod)
     assert (module.slides[0].width, module.slides[0].height) == (320, 1280)
 
 
-def test_too_many_pages_is_refused_at_once(mod: Path) -> None:  # noqa: F811
+def test_too_many_pages_is_refused_at_once(mod: Path) -> None:
     """Issue 15: a 600 KB PDF with 100,000 pages was still running at 600 s."""
     (mod / "deck" / "slides.pdf").write_bytes(many_pages(100_000))
     assert errors(mod) == [
@@ -167,7 +171,7 @@ def test_too_many_pages_is_refused_at_once(mod: Path) -> None:  # noqa: F811
     ]
 
 
-def test_the_cli_reports_a_hostile_pdf_in_one_line_and_writes_nothing(mod: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_the_cli_reports_a_hostile_pdf_in_one_line_and_writes_nothing(mod: Path, tmp_path: Path) -> None:
     (mod / "deck" / "slides.pdf").write_bytes(fan_out())
     out = tmp_path / "dist"
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}

@@ -5,84 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fpdf import FPDF
 
 from scormkit.diagnostics import Report, ScormkitError
 from scormkit.source import read_module
-
-MODULE_YAML = """\
-id: demo-module
-version: 1.0.0
-title: Demo
-language: en
-description: |
-  A short **demo** module.
-authors:
-  - name: Ada Lovelace
-publisher: Example
-updated: 2024-01-31
-objectives:
-  - id: dosing
-    text: Dose drugs safely.
-  - id: safety
-    text: Spot side effects.
-slides:
-  file: slides.pdf
-  width: 320
-quiz:
-  file: quiz.yaml
-  passing_score: 80
-"""
-
-QUIZ_YAML = """\
-items:
-  - id: q1
-    type: single
-    objective: dosing
-    prompt: Which dose?
-    choices:
-      - text: Low
-        correct: true
-      - text: High
-  - id: q2
-    type: truefalse
-    objective: safety
-    prompt: Nausea is common.
-    answer: true
-"""
-
-
-def make_pdf(path: Path, pages: int = 2) -> None:
-    pdf = FPDF(orientation="L", format=(90, 160))
-    pdf.set_font("helvetica", size=12)
-    for number in range(1, pages + 1):
-        pdf.add_page()
-        pdf.cell(text=f"Slide heading {number}")
-    pdf.output(str(path))
+from tests.factories import edit, errors, module_folder
 
 
 @pytest.fixture
 def mod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A valid module at ./mod (cwd = tmp_path, so diagnostics name `mod/...`)."""
-    monkeypatch.chdir(tmp_path)
-    src = Path("mod")
-    src.mkdir()
-    (src / "module.yaml").write_text(MODULE_YAML)
-    (src / "quiz.yaml").write_text(QUIZ_YAML)
-    make_pdf(src / "slides.pdf")
-    return src
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1))
-
-
-def errors(src: Path) -> list[str]:
-    with pytest.raises(ScormkitError) as info:
-        read_module(src)
-    return [str(d) for d in info.value.report.sorted()]
+    return module_folder(tmp_path, monkeypatch)
 
 
 def test_valid_module_reads(mod: Path) -> None:

@@ -1,4 +1,4 @@
-"""Issue 9 item 6, LMS-PITFALLS rule 26: SCORM packages carry, at their root, the XSD control documents that
+"""Issue 9 item 6, docs/lms-pitfalls.md rule 26: SCORM packages carry, at their root, the XSD control documents that
 imsmanifest.xml's xsi:schemaLocation names, with every schema they include or import (the ADL conformance test
 suite's content package test looks for them; LMSs themselves do not check)."""
 
@@ -8,9 +8,9 @@ import posixpath
 
 import pytest
 from lxml import etree
-from test_targets_common import make_module
 
 from scormkit.targets import get_target
+from tests.factories import make_module
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XS = "http://www.w3.org/2001/XMLSchema"

@@ -8,10 +8,11 @@ import types
 from urllib.parse import unquote
 
 import pytest
-from test_targets_common import make_module, parse
 
 from scormkit.diagnostics import ScormkitError
 from scormkit.targets import TARGETS, Target, TargetError, get_target, register
+from tests.factories import make_module
+from tests.manifests import parse
 
 
 def test_registered_targets():
@@ -32,7 +33,7 @@ def test_target_class_variables(name, manifest, runtime):
 def test_duplicate_name_refused():
     before = dict(TARGETS)
 
-    with pytest.raises(ValueError, match="'scorm12' is already registered by scormkit.targets.scorm12"):
+    with pytest.raises(ValueError, match=r"'scorm12' is already registered by scormkit.targets.scorm12"):
 
         @register
         class Again(Target):
@@ -101,7 +102,7 @@ def test_unknown_edition_lists_editions():
     ],
 )
 def test_suspend_data_limits(name, edition, limit):
-    """LMS-PITFALLS rule 1: suspend_data budget per standard and edition."""
+    """docs/lms-pitfalls.md rule 1: suspend_data budget per standard and edition."""
     assert get_target(name, edition=edition).suspend_data_limit == limit
 
 
@@ -112,7 +113,7 @@ def test_schema_sets(name, edition):
 
 
 def test_size_warning_over_50_mb():
-    """LMS-PITFALLS rule 19: packages over 50 MB get a warning naming the largest files."""
+    """docs/lms-pitfalls.md rule 19: packages over 50 MB get a warning naming the largest files."""
     target = get_target("scorm12")
     assert target.package_warnings({"index.html": b"x" * 1000}).diagnostics == []
     files = {"slides.pdf": b"x" * (40 * 1024 * 1024), "slides/001.webp": b"x" * (11 * 1024 * 1024)}
@@ -147,7 +148,7 @@ def fake_player(monkeypatch):
 
 @pytest.mark.parametrize("name, edition", [("scorm12", None), ("scorm2004", "2nd"), ("scorm2004", "3rd")])
 def test_build_passes_runtime_and_budget_and_adds_manifest(fake_player, name, edition):
-    """LMS-PITFALLS rules 1 and 12: the player gets the target's budget; the manifest lists every other file but
+    """docs/lms-pitfalls.md rules 1 and 12: the player gets the target's budget; the manifest lists every other file but
     the XSD control documents at the root, which no resource lists (rule 26)."""
     target = get_target(name, edition=edition)
     files = target.build(make_module())
@@ -171,7 +172,7 @@ def test_web_build_is_player_files_only(fake_player):
 )
 def test_build_with_real_player(name, edition):
     """The real scormkit.player: every file it writes is listed, its course.json carries the target's runtime and
-    suspend_data budget (LMS-PITFALLS rules 1 and 12), and two builds give the same bytes."""
+    suspend_data budget (docs/lms-pitfalls.md rules 1 and 12), and two builds give the same bytes."""
     target = get_target(name, edition=edition)
     files = target.build(make_module())
     assert target.build(make_module()) == files

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from lxml import etree
-from test_targets_common import PLAYER_FILES, listed_files, make_module, no_quiz_module, parse
 
 from scormkit.diagnostics import ScormkitError
 from scormkit.model import QuizOptions, Tracking
@@ -14,6 +13,8 @@ from scormkit.schemas import validate_xml
 from scormkit.targets import ManifestError, get_target
 from scormkit.targets.base import XML_NS
 from scormkit.targets.scorm12 import DESCRIPTION_LIMIT
+from tests.factories import PLAYER_FILES, make_module, no_quiz_module
+from tests.manifests import listed_files, parse
 
 NS = {
     "cp": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
@@ -59,7 +60,7 @@ def test_schema_and_schemaversion():
 
 
 def test_identifiers_prefixed_and_stable_across_builds_and_releases():
-    """LMS-PITFALLS rules 12 (no identifier starts with a digit) and 13 (identifiers stable across releases)."""
+    """docs/lms-pitfalls.md rules 12 (no identifier starts with a digit) and 13 (identifiers stable across releases)."""
     first = get_target("scorm12").build_manifest(make_module(), PLAYER_FILES)
     assert first == get_target("scorm12").build_manifest(make_module(), PLAYER_FILES)  # deterministic bytes
     root = parse(first)
@@ -75,7 +76,7 @@ def test_identifiers_prefixed_and_stable_across_builds_and_releases():
 
 
 def test_default_organization_resolves_and_titles():
-    """LMS-PITFALLS rule 21: every item has a title."""
+    """docs/lms-pitfalls.md rule 21: every item has a title."""
     root = manifest()
     default = one(root, "/cp:manifest/cp:organizations/@default")
     organization = one(root, f"/cp:manifest/cp:organizations/cp:organization[@identifier='{default}']")
@@ -95,7 +96,7 @@ def test_identifierref_resolves_to_the_sco():
 
 
 def test_masteryscore_from_passing_score():
-    """LMS-PITFALLS rule 6: masteryscore written when the module has a passing score."""
+    """docs/lms-pitfalls.md rule 6: masteryscore written when the module has a passing score."""
     assert one(manifest(), "//cp:item/adlcp:masteryscore/text()") == "80"
     assert one(manifest(make_module(quiz=QuizOptions(passing_score=0))), "//adlcp:masteryscore/text()") == "0"
     assert one(manifest(make_module(quiz=QuizOptions(passing_score=100))), "//adlcp:masteryscore/text()") == "100"
@@ -105,14 +106,14 @@ def test_masteryscore_from_passing_score():
 
 
 def test_no_masteryscore_without_quiz_success():
-    """LMS-PITFALLS rule 6: without a passing score an LMS must not derive passed/failed."""
+    """docs/lms-pitfalls.md rule 6: without a passing score an LMS must not derive passed/failed."""
     assert manifest(no_quiz_module()).xpath("//adlcp:masteryscore", namespaces=NS) == []
     no_success = make_module(tracking=Tracking(success="none"))
     assert manifest(no_success).xpath("//adlcp:masteryscore", namespaces=NS) == []
 
 
 def test_every_file_listed_exactly_once_and_nothing_else():
-    """LMS-PITFALLS rule 12: every file of the package is listed in the resource."""
+    """docs/lms-pitfalls.md rule 12: every file of the package is listed in the resource."""
     root = manifest()
     listed = listed_files(root, NS)
     assert sorted(listed) == sorted(PLAYER_FILES)
@@ -122,7 +123,7 @@ def test_every_file_listed_exactly_once_and_nothing_else():
 
 
 def test_sco_resource_first_and_no_xml_base_or_absolute_href():
-    """LMS-PITFALLS rules 12, 21, 22: SCO resource first, no xml:base, no href starting with '/'."""
+    """docs/lms-pitfalls.md rules 12, 21, 22: SCO resource first, no xml:base, no href starting with '/'."""
     root = manifest()
     first = root.xpath("/cp:manifest/cp:resources/cp:resource[1]", namespaces=NS)[0]
     assert first.get(f"{{{NS['adlcp']}}}scormtype") == "sco"
@@ -155,7 +156,7 @@ def test_lom_contributors_and_date():
 
 
 def test_long_description_truncated_to_1000_chars():
-    """LMS-PITFALLS rule 12: a SCORM 1.2 LOM description is at most 1000 characters."""
+    """docs/lms-pitfalls.md rule 12: a SCORM 1.2 LOM description is at most 1000 characters."""
     long_text = " ".join(f"word{i}" for i in range(700))  # about 5,000 characters of Markdown
     root = manifest(make_module(description=long_text[:3990]))
     text = one(root, "//imsmd:general/imsmd:description/imsmd:langstring/text()")
@@ -170,8 +171,8 @@ def test_lom_is_checked_by_the_scorm12_set():
     for module in (make_module(), no_quiz_module()):
         assert validate_xml(etree.ElementTree(manifest(module)), "scorm12") == []
     tree = etree.ElementTree(manifest())
-    general = tree.getroot().find(".//{%s}general" % NS["imsmd"])
-    etree.SubElement(general, "{%s}notALomElement" % NS["imsmd"])
+    general = tree.getroot().find(f".//{{{NS['imsmd']}}}general")
+    etree.SubElement(general, f"{{{NS['imsmd']}}}notALomElement")
     errors = validate_xml(tree, "scorm12")
     assert len(errors) == 1 and "notALomElement" in errors[0]
 
@@ -189,7 +190,7 @@ def test_lom_is_checked_by_the_scorm12_set():
     ],
 )
 def test_unsafe_file_lists_are_a_scormkit_bug(files, problem):
-    """LMS-PITFALLS rule 12: no absolute href, no case-only mismatches, no server-side files."""
+    """docs/lms-pitfalls.md rule 12: no absolute href, no case-only mismatches, no server-side files."""
     with pytest.raises(ManifestError, match=re.escape(problem)):
         get_target("scorm12").build_manifest(make_module(), files)
 

@@ -6,11 +6,12 @@ import re
 
 import pytest
 from lxml import etree
-from test_targets_common import PLAYER_FILES, listed_files, make_module, no_quiz_module, parse
 
 from scormkit.model import QuizOptions, Tracking
 from scormkit.targets import get_target
+from tests.factories import PLAYER_FILES, make_module, no_quiz_module
 from tests.lms_models import moodle_scaled_passing_score
+from tests.manifests import listed_files, parse
 
 NS = {
     "cp": "http://www.imsglobal.org/xsd/imscp_v1p1",
@@ -68,7 +69,7 @@ def test_namespaces_and_schema_locations(edition):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_identifiers_prefixed_and_stable(edition):
-    """LMS-PITFALLS rules 12 (no identifier starts with a digit) and 13 (stable across releases)."""
+    """docs/lms-pitfalls.md rules 12 (no identifier starts with a digit) and 13 (stable across releases)."""
     target = get_target("scorm2004", edition=edition)
     first = target.build_manifest(make_module(), PLAYER_FILES)
     assert first == target.build_manifest(make_module(), PLAYER_FILES)
@@ -86,7 +87,7 @@ def test_identifiers_prefixed_and_stable(edition):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_organization_item_and_resource_resolve(edition):
-    """LMS-PITFALLS rule 21: every item has a title; the launched resource is the SCO."""
+    """docs/lms-pitfalls.md rule 21: every item has a title; the launched resource is the SCO."""
     root = manifest(edition)
     default = one(root, "/cp:manifest/cp:organizations/@default")
     organization = one(root, f"//cp:organization[@identifier='{default}']")
@@ -101,7 +102,7 @@ def test_organization_item_and_resource_resolve(edition):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_every_file_listed_once_resource_first_no_xml_base(edition):
-    """LMS-PITFALLS rules 12, 21, 22: every file listed, SCO resource first, no xml:base, no '/' hrefs."""
+    """docs/lms-pitfalls.md rules 12, 21, 22: every file listed, SCO resource first, no xml:base, no '/' hrefs."""
     root = manifest(edition)
     listed = listed_files(root, NS)
     assert sorted(listed) == sorted(PLAYER_FILES) and len(listed) == len(set(listed))
@@ -141,7 +142,7 @@ def test_no_measure_without_quiz_success(module):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_delivery_controls_set_by_content(edition):
-    """LMS-PITFALLS rule 11: completionSetByContent and objectiveSetByContent, after objectives (XSD order)."""
+    """docs/lms-pitfalls.md rule 11: completionSetByContent and objectiveSetByContent, after objectives (XSD order)."""
     root = manifest(edition)
     sequencing = one(root, "//cp:item/imsss:sequencing")
     controls = one(sequencing, "imsss:deliveryControls")
@@ -152,7 +153,7 @@ def test_delivery_controls_set_by_content(edition):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_no_map_info(edition):
-    """LMS-PITFALLS rule 20: no imsss:mapInfo (Moodle's importer aborts on it)."""
+    """docs/lms-pitfalls.md rule 20: no imsss:mapInfo (Moodle's importer aborts on it)."""
     root = manifest(edition)
     assert root.xpath("//imsss:mapInfo", namespaces=NS) == []
     assert root.xpath("//adlseq:objectives", namespaces=NS) == []

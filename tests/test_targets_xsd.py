@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from lxml import etree
-from test_targets_common import PLAYER_FILES, make_module, no_quiz_module
 
 from scormkit.model import QuizOptions
 from scormkit.schemas import validate_xml
 from scormkit.targets import ManifestError, get_target
 from scormkit.targets.base import parse_own
+from tests.factories import PLAYER_FILES, make_module, no_quiz_module
 
 TARGETS = [("scorm12", None), ("scorm2004", "2nd"), ("scorm2004", "3rd"), ("scorm2004", "4th")]
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
@@ -38,7 +38,7 @@ def test_manifest_validates(name, edition, module_name):
 
 @pytest.mark.parametrize("edition", ["2nd", "3rd", "4th"])
 def test_invalid_delivery_controls_value_is_reported(edition):
-    """Negative check: validation is not vacuous; the error names the attribute (LMS-PITFALLS rule 11)."""
+    """Negative check: validation is not vacuous; the error names the attribute (docs/lms-pitfalls.md rule 11)."""
     target = get_target("scorm2004", edition=edition)
     tree = parse_own(target.build_manifest(make_module(), PLAYER_FILES))
     (controls,) = tree.getroot().iter(f"{{{IMSSS}}}deliveryControls")

@@ -172,7 +172,7 @@ def test_every_bad_question_is_reported_in_one_run(tmp_path):
         "::bad-number:: How many? {#1,5}\n\n"
         "::ok2:: Fine too {F}\n"
     )
-    doc, messages = read(text, tmp_path)
+    _, messages = read(text, tmp_path)
     assert [m.split(" error")[0] for m in messages] == ["quiz.gift:3:", "quiz.gift:6:"]
 
 

@@ -18,9 +18,7 @@ Fixtures:
 from __future__ import annotations
 
 import json
-import mimetypes
 import os
-import posixpath
 import re
 import threading
 import urllib.parse
@@ -34,53 +32,13 @@ from typing import Any
 
 import pytest
 
+from scormkit.lms.server import content_type
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HARNESS_DIR = Path(__file__).resolve().parent / "harness"
 SCORM_AGAIN_DIST = REPO_ROOT / "node_modules" / "scorm-again" / "dist"
 DEFAULT_VIEWPORT = {"width": 1280, "height": 800}
 DEFAULT_TIMEOUT_MS = 15_000
-
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".xml": "application/xml",
-    ".xsd": "application/xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".ico": "image/x-icon",
-    ".avif": "image/avif",
-    ".pdf": "application/pdf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".mp3": "audio/mpeg",
-    ".ogg": "audio/ogg",
-    ".wav": "audio/wav",
-    ".wasm": "application/wasm",
-}
-
-
-def content_type_for(path: str) -> str:
-    ext = posixpath.splitext(path)[1].lower()
-    if ext in CONTENT_TYPES:
-        return CONTENT_TYPES[ext]
-    guessed, _ = mimetypes.guess_type(path)
-    return guessed or "application/octet-stream"
-
 
 # --------------------------------------------------------------------------
 # Packages: a folder or a zip, plus what the LMS reads from imsmanifest.xml
@@ -273,7 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
             status = 200
         self.server.lms.served.append({"method": self.command, "path": path, "status": status})
         self.send_response(status)
-        self.send_header("Content-Type", content_type_for(path) if status == 200 else "text/plain; charset=utf-8")
+        self.send_header("Content-Type", content_type(path) if status == 200 else "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -765,7 +723,7 @@ def _frame_url(request: Any) -> str:
 @pytest.fixture(scope="session")
 def example_package(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """example_package(target): the zip of module_src for that target, packed once per test session."""
-    from tests.browser.test_journey_helpers import MODULE_SRC, pack
+    from tests.browser.journey import MODULE_SRC, pack
 
     cache: dict[str, Path] = {}
 

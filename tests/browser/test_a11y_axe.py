@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_a11y_helpers import (
+from tests.browser.a11y import (
     axe_url,
     describe,
     run_axe,
     standalone,  # noqa: F401 (fixture)
     walk_screens,
 )
-from tests.browser.test_journey_helpers import MODULE_SRC, pack
+from tests.browser.journey import MODULE_SRC, pack
 
 pytestmark = pytest.mark.browser
 

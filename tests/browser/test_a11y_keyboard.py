@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_journey_helpers import MODULE_SRC, course_of, pack
+from tests.browser.journey import MODULE_SRC, course_of, pack
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@ refuses for a while keeps the mirror and the banner until the LMS has the state;
 blocks nothing; a change that does not commit by itself reaches the LMS with the one-minute commit timer.
 
 The LMS (scorm-again in the launcher) is made to misbehave by wrapping its own setValue; the player and the adapter
-are the real ones. Rules cited: ../shared/LMS-PITFALLS.md.
+are the real ones. Rules cited: docs/lms-pitfalls.md.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Launcher
-from tests.browser.test_journey_helpers import Learner, course_of, interactions
+from tests.browser.journey import Learner, course_of, interactions
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_journey_helpers import Learner, course_of, interactions
+from tests.browser.journey import Learner, course_of, interactions
 
 pytestmark = pytest.mark.browser
 

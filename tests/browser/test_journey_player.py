@@ -3,7 +3,7 @@ UI language, LMS failures (refused commits, API gone), no LMS at all, review mod
 objectives the LMS pre-populated.
 
 Module variants are built in tmp_path from module_src with text replacements in module.yaml
-(rules cited: ../shared/LMS-PITFALLS.md).
+(rules cited: docs/lms-pitfalls.md).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_journey_helpers import MODULE_SRC, Learner, course_of, interactions, pack
+from tests.browser.journey import MODULE_SRC, Learner, course_of, interactions, pack
 
 pytestmark = pytest.mark.browser
 

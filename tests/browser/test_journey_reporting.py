@@ -1,7 +1,7 @@
 """Issue 9: what the LMS stores agrees with the module's rules, on a strict LMS (configured like Moodle) and on a
 lenient one. Each journey is the row of docs/player.md's "Reporting policy" table it is named after.
 
-Moodle-like (LMS-PITFALLS rules 23, 24): credit = credit in normal mode; SCORM 1.2 gets the manifest's
+Moodle-like (docs/lms-pitfalls.md rules 23, 24): credit = credit in normal mode; SCORM 1.2 gets the manifest's
 masteryscore as cmi.student_data.mastery_score and overrides lesson_status from the raw score at LMSFinish
 (scorm-again `mastery_override`, what Moodle's "mastery score overrides status" does); SCORM 2004 gets the
 cmi.scaled_passing_score that Moodle's launch loop derives from the manifest's objectives (tests/lms_models.py), and
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from tests.browser.test_journey_helpers import course_of, pack
+from tests.browser.journey import course_of, pack
 from tests.browser.test_journey_player import Quiz, quiz_options, variant
 from tests.lms_models import moodle_scaled_passing_score
 

@@ -1,6 +1,6 @@
 """Learner journeys through the SCORM 1.2 package of module_src, checked against what the test LMS recorded.
 
-Rules cited: ../shared/LMS-PITFALLS.md (rule numbers in the comments).
+Rules cited: docs/lms-pitfalls.md (rule numbers in the comments).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_journey_helpers import (
+from tests.browser.journey import (
     MODULE_SRC,
     SESSION_TIME_12,
     Learner,
@@ -73,7 +73,7 @@ def expected_12(item: dict[str, Any], correct: bool) -> tuple[str, str | None]:
 
 
 def check_interactions_12(session: Any, course: dict[str, Any], plan: list[bool], start: int = 0) -> None:
-    """One interaction per answered item, fields per LMS-PITFALLS rule 10 (1.2 formats, result wrong/correct)."""
+    """One interaction per answered item, fields per docs/lms-pitfalls.md rule 10 (1.2 formats, result wrong/correct)."""
     recorded = interactions(session.cmi())
     items = course["quiz"]["items"]
     assert len(recorded) == start + len(items)

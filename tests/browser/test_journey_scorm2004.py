@@ -1,6 +1,6 @@
 """Learner journeys through the SCORM 2004 package of module_src, checked against what the test LMS recorded.
 
-Rules cited: ../shared/LMS-PITFALLS.md (rule numbers in the comments).
+Rules cited: docs/lms-pitfalls.md (rule numbers in the comments).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_journey_helpers import (
+from tests.browser.journey import (
     MODULE_SRC,
     SESSION_TIME_2004,
     Learner,
@@ -75,7 +75,7 @@ def expected_2004(item: dict[str, Any], correct: bool) -> tuple[str | None, str]
 
 
 def check_interactions_2004(session: Any, course: dict[str, Any], plan: list[bool], start: int = 0) -> None:
-    """One interaction per answered item, fields per LMS-PITFALLS rule 10 (2004 formats, result incorrect)."""
+    """One interaction per answered item, fields per docs/lms-pitfalls.md rule 10 (2004 formats, result incorrect)."""
     recorded = interactions(session.cmi())
     items = course["quiz"]["items"]
     assert len(recorded) == start + len(items)

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_a11y_helpers import learner_for, standalone, walk_screens  # noqa: F401 (fixture)
-from tests.browser.test_journey_helpers import MODULE_SRC, pack
+from tests.browser.a11y import learner_for, standalone, walk_screens  # noqa: F401 (fixture)
+from tests.browser.journey import MODULE_SRC, pack
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from PIL import Image
 
 from scormkit import api
 from scormkit.validate import validate_path
-from tests.browser.test_journey_helpers import MODULE_SRC, Learner, course_of
+from tests.browser.journey import MODULE_SRC, Learner, course_of
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.test_a11y_helpers import axe_url, describe, learner_for, run_axe, standalone  # noqa: F401
-from tests.browser.test_journey_helpers import MODULE_SRC, Learner, course_of, pack
+from tests.browser.a11y import axe_url, describe, learner_for, run_axe, standalone  # noqa: F401
+from tests.browser.journey import MODULE_SRC, Learner, course_of, pack
 from tests.browser.test_journey_player import FIXED_CLOCK, Quiz, norm
 
 pytestmark = pytest.mark.browser

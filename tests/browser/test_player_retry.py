@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_journey_helpers import MODULE_SRC, Learner, course_of, interactions, pack
+from tests.browser.journey import MODULE_SRC, Learner, course_of, interactions, pack
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_a11y_helpers import axe_url, describe, learner_for, run_axe, standalone  # noqa: F401
-from tests.browser.test_journey_helpers import MODULE_SRC, REPO_ROOT, pack
+from tests.browser.a11y import axe_url, describe, learner_for, run_axe, standalone  # noqa: F401
+from tests.browser.journey import MODULE_SRC, REPO_ROOT, pack
 
 pytestmark = pytest.mark.browser
 

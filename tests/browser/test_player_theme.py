@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_a11y_helpers import axe_url, describe, learner_for, run_axe, standalone  # noqa: F401
-from tests.browser.test_journey_helpers import course_of, pack
+from tests.browser.a11y import axe_url, describe, learner_for, run_axe, standalone  # noqa: F401
+from tests.browser.journey import course_of, pack
 from tests.browser.test_journey_player import Quiz
 from tests.browser.test_player_stage import VIEWPORTS, shot
 from tests.browser.theme_helpers import FONT, branded_source

@@ -20,7 +20,7 @@ from fpdf import FPDF
 from ruamel.yaml import YAML
 
 from scormkit import api
-from tests.browser.test_journey_helpers import Learner, course_of
+from tests.browser.journey import Learner, course_of
 
 pytestmark = pytest.mark.browser
 

@@ -32,7 +32,7 @@ MANIFEST_12 = """<?xml version="1.0" encoding="UTF-8"?>
 </manifest>
 """
 
-# The SCORM 1.2 API search every SCO does (LMS-PITFALLS 14): this window, then its parents.
+# The SCORM 1.2 API search every SCO does (docs/lms-pitfalls.md rule 14): this window, then its parents.
 FIND_API = """
 function findAPI(win) {
   for (var i = 0; win && i < 10; i++) { if (win.API) return win.API; if (win.parent === win) break; win = win.parent; }

@@ -91,7 +91,7 @@ def test_zip_members_are_served_case_sensitively(our_package):
     try:
         lms.serve(our_package("scorm12"))
         assert get(lms, "/content/imsmanifest.xml")[0] == 200
-        assert get(lms, "/content/IMSMANIFEST.XML")[0] == 404  # as on a Linux LMS (LMS-PITFALLS 12)
+        assert get(lms, "/content/IMSMANIFEST.XML")[0] == 404  # as on a Linux LMS (docs/lms-pitfalls.md rule 12)
         assert get(lms, "/content/../imsmanifest.xml")[0] == 403
     finally:
         lms.close()
@@ -106,7 +106,7 @@ def test_refuses_to_bind_a_taken_port(folder_lms: LocalLms):
 
 
 def test_scorm12_launch_data_moodle_and_lenient(our_package):
-    """LMS-PITFALLS 6 and 24: like Moodle, the LMS hands over masteryscore and lets the score decide the status."""
+    """docs/lms-pitfalls.md rules 6 and 24: like Moodle, the LMS hands over masteryscore and lets the score decide the status."""
     package = our_package("scorm12")
     info = read_launch(open_content(package))
     assert (info.standard, info.href) == ("scorm12", "index.html")
@@ -126,7 +126,7 @@ def test_scorm12_launch_data_moodle_and_lenient(our_package):
 
 
 def test_scorm2004_scaled_passing_score_as_moodle_computes_it(tmp_path: Path):
-    """LMS-PITFALLS 23: Moodle takes cmi.scaled_passing_score from the LAST objective row, 1.0 when it has no measure."""
+    """docs/lms-pitfalls.md rule 23: Moodle takes cmi.scaled_passing_score from the LAST objective row, 1.0 when it has no measure."""
 
     def manifest(objectives: str) -> Path:
         xml = f"""<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -170,7 +170,9 @@ def test_nothing_to_launch(tmp_path: Path):
     path = tmp_path / "empty.zip"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("course/index.html", "<p>one folder too deep</p>")
-    with pytest.raises(LaunchError, match="no imsmanifest.xml, cmi5.xml, tincan.xml or index.html at the package root"):
+    with pytest.raises(
+        LaunchError, match=r"no imsmanifest.xml, cmi5.xml, tincan.xml or index.html at the package root"
+    ):
         read_launch(open_content(path))
 
 
@@ -178,7 +180,7 @@ def test_nothing_to_launch(tmp_path: Path):
 
 
 def test_cmi5_launch_writes_launch_data_and_a_one_time_fetch_url(our_package):
-    """cmi5 8.2 / LMS-PITFALLS 16, 27: LMS.LaunchData is in the State API; the fetch URL hands out the token once."""
+    """cmi5 8.2 / docs/lms-pitfalls.md rules 16, 27: LMS.LaunchData is in the State API; the fetch URL hands out the token once."""
     import urllib.parse
 
     lms = LocalLms()

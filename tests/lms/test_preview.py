@@ -121,7 +121,7 @@ def test_preview_runs_the_course_and_follows_the_source(start_preview, page, mod
 
     # A broken save: the error with file and line in the page; the last good build keeps running.
     lines = yaml.read_text().splitlines(keepends=True)
-    line = next(i for i, l in enumerate(lines, 1) if l.startswith("language:"))
+    line = next(i for i, text in enumerate(lines, 1) if text.startswith("language:"))
     lines[line - 1] = "langauge: en\n"
     yaml.write_text("".join(lines))
     problems = page.locator("#build-problems li")
@@ -155,7 +155,7 @@ def test_relaunch_resumes_and_reset_learner_starts_over(start_preview, page, our
     page.wait_for_function("window.__lms.launches === 2 && window.__lms.initialized === true")
     wait_value(page, "cmi.entry", "resume")
     assert cmi_cell(page, "cmi.location").inner_text() == "2"
-    # entry=resume means the LMS stored the exit=suspend the player sent on unload (LMS-PITFALLS 2)
+    # entry=resume means the LMS stored the exit=suspend the player sent on unload (docs/lms-pitfalls.md rule 2)
     assert page.locator("#calls li.error").count() == 0
 
     page.get_by_role("button", name="Reset learner").click()
@@ -216,7 +216,7 @@ def test_ctrl_c_stops_cleanly(module_copy: Path, tmp_path: Path):
             assert answer.status == 200
         assert [p.name for p in temp.iterdir() if p.name.startswith("scormkit-preview-")]
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -246,7 +246,7 @@ def test_sigterm_stops_cleanly_too(module_copy: Path, tmp_path: Path):
                 break
             seen.append(line)
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -38,7 +38,7 @@ def run_findings(result, code: str | None = None):
 def test_our_packages_launch_clean(browser, our_package, target: str):
     result = run(browser, our_package(target))
     found = run_findings(result)
-    # cmi5: the player sends terminated on Exit only, so a reload never ends the session (LMS-PITFALLS 27); a
+    # cmi5: the player sends terminated on Exit only, so a reload never ends the session (docs/lms-pitfalls.md rule 27); a
     # window closed without Exit is an abandoned session, which the LMS records (cmi5 9.3.6): --run says so.
     expected = ["run.launched"] + (["run.no-finish"] if target == "cmi5" else [])
     assert [f.code for f in found] == expected, [str(f) for f in found]
@@ -56,7 +56,7 @@ def test_our_packages_launch_clean(browser, our_package, target: str):
             r"the LMS stored status incomplete/unknown",
             summary,
         ), summary
-    elif target == "cmi5":  # cmi5 9.3: initialized first, terminated last (LMS-PITFALLS 16)
+    elif target == "cmi5":  # cmi5 9.3: initialized first, terminated last (docs/lms-pitfalls.md rule 16)
         assert summary.split(": ", 1)[1].split(", ")[0] == "initialized"
     else:
         assert summary.split(": ", 1)[1].split(", ")[0] == "initialized"
@@ -119,7 +119,7 @@ def test_closing_without_finish_is_a_warning(browser, bad_package):
 
 @pytest.mark.parametrize("profile, stored", [("moodle", "failed"), ("lenient", "completed")])
 def test_the_lms_grades_by_masteryscore_like_moodle(browser, bad_package, profile: str, stored: str):
-    """LMS-PITFALLS 24: with a masteryscore and credit, the LMS stores the status the score earns, not the SCO's."""
+    """docs/lms-pitfalls.md rule 24: with a masteryscore and credit, the LMS stores the status the score earns, not the SCO's."""
     (result,) = run_packages([validate_path(bad_package("completes-with-low-score"))], browser=browser, profile=profile)
     (launched,) = run_findings(result, "run.launched")
     assert launched.message.endswith(f"LMSFinish on close; the LMS stored status {stored}")

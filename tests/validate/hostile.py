@@ -100,7 +100,7 @@ def patch_zip(data: bytes, member: str, *, flag_bits: int | None = None, file_si
     # local file headers
     pos = 0
     while (pos := buf.find(b"PK\x03\x04", pos)) != -1:
-        n, _extra_len = struct.unpack_from("<HH", buf, pos + 26)
+        n, _ = struct.unpack_from("<HH", buf, pos + 26)
         if bytes(buf[pos + 30 : pos + 30 + n]) == name:
             if flag_bits is not None:
                 struct.pack_into("<H", buf, pos + 6, flag_bits)

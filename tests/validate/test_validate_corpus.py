@@ -137,7 +137,7 @@ def test_new_rules_on_real_packages(tmp_path):
     r = _corpus_result("articulate-storyline360_SL360_LMS_SCORM_2004", tmp_path)
     f = next(f for f in r.warnings if f.code == "pkg.flash")
     assert r.valid and f.message.startswith("26 Flash file(s) (story.swf")
-    # Rustici's golf example: primary objective at 0.8, then objectives without a measure (LMS-PITFALLS 23)
+    # Rustici's golf example: primary objective at 0.8, then objectives without a measure (docs/lms-pitfalls.md rule 23)
     r = _corpus_result("rustici-golf_RunTimeAdvancedCalls_SCORM20043rdEdition", tmp_path, lms="moodle")
     f = next(f for f in r.warnings if f.code == "lms.passing-score")
     assert r.valid and "1.0 (100 %)" in f.message and "0.8 (80 %)" in f.message

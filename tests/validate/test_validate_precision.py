@@ -29,7 +29,7 @@ def test_crafted_packages_are_clean(tmp_path):
             assert r.valid and not r.warnings, (lms, [str(f) for f in r.findings])
 
 
-# --- Open edX precision (LMS-PITFALLS 21) ----------------------------------------------------------------------
+# --- Open edX precision (docs/lms-pitfalls.md rule 21) ----------------------------------------------------------------
 
 AUX_NO_HREF = (
     '<resource identifier="SHARED" type="webcontent" adlcp:scormtype="asset"><file href="js/scorm_api.js"/></resource>'
@@ -168,7 +168,7 @@ def test_mapinfo_warns_by_default_and_fails_moodle(tmp_path):
     assert check(tmp_path, files, lms="canvas").valid
 
 
-# --- issue 9 item 1: Moodle's launch loop and cmi.scaled_passing_score (LMS-PITFALLS 23) -------------------------
+# --- issue 9 item 1: Moodle's launch loop and cmi.scaled_passing_score (docs/lms-pitfalls.md rule 23) -----------------
 
 
 def _with_objectives(objectives: str) -> dict[str, bytes]:
@@ -366,7 +366,7 @@ def test_flash_content(tmp_path):
 
 
 def test_control_documents(tmp_path):
-    """Issue 9 item 6 / LMS-PITFALLS 26: the XSDs xsi:schemaLocation names, at the root."""
+    """Issue 9 item 6 / docs/lms-pitfalls.md rule 26: the XSDs xsi:schemaLocation names, at the root."""
     files = scorm12()
     r = check(tmp_path, {k: v for k, v in files.items() if k not in XSD_12[1:]})
     f = next(f for f in r.warnings if f.code == "pkg.control-documents")

@@ -118,9 +118,8 @@ def chromium(browser: Any) -> Any:
 @pytest.fixture(scope="session")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The example module packed for xapi and cmi5, plus a one-attempt copy (so a failed quiz is final)."""
-    from browser.test_journey_helpers import MODULE_SRC, one_attempt_copy
-
     from scormkit.api import pack
+    from tests.browser.journey import MODULE_SRC, one_attempt_copy
 
     out = tmp_path_factory.mktemp("dist")
     built = {r.target: r.path for r in pack(MODULE_SRC, targets=["xapi", "cmi5"], out=out)}

@@ -4,7 +4,7 @@ Why a front server (docs/xapi-cmi5.md, "The test LRS"):
 - Ralph implements the Statement API only (5.1.0 routes: /xAPI/statements, health, whoami); the players also need
   the State API (resume, cmi5 LMS.LaunchData) and the Agent Profile API (cmi5 learner preferences). The front
   serves those from memory, like an LRS would, with Basic auth, and forwards /xAPI/statements to Ralph.
-- The player runs on another 127.0.0.1 port, so every answer needs CORS (LMS-PITFALLS rule 17). Ralph's own CORS
+- The player runs on another 127.0.0.1 port, so every answer needs CORS (docs/lms-pitfalls.md rule 17). Ralph's own CORS
   middleware wants each allowed origin listed in advance; the front answers preflights and adds the headers.
 - Tests switch outages on and off and read every request: `outage = True` makes every xAPI request and fetch URL
   answer 503; `outages` names single endpoints ("statements", "state", "state:<stateId>", "profile", "fetch").

@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 from browser.conftest import LmsServer
-from browser.test_journey_helpers import Learner, course_of
+
+from tests.browser.journey import Learner, course_of
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +43,7 @@ def test_player_ships_the_adapters_and_lets_them_reach_the_lrs():
     from scormkit.model import Module
 
     assert player.RUNTIMES["xapi"] == player.RUNTIMES["cmi5"] == "xapi.js"  # one adapter for both runtimes
-    from test_targets_common import make_module
+    from tests.factories import make_module
 
     module: Module = make_module()
     for runtime in ("xapi", "cmi5"):
@@ -290,7 +291,7 @@ def test_xapi_fail_is_final_and_never_completed(chromium, web, lrs, packages, ch
     package = packages["xapi-1"]
     course = course_of(package)
     who, registration = actor(), str(uuid.uuid4())
-    # Old array-form actor and an explicit activity_id (LMS-PITFALLS rule 17).
+    # Old array-form actor and an explicit activity_id (docs/lms-pitfalls.md rule 17).
     s = Session(
         chromium,
         xapi_url(

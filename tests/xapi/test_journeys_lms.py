@@ -4,7 +4,7 @@ The test LRS front (tests/xapi/lrs.py) plays a cmi5 LMS as the spec has it: the 
 LMS.LaunchData carries a new session id per launch (10.0), statements of a session after its `terminated` are
 refused (9.3.8), and any endpoint can be switched off (503). Every journey asserts what the LRS stored (checked
 with xapi-validation and `tincan`), that nothing the player sent was lost, and that the page had no error and made
-no request off loopback. LMS-PITFALLS rules 27 (reload, one-shot fetch) and 28 (outages) are the ones under test.
+no request off loopback. docs/lms-pitfalls.md rules 27 (reload, one-shot fetch) and 28 (outages) are the ones under test.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from browser.test_journey_helpers import Learner, course_of
+
+from tests.browser.journey import Learner, course_of
 
 from .test_journeys import (
     MASTERY_EXT,
@@ -225,7 +226,7 @@ def test_a_failed_state_read_never_starts_over(chromium, web, lrs, packages, che
     # The next launch, in another browser (nothing in localStorage), while the State API fails on the resume
     # document only: the player must wait, not start over and overwrite it.
     if runtime == "cmi5":
-        url, info2 = cmi5_launch(packages["cmi5"], web, lrs, who, again=info)
+        url, _ = cmi5_launch(packages["cmi5"], web, lrs, who, again=info)
     lrs.outages.update("state:" + name for name in RESUME_STATE_IDS)
     since = time.time()
     s2 = Session(chromium, url)
@@ -309,7 +310,7 @@ def test_cmi5_relaunch_after_a_final_failure_reports_it_once_with_its_score(
     stored(lrs, info["registration"], "terminated")
     s.context.close()
     for n in (2, 3):  # two more sessions of the same registration
-        url, again = cmi5_launch(package, web, lrs, who, again=info)
+        url, _ = cmi5_launch(package, web, lrs, who, again=info)
         s = Session(chromium, url)
         learner = Learner(s, course)
         learner.start(label="Resume")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_targets_common import PLAYER_FILES, make_module, parse
 from tincan import Activity
 from typer.testing import CliRunner
 
@@ -38,6 +37,8 @@ from scormkit.targets.xapi import XapiTarget
 from scormkit.targets.xapi.activities import DEFAULT_IRI_BASE, IRI_BASE_ENV, IriError, Iris, activities
 from scormkit.validate.cmi5 import check_cmi5
 from scormkit.validate.scorm import FileIndex
+from tests.factories import PLAYER_FILES, make_module
+from tests.manifests import parse
 
 NS = {"tc": "http://projecttincan.com/tincan.xsd", "c5": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -103,7 +104,7 @@ def test_iris_are_absolute_stable_and_configurable(monkeypatch):
     assert iris.item("q1") == iris.course + "/items/q1"
     assert iris.slide(2) == iris.course + "/slides/2"
     assert iris.objective("stepwise") == iris.course + "/objectives/stepwise"
-    # The version is not part of any IRI (LMS-PITFALLS rule 13).
+    # The version is not part of any IRI (docs/lms-pitfalls.md rule 13).
     assert Iris.of(make_module(version="2.0.0")).course == iris.course
     monkeypatch.setenv(IRI_BASE_ENV, "https://learning.example.org/xapi/")
     assert get_target("xapi").iri_base == "https://learning.example.org/xapi"

@@ -292,7 +292,7 @@
       window.API_1484_11 = api;
     }
 
-    // ---- Launch the SCO in a frame (LMS-PITFALLS rule 14) ------------------
+    // ---- Launch the SCO in a frame (docs/lms-pitfalls.md rule 14) ------------------
     var frame = document.createElement("iframe");
     frame.id = "sco";
     frame.name = "sco";

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, LmsServer
-from tests.browser.test_journey_helpers import Learner, course_of
+from tests.browser.journey import Learner, course_of
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_DIR = REPO_ROOT / "node_modules" / "axe-core"

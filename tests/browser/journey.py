@@ -16,7 +16,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODULE_SRC = REPO_ROOT / "module_src"
 
-# LMS-PITFALLS rule 9.
+# docs/lms-pitfalls.md rule 9.
 SESSION_TIME_12 = re.compile(r"^\d{2,4}:[0-5]\d:[0-5]\d(\.\d{1,2})?$")
 SESSION_TIME_2004 = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?)?$")
 

@@ -12,7 +12,7 @@ if ! command -v chromium >/dev/null || ! command -v xmllint >/dev/null; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core libxml2-utils >/dev/null
 fi
-python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+python3 -m pip install -q --disable-pip-version-check -e '.[test,lint]'
 npm ci --no-audit --no-fund --loglevel=error
 # The LRS of the xAPI/cmi5 journeys (Ralph), in its own virtualenv: scripts/lrs-setup.sh says why.
 bash scripts/lrs-setup.sh

@@ -303,7 +303,7 @@ def test_image_names_differing_only_by_case_are_refused(mod: Path) -> None:
     assert lines == [
         "mod/quiz.yaml:5: error[markdown.image-case] the prompt of item 'q1' shows the image "
         "'assets/chart.png', which differs from 'assets/Chart.png' only in letter case; the two would "
-        "collide on Windows and macOS: rename one (LMS-PITFALLS rule 12)"
+        "collide on Windows and macOS: rename one (docs/lms-pitfalls.md rule 12)"
     ]
 
 

@@ -23,7 +23,7 @@ class PackResult:
     slides: int
     items: int
     warnings: tuple[Diagnostic, ...] = ()
-    # Worst-case resume state of the module in characters, and the target's budget for it (LMS-PITFALLS rule 1).
+    # Worst-case resume state of the module in characters, and the target's budget for it (docs/lms-pitfalls.md rule 1).
     state: int = 0
     state_budget: int = 0
     unchanged: bool = False  # True when the build manifest showed nothing changed and no zip was touched

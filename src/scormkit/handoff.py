@@ -20,7 +20,7 @@ from scormkit.validate import package_info, validate_path, validate_paths
 from scormkit.validate.package import ReadError, open_package
 from scormkit.validate.profiles import PROFILES
 
-# the suspend_data / state budget per standard (LMS-PITFALLS 1); xAPI/cmi5 keep state in the State API
+# the suspend_data / state budget per standard (docs/lms-pitfalls.md rule 1); xAPI/cmi5 keep state in the State API
 STATE_BUDGET = {
     ("scorm12", None): "cmi.suspend_data, 4,096 characters",
     ("scorm2004", "2nd"): "cmi.suspend_data, 4,000 characters (2nd Edition)",

@@ -24,12 +24,12 @@ from scormkit.text import json_number, one_line, plain_text, render_markdown, tr
 
 MODULE_ID = r"^[a-z][a-z0-9-]{1,62}[a-z0-9]$"
 OBJECTIVE_ID = r"^[a-z][a-z0-9-]{0,63}$"
-# SCORM 1.2 interaction ids must be printable ASCII without spaces (LMS-PITFALLS rule 10); a leading
+# SCORM 1.2 interaction ids must be printable ASCII without spaces (docs/lms-pitfalls.md rule 10); a leading
 # letter also keeps them valid as 2004 long identifiers and as path segments of xAPI IRIs.
 ITEM_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 # Choices, matching sources/targets and sequencing steps are identified in CMI responses by one
-# character of [0-9a-z] (LMS-PITFALLS rule 10), so an item has at most 26 of them.
+# character of [0-9a-z] (docs/lms-pitfalls.md rule 10), so an item has at most 26 of them.
 RESPONSE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 #: Longest text a learner can type into a fill-in box (SCORM 1.2 fill-in responses are <= 255, rule 10).
 FILLIN_MAXLENGTH = 250

@@ -194,7 +194,7 @@ def test_check_reports_designer_warnings_and_writes_nothing(tmp_path):
     assert 0.8 * 4096 <= state <= 4096
     assert lines == [
         f"m/module.yaml: warning[check.state-near-budget] the worst-case resume state is {state} characters, "
-        f"{state / 4096:.0%} of the 4096 that scorm12 keeps (LMS-PITFALLS rule 1); a few more items or choices and "
+        f"{state / 4096:.0%} of the 4096 that scorm12 keeps (docs/lms-pitfalls.md rule 1); a few more items or choices and "
         "pack refuses it: set quiz.draw, or pack for scorm2004",
         f"m/module.yaml:{module.index('  - id: apply') + 1}: warning[check.objective-one-item] objective 'apply' is "
         "assessed by one item only (q07-put-in-order), so one slip decides the LMS's result for it; tag a second "

@@ -8,7 +8,7 @@ would trip over:
 - an objective assessed by one item only (one slip decides it), or by none (module.py: a module may teach what its
   quiz does not test, so it is a warning);
 - a slide with no text: an image-only page gives a screen reader nothing but "Slide N" (WCAG 1.1.1);
-- a worst-case resume state near a target's suspend_data budget (LMS-PITFALLS rule 1): over it is an error of pack.
+- a worst-case resume state near a target's suspend_data budget (docs/lms-pitfalls.md rule 1): over it is an error of pack.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def check_module(src: Path, *, targets: Sequence[str], edition: str | None = Non
                 None,
                 "check.state-near-budget",
                 f"the worst-case resume state is {result.state} characters, {share:.0%} of the "
-                f"{target.suspend_data_limit} that {target.name} keeps (LMS-PITFALLS rule 1); a few more "
+                f"{target.suspend_data_limit} that {target.name} keeps (docs/lms-pitfalls.md rule 1); a few more "
                 "items or choices and pack refuses it: set quiz.draw, or pack for scorm2004",
             )
     return result

@@ -73,7 +73,8 @@ def _describe(generated: dict[str, Any]) -> dict[str, Any]:
 
 def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of `module` (module.yaml) or `quiz` (quiz.yaml)."""
-    model: type[BaseModel] = {"module": ModuleConfig, "quiz": QuizFile}[kind]
+    models: dict[str, type[BaseModel]] = {"module": ModuleConfig, "quiz": QuizFile}
+    model = models[kind]
     generated = _describe(model.model_json_schema())
     return {
         "$schema": DIALECT,

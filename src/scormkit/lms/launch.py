@@ -146,7 +146,7 @@ def _scorm(root: etree._Element) -> LaunchInfo:
     limits = _child(sequencing, "limitConditions")
     if limits is not None and limits.get("attemptAbsoluteDurationLimit"):
         info.data["cmi.max_time_allowed"] = limits.get("attemptAbsoluteDurationLimit")  # type: ignore[assignment]
-    # LMS-PITFALLS 23: Moodle sets cmi.scaled_passing_score from the LAST row of the SCO's objectives, storing 1.0
+    # docs/lms-pitfalls.md rule 23: Moodle sets cmi.scaled_passing_score from the LAST row of the SCO's objectives, storing 1.0
     # for an objective without minNormalizedMeasure (scorm_13lib.php, get_scorm_default).
     objectives = _child(sequencing, "objectives")
     rows = [o for o in (objectives if objectives is not None else []) if _local(o) in ("primaryObjective", "objective")]

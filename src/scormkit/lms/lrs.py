@@ -2,7 +2,7 @@
 
 Enough of xAPI 1.0.3 for a player to run as it would against a real LRS, and strict where a real LRS or cmi5 LMS is
 strict: Basic auth on every request, statements need actor/verb/object, a cmi5 fetch URL works once (cmi5 8.2.3),
-and after `terminated` the session's statements are refused (LMS-PITFALLS 27). Every request is logged for the
+and after `terminated` the session's statements are refused (docs/lms-pitfalls.md rule 27). Every request is logged for the
 preview panel and for `validate --run`.
 """
 

@@ -197,7 +197,7 @@ class LocalLms:
         is12 = info.standard == "scorm12"
         presets = dict(info.data)
         moodle = self.profile == "moodle"
-        if moodle:  # a conformant LMS grades from the manifest's mastery (LMS-PITFALLS 6, 23, 24)
+        if moodle:  # a conformant LMS grades from the manifest's mastery (docs/lms-pitfalls.md rules 6, 23, 24)
             presets.update(info.mastery_data)
         learner = (
             {"cmi.core.student_id": LEARNER_ID, "cmi.core.student_name": "Learner, Preview"}

@@ -2,7 +2,7 @@
 
 `build_course` turns a `Module` into the course dictionary; `worst_case_state_length` mirrors the compact
 resume-state encoding of `static/player.js` (function `encodeState`) so a build can refuse a module whose
-resume data could not fit the target's suspend_data limit (LMS-PITFALLS rule 1).
+resume data could not fit the target's suspend_data limit (docs/lms-pitfalls.md rule 1).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def state_key(module: Module) -> str:
     A saved answer names an item by its position in the quiz and a choice, pair or step by its response letter
     (its position), so the fingerprint is each item's id, type and number of choices, pairs or steps. Text,
     feedback, weights and correct answers are left out on purpose: fixing a typo in a course update must not reset
-    every learner in progress (LMS-PITFALLS rule 30); a structural change resets the quiz cleanly.
+    every learner in progress (docs/lms-pitfalls.md rule 30); a structural change resets the quiz cleanly.
     """
     structure = [[item.id, item.type, item.response_count] for item in module.items]
     return hashlib.sha256(json.dumps(structure).encode()).hexdigest()[:8]
@@ -177,5 +177,5 @@ def encode_state(state: dict[str, Any]) -> str:
 
 
 def worst_case_state_length(module: Module) -> int:
-    """Characters of the longest resume data the player can save for `module` (LMS-PITFALLS rule 1)."""
+    """Characters of the longest resume data the player can save for `module` (docs/lms-pitfalls.md rule 1)."""
     return len(encode_state(worst_case_state(module)))

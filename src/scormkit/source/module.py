@@ -306,7 +306,7 @@ def _check_markdown(src: Path, doc: YamlDoc, loc: tuple, sources: Sources, repor
                 line,
                 "markdown.image-case",
                 f"{what} shows the image {target!r} but the file is {real!r}; write the name with the "
-                "same letter case (Linux servers and zips tell them apart; LMS-PITFALLS rule 12)",
+                "same letter case (Linux servers and zips tell them apart; docs/lms-pitfalls.md rule 12)",
             )
         elif (other := _case_twin(sources.images, target)) is not None:
             report.error(
@@ -314,7 +314,7 @@ def _check_markdown(src: Path, doc: YamlDoc, loc: tuple, sources: Sources, repor
                 line,
                 "markdown.image-case",
                 f"{what} shows the image {target!r}, which differs from {other!r} only in letter case; "
-                "the two would collide on Windows and macOS: rename one (LMS-PITFALLS rule 12)",
+                "the two would collide on Windows and macOS: rename one (docs/lms-pitfalls.md rule 12)",
             )
         elif check_image(path, target, doc.name, line, report):
             sources.images[target] = path
@@ -352,7 +352,7 @@ def _check_theme(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> N
                 line,
                 "theme.file-case",
                 f"theme.{key} is {target!r} but the file is {real!r}; write the name with the same letter case "
-                "(Linux servers and zips tell them apart; LMS-PITFALLS rule 12)",
+                "(Linux servers and zips tell them apart; docs/lms-pitfalls.md rule 12)",
             )
         elif check_theme_file(path, key, target, doc.name, line, report):
             sources.images[target] = path

@@ -92,7 +92,7 @@ class ManifestError(RuntimeError):
 class Identifiers:
     """The XML identifiers of one module's manifest.
 
-    Derived from the module id only, so they stay the same across releases (LMS-PITFALLS rule 13: LMSs key
+    Derived from the module id only, so they stay the same across releases (docs/lms-pitfalls.md rule 13: LMSs key
     learner records and resume data on them), and prefixed so none starts with a digit (rule 12; xsd:ID).
     """
 
@@ -113,7 +113,7 @@ class Identifiers:
 
 
 def success_from_quiz(module: Module) -> bool:
-    """True when the quiz decides passed/failed, so the LMS gets a mastery score (LMS-PITFALLS rule 6)."""
+    """True when the quiz decides passed/failed, so the LMS gets a mastery score (docs/lms-pitfalls.md rule 6)."""
     if module.config.quiz is None:
         return False
     return (module.config.tracking.success or "quiz") == "quiz"
@@ -122,7 +122,7 @@ def success_from_quiz(module: Module) -> bool:
 def mastery_percent(module: Module) -> int:
     """The passing score as the integer 0-100 SCORM 1.2 `adlcp:masteryscore` expects.
 
-    A fractional passing score is rounded up, so an LMS that grades from the mastery score (LMS-PITFALLS rule 6)
+    A fractional passing score is rounded up, so an LMS that grades from the mastery score (docs/lms-pitfalls.md rule 6)
     never passes a learner the player would fail.
     """
     assert module.config.quiz is not None
@@ -200,7 +200,7 @@ class Target(abc.ABC):
     @property
     @abc.abstractmethod
     def suspend_data_limit(self) -> int:
-        """Characters of resume state the runtime guarantees to keep (LMS-PITFALLS rule 1)."""
+        """Characters of resume state the runtime guarantees to keep (docs/lms-pitfalls.md rule 1)."""
 
     @property
     def schema_set(self) -> str | None:
@@ -217,7 +217,7 @@ class Target(abc.ABC):
         """Every file of the package, by path: the player's files plus the validated manifest.
 
         Raises UnsupportedModule when the module's worst-case resume data is longer than the target keeps
-        (LMS-PITFALLS rule 1), and ManifestError when what it wrote is wrong (a scormkit bug)."""
+        (docs/lms-pitfalls.md rule 1), and ManifestError when what it wrote is wrong (a scormkit bug)."""
         from scormkit.player import build_player  # looked up when called: tests stand a fake player in
 
         self.check_resume_budget(module)
@@ -230,7 +230,7 @@ class Target(abc.ABC):
                 raise ManifestError(f"the player returned {self.manifest_name}; only the target writes it")
             files[self.manifest_name] = self.build_manifest(module, sorted(files))
         # Added after the manifest is written: control documents are not content, so, as in real packages, no
-        # resource lists them (LMS-PITFALLS rule 26; validate does not count them as unlisted files).
+        # resource lists them (docs/lms-pitfalls.md rule 26; validate does not count them as unlisted files).
         files.update(documents)
         return {path: files[path] for path in sorted(files)}
 
@@ -264,17 +264,17 @@ class Target(abc.ABC):
         problems: list[str] = []
         seen: dict[str, str] = {}
         for path in files:
-            # LMS-PITFALLS rule 12: no href starting with '/', manifest at the root only once, no case-only
+            # docs/lms-pitfalls.md rule 12: no href starting with '/', manifest at the root only once, no case-only
             # collisions; backslashes and '..' would escape or break the package on some LMSs.
             if not path or path.startswith("/") or "\\" in path or ".." in path.split("/") or "//" in path:
                 problems.append(f"unsafe package path {path!r}")
             if path == self.manifest_name:
                 problems.append(f"{path} is written by the target, not listed as a file")
             if path.lower().endswith(SERVER_SIDE_SUFFIXES):
-                problems.append(f"{path}: server-side files are refused by some LMSs (LMS-PITFALLS rule 12)")
+                problems.append(f"{path}: server-side files are refused by some LMSs (docs/lms-pitfalls.md rule 12)")
             folded = path.casefold()
             if folded in seen:
-                problems.append(f"{path} and {seen[folded]} differ only by case (LMS-PITFALLS rule 12)")
+                problems.append(f"{path} and {seen[folded]} differ only by case (docs/lms-pitfalls.md rule 12)")
             seen[folded] = path
         if LAUNCH_FILE not in files:
             problems.append(f"the launch file {LAUNCH_FILE} is missing")
@@ -292,13 +292,13 @@ class Target(abc.ABC):
                 None,
                 "package.too-large",
                 f"the {self.name} package holds {total / 1048576:.1f} MB of files; Open edX rejects packages over "
-                f"50 MB and other LMSs get slow (LMS-PITFALLS rule 19). Largest: {', '.join(largest)}. Lower "
+                f"50 MB and other LMSs get slow (docs/lms-pitfalls.md rule 19). Largest: {', '.join(largest)}. Lower "
                 "slides.width or slides.quality, or set slides.download: false",
             )
         return report
 
     def check_resume_budget(self, module: Module) -> None:
-        """Refuse a module whose resume data could outgrow what the runtime keeps (LMS-PITFALLS rule 1)."""
+        """Refuse a module whose resume data could outgrow what the runtime keeps (docs/lms-pitfalls.md rule 1)."""
         worst = worst_case_state_length(module)
         if worst > self.suspend_data_limit:
             raise UnsupportedModule(

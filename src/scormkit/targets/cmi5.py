@@ -26,7 +26,7 @@ from scormkit.validate.scorm import FileIndex
 AU_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
 
 #: cmi5 section 13.1.4: AnyWindow lets the LMS choose a frame or a new window; the player works in both
-#: (LMS-PITFALLS rule 14) and leaves through returnURL when the LMS gives one.
+#: (docs/lms-pitfalls.md rule 14) and leaves through returnURL when the LMS gives one.
 LAUNCH_METHOD = "AnyWindow"
 
 

@@ -51,7 +51,7 @@ class ScormTarget(Target):
 
     def control_documents(self) -> dict[str, bytes]:
         """Every file of the vendored XSD set, by its path inside the set: the control documents xsi:schemaLocation
-        names and all they include or import (LMS-PITFALLS rule 26). Our patched IMS MD copy (`*.scormkit.xsd`, for
+        names and all they include or import (docs/lms-pitfalls.md rule 26). Our patched IMS MD copy (`*.scormkit.xsd`, for
         our own validator only, schemas/PROVENANCE.md) stays out: a package carries the official documents."""
         root = schema_dir() / self.schema_set
         return {
@@ -84,13 +84,13 @@ class ScormTarget(Target):
         organizations = sub(manifest, cp("organizations"), attrib={"default": ids.organization})
         organization = sub(organizations, cp("organization"), attrib={"identifier": ids.organization})
         sub(organization, cp("title"), config.title)
-        # LMS-PITFALLS rule 21: every item has a title (Open edX crashes without one).
+        # docs/lms-pitfalls.md rule 21: every item has a title (Open edX crashes without one).
         item = sub(organization, cp("item"), attrib={"identifier": ids.item, "identifierref": ids.resource})
         sub(item, cp("title"), config.title)
         self.add_grading(item, module)
 
         resources = sub(manifest, cp("resources"))
-        # LMS-PITFALLS rules 21/22: the SCO's resource comes first and no xml:base is written.
+        # docs/lms-pitfalls.md rule 21/22: the SCO's resource comes first and no xml:base is written.
         resource = sub(
             resources,
             cp("resource"),
@@ -101,14 +101,14 @@ class ScormTarget(Target):
                 "href": href(LAUNCH_FILE),
             },
         )
-        # LMS-PITFALLS rule 12: every file of the package is listed.
+        # docs/lms-pitfalls.md rule 12: every file of the package is listed.
         for path in files:
             sub(resource, cp("file"), attrib={"href": href(path)})
         return manifest
 
     @abc.abstractmethod
     def add_grading(self, item: etree._Element, module: Module) -> None:
-        """What the manifest's item tells the LMS about passing and completion (LMS-PITFALLS rules 6 and 11)."""
+        """What the manifest's item tells the LMS about passing and completion (docs/lms-pitfalls.md rules 6 and 11)."""
 
     def lom_element(self, module: Module) -> etree._Element:
         """Inline LOM: title, language, plain-text description, contributors with their date."""

@@ -19,7 +19,7 @@ from scormkit.targets import register
 from scormkit.targets.base import mastery_percent, sub, success_from_quiz
 from scormkit.targets.scorm import ScormTarget
 
-#: LMS-PITFALLS rule 12: LMSs truncate or reject a SCORM 1.2 LOM description longer than 1000 characters.
+#: docs/lms-pitfalls.md rule 12: LMSs truncate or reject a SCORM 1.2 LOM description longer than 1000 characters.
 DESCRIPTION_LIMIT = 1000
 
 
@@ -48,7 +48,7 @@ class Scorm12Target(ScormTarget):
 
     @property
     def suspend_data_limit(self) -> int:
-        # SCORM 1.2 RTE: cmi.suspend_data is CMIString4096 (LMS-PITFALLS rule 1).
+        # SCORM 1.2 RTE: cmi.suspend_data is CMIString4096 (docs/lms-pitfalls.md rule 1).
         return SUSPEND_DATA_LIMIT_12
 
     @property
@@ -61,7 +61,7 @@ class Scorm12Target(ScormTarget):
 
     def add_grading(self, item: etree._Element, module: Module) -> None:
         if success_from_quiz(module):
-            # LMS-PITFALLS rule 6: LMSs that grade from the mastery score need it; the player reads it back
+            # docs/lms-pitfalls.md rule 6: LMSs that grade from the mastery score need it; the player reads it back
             # (cmi.student_data.mastery_score) so both agree.
             sub(item, f"{{{ADLCP}}}masteryscore", str(mastery_percent(module)))
 

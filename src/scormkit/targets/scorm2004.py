@@ -96,15 +96,15 @@ class Scorm2004Target(ScormTarget):
             primary.set("satisfiedByMeasure", "true")
             sub(primary, ss("minNormalizedMeasure"), decimal(module.passing_fraction or 0.0))
         # One local objective per learning objective, reported by the player as cmi.objectives.n.id.
-        # LMS-PITFALLS rule 20: no imsss:mapInfo (Moodle's importer aborts on it).
+        # docs/lms-pitfalls.md rule 20: no imsss:mapInfo (Moodle's importer aborts on it).
         for objective in module.config.objectives:
             local = sub(objectives, ss("objective"), attrib={"objectiveID": objective.id})
             if success_from_quiz(module):
-                # LMS-PITFALLS rule 23: Moodle stores 1.0 for an objective without a measure and hands the SCO
+                # docs/lms-pitfalls.md rule 23: Moodle stores 1.0 for an objective without a measure and hands the SCO
                 # the LAST objective's measure as cmi.scaled_passing_score, so each one carries the module's
                 # passing score. Harmless elsewhere: without satisfiedByMeasure the measure is not used (SN 3.4).
                 sub(local, ss("minNormalizedMeasure"), decimal(module.passing_fraction or 0.0))
-        # LMS-PITFALLS rule 11: the content, not the LMS, sets completion and success (SuccessFactors otherwise
+        # docs/lms-pitfalls.md rule 11: the content, not the LMS, sets completion and success (SuccessFactors otherwise
         # marks the item complete on exit).
         controls = {"completionSetByContent": "true", "objectiveSetByContent": "true"}
         sub(sequencing, ss("deliveryControls"), attrib=controls)

@@ -18,5 +18,5 @@ class WebTarget(Target):
     @property
     def suspend_data_limit(self) -> int:
         # localStorage keeps about 5 MB per origin in current browsers; 1,000,000 characters (UTF-16) leaves room
-        # for other pages of the same origin (LMS-PITFALLS rule 1: the budget is checked at build time).
+        # for other pages of the same origin (docs/lms-pitfalls.md rule 1: the budget is checked at build time).
         return 1_000_000

@@ -103,7 +103,7 @@ def schema_locations(root: etree._Element) -> list[tuple[str, str, int | None]]:
 
 
 def check_control_documents(root: etree._Element, file: str, manifest_dir: str, files: FileIndex) -> list[Diagnostic]:
-    """`pkg.control-documents`: the XSDs xsi:schemaLocation names must be in the package (ADL CTS, LMS-PITFALLS 26).
+    """`pkg.control-documents`: the XSDs xsi:schemaLocation names must be in the package (ADL CTS, docs/lms-pitfalls.md rule 26).
 
     Only locations relative to the manifest are checked: a URL is fetched by whoever validates, and nothing here
     fetches anything.

@@ -163,7 +163,7 @@ _RULES: list[Rule] = [
         "pkg.control-documents",
         WARN,
         "a SCORM package lacks XSD control documents its xsi:schemaLocation names; "
-        "ADL's conformance test suite requires them at the root (LMS-PITFALLS 26)",
+        "ADL's conformance test suite requires them at the root (docs/lms-pitfalls.md rule 26)",
         "ship the named .xsd files at the package root (scormkit pack does)",
     ),
     Rule(
@@ -339,7 +339,7 @@ _RULES: list[Rule] = [
         "cp.title-missing",
         WARN,
         'an organization, or an item Open edX reads (isvisible="true"), has no title or an '
-        "empty one; Open edX's SCORM xblock crashes on upload (LMS-PITFALLS 21)",
+        "empty one; Open edX's SCORM xblock crashes on upload (docs/lms-pitfalls.md rule 21)",
         "give it a non-empty <title>",
     ),
     Rule("cp.masteryscore-range", ERR, "adlcp:masteryscore is not a number between 0 and 100", "use a value 0-100"),
@@ -348,21 +348,21 @@ _RULES: list[Rule] = [
         "seq.delivery-controls",
         WARN,
         "a SCORM 2004 SCO item has no imsss:deliveryControls completionSetByContent/"
-        "objectiveSetByContent=true; SuccessFactors then marks it complete on exit (LMS-PITFALLS 11)",
+        "objectiveSetByContent=true; SuccessFactors then marks it complete on exit (docs/lms-pitfalls.md rule 11)",
         '<imsss:sequencing><imsss:deliveryControls completionSetByContent="true" objectiveSetByContent="true"/>'
         "</imsss:sequencing>",
     ),
     Rule(
         "seq.mapinfo",
         WARN,
-        "imsss:mapInfo (global objectives) is used; Moodle 4.5's importer aborts on it (LMS-PITFALLS 20)",
+        "imsss:mapInfo (global objectives) is used; Moodle 4.5's importer aborts on it (docs/lms-pitfalls.md rule 20)",
         "drop mapInfo unless global objectives are needed",
     ),
     Rule(
         "lom.too-long",
         WARN,
         "a SCORM 1.2 metadata/title value exceeds the length LMSs keep (description 1000, "
-        "title 200 characters; LMS-PITFALLS 12)",
+        "title 200 characters; docs/lms-pitfalls.md rule 12)",
         "shorten the text",
     ),
     # -- cmi5 --
@@ -424,7 +424,7 @@ _RULES: list[Rule] = [
     Rule(
         "tincan.id-not-iri",
         ERR,
-        "an activity id is not an absolute IRI (LMS-PITFALLS 17)",
+        "an activity id is not an absolute IRI (docs/lms-pitfalls.md rule 17)",
         "use ids like https://example.org/activity/1",
     ),
     # -- LMS profiles (--lms) --
@@ -441,7 +441,10 @@ _RULES: list[Rule] = [
         "do not rely on sequencing: one SCO, or the LMS's own course flow",
     ),
     Rule(
-        "lms.mapinfo", ERR, "imsss:mapInfo is used; Moodle's importer aborts on it (LMS-PITFALLS 20)", "remove mapInfo"
+        "lms.mapinfo",
+        ERR,
+        "imsss:mapInfo is used; Moodle's importer aborts on it (docs/lms-pitfalls.md rule 20)",
+        "remove mapInfo",
     ),
     Rule(
         "lms.xml-base",
@@ -452,14 +455,14 @@ _RULES: list[Rule] = [
     Rule(
         "lms.first-resource",
         ERR,
-        "Open edX launches the first <resource>, which is not the default organization's first SCO (LMS-PITFALLS 21)",
+        "Open edX launches the first <resource>, which is not the default organization's first SCO (docs/lms-pitfalls.md rule 21)",
         "list the launch SCO's resource first",
     ),
     Rule(
         "lms.item-title",
         ERR,
         'an organization, or an item the xblock reads (isvisible="true"), has no title or an '
-        "empty one; Open edX's SCORM xblock crashes (LMS-PITFALLS 21)",
+        "empty one; Open edX's SCORM xblock crashes (docs/lms-pitfalls.md rule 21)",
         "give it a non-empty <title>",
     ),
     Rule(
@@ -491,7 +494,7 @@ _RULES: list[Rule] = [
         WARN,
         "Moodle's launch loop would hand the SCO another cmi.scaled_passing_score than its "
         "primary objective's (the last objective row wins; an objective without minNormalizedMeasure stores 1.0; "
-        "LMS-PITFALLS 23)",
+        "docs/lms-pitfalls.md rule 23)",
         "give every imsss:objective of the item the primary objective's minNormalizedMeasure, "
         "or list no other objectives",
     ),
@@ -500,7 +503,7 @@ _RULES: list[Rule] = [
         WARN,
         "Open edX's cmi5 xblock (0.1.3) records no grade, completion or resume from "
         "standard cmi5 statements: it grades only a single PUT whose verb display has an 'en' key and stores only "
-        "a state document named 'suspendData' (LMS-PITFALLS 29)",
+        "a state document named 'suspendData' (docs/lms-pitfalls.md rule 29)",
         "check the grade in the Open edX gradebook after a test launch; use the SCORM 1.2 package for graded units",
     ),
     Rule(

@@ -15,7 +15,7 @@ function and by the statement to search for):
   `minnormalizedmeasure` is not PHP-`empty()` it assigns `cmi.scaled_passing_score`. The last such row wins.
 
 So an item whose primary objective has `minNormalizedMeasure` 0.8 and whose other objectives have none gets
-1.0: learners who score 80-99 % are judged "failed" (LMS-PITFALLS 23). SCORM 2004 RTE (cmi.scaled_passing_score)
+1.0: learners who score 80-99 % are judged "failed" (docs/lms-pitfalls.md rule 23). SCORM 2004 RTE (cmi.scaled_passing_score)
 says the value comes from the primary objective's minNormalizedMeasure (CAM default 1.0). The rule compares
 the two and warns when they differ.
 """
@@ -138,7 +138,7 @@ def check_passing_score(m: Manifest, file: str, lms_name: str) -> list[Diagnosti
                 line_of(item),
                 f"[{lms_name}] item {ident!r}: Moodle 4.5's launch loop (scorm_13lib.php, "
                 f"get_scorm_default) hands the SCO {what}, but {intended}; learners are judged against "
-                "the wrong pass mark (LMS-PITFALLS 23)",
+                "the wrong pass mark (docs/lms-pitfalls.md rule 23)",
             )
         )
     return out

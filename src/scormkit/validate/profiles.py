@@ -1,6 +1,6 @@
 """LMS profiles (`--lms`): each LMS's known limits, in one table.
 
-Sources are LMS-PITFALLS.md rule numbers (R11, R19-R22) and the vendors' documented support; where a fact
+Sources are docs/lms-pitfalls.mdnumbers (R11, R19-R22) and the vendors' documented support; where a fact
 comes from general vendor documentation rather than a test here, the `source` field says so.
 """
 
@@ -21,7 +21,7 @@ from .xmlsafe import line_of
 
 MB = 1024 * 1024
 ALL_EDITIONS = frozenset({"2nd", "3rd", "4th"})
-# Docebo's refused extensions (issue 13, from Docebo's help page), plus .php (LMS-PITFALLS 12)
+# Docebo's refused extensions (issue 13, from Docebo's help page), plus .php (docs/lms-pitfalls.md rule 12)
 DOCEBO_REFUSED = (
     ".php",
     ".phps",
@@ -88,7 +88,7 @@ PROFILES: dict[str, Profile] = {
         mapinfo=False,
         xml_base="resource",
         moodle_launch=True,
-        source="LMS-PITFALLS 11, 20, 22, 23; mod/scorm imports SCORM/AICC only (xAPI/cmi5 need plugins)",
+        source="docs/lms-pitfalls.md rules 11, 20, 22, 23; mod/scorm imports SCORM/AICC only (xAPI/cmi5 need plugins)",
     ),
     "canvas": Profile("Canvas", frozenset({S12, S04}), source="Canvas SCORM app (vendor docs): SCORM 1.2 and 2004"),
     "blackboard": Profile(
@@ -99,14 +99,16 @@ PROFILES: dict[str, Profile] = {
     "cornerstone": Profile(
         "Cornerstone",
         frozenset({S12, S04, C5, XA}),
-        source="LMS-PITFALLS 4, 7, 18 (run-time only); vendor docs",
+        source="docs/lms-pitfalls.md rules 4, 7, 18 (run-time only); vendor docs",
     ),
-    "successfactors": Profile("SuccessFactors", frozenset({S12, S04}), source="LMS-PITFALLS 2, 11, 15; vendor docs"),
+    "successfactors": Profile(
+        "SuccessFactors", frozenset({S12, S04}), source="docs/lms-pitfalls.md rules 2, 11, 15; vendor docs"
+    ),
     "talentlms": Profile(
         "TalentLMS",
         frozenset({S12, C5, XA}),
         source="TalentLMS help (content types): SCORM 1.2, xAPI (Tin Can) and cmi5; SCORM 2004 is "
-        "not supported (LMS-PITFALLS 29)",
+        "not supported (docs/lms-pitfalls.md rule 29)",
     ),
     "docebo": Profile(
         "Docebo",
@@ -115,7 +117,7 @@ PROFILES: dict[str, Profile] = {
         forbidden_ext=DOCEBO_REFUSED,
         editions=frozenset({"3rd"}),
         source="Docebo help (SCORM support): SCORM 1.2 and 2004 3rd Edition only; refused extensions "
-        "as listed; LMS-PITFALLS 11, 12, 29",
+        "as listed; docs/lms-pitfalls.md rules 11, 12, 29",
     ),
     "openedx": Profile(
         "Open edX",
@@ -127,14 +129,14 @@ PROFILES: dict[str, Profile] = {
         item_parameters=False,
         max_size=50 * MB,
         cmi5_xblock=True,
-        source="LMS-PITFALLS 19, 21, 29 (openedx-scorm-xblock: update_package_fields, "
+        source="docs/lms-pitfalls.md rules 19, 21, 29 (openedx-scorm-xblock: update_package_fields, "
         "find_titles_recursively; cmi5 xblock 0.1.3)",
     ),
     "knowbe4": Profile(
         "KnowBe4",
         frozenset({S04}),
         editions=frozenset({"4th"}),
-        source="KnowBe4 help (upload your own content): SCORM 2004 4th Edition (LMS-PITFALLS 29)",
+        source="KnowBe4 help (upload your own content): SCORM 2004 4th Edition (docs/lms-pitfalls.md rule 29)",
     ),
     "absorb": Profile(
         "Absorb",
@@ -148,7 +150,7 @@ PROFILES: dict[str, Profile] = {
         max_size=1024 * MB,
         single_sco=True,
         ascii_names=True,
-        source="Rise Up help (SCORM import): one SCO per package, no accented file names, 1 GB (LMS-PITFALLS 29)",
+        source="Rise Up help (SCORM import): one SCO per package, no accented file names, 1 GB (docs/lms-pitfalls.md rule 29)",
     ),
     "latitude": Profile(
         "Latitude",
@@ -183,7 +185,7 @@ PROFILES: dict[str, Profile] = {
         sequencing=False,
         xml_base="resource",
         moodle_launch=True,
-        source="Totara's mod_scorm is Moodle's (same import and launch code: LMS-PITFALLS 11, 22, 23); "
+        source="Totara's mod_scorm is Moodle's (same import and launch code: docs/lms-pitfalls.md rules 11, 22, 23); "
         "the mapInfo abort was seen on Moodle 4.5 only, so it is not claimed here",
     ),
 }
@@ -304,7 +306,9 @@ def _sequencing(p: Profile, manifest: Manifest, file: str, tag: str) -> list[Dia
     ]
     if not rules:
         return []
-    message = f"{len(rules)} imsss:sequencing element(s) with rules the LMS does not implement (LMS-PITFALLS 11)"
+    message = (
+        f"{len(rules)} imsss:sequencing element(s) with rules the LMS does not implement (docs/lms-pitfalls.md rule 11)"
+    )
     return [finding("lms.sequencing", file, line_of(rules[0]), tag + message)]
 
 

@@ -53,7 +53,7 @@ RUN_RULES: dict[str, Rule] = {
             ERR,
             "the content never called LMSInitialize / Initialize (SCORM) or sent no statement "
             "(xAPI; cmi5: no initialized statement): the LMS records nothing for the learner",
-            "call the API's Initialize on load; find the API in parent frames and the opener (LMS-PITFALLS 14)",
+            "call the API's Initialize on load; find the API in parent frames and the opener (docs/lms-pitfalls.md rule 14)",
         ),
         Rule(
             "run.api-error",
@@ -74,21 +74,21 @@ RUN_RULES: dict[str, Rule] = {
             "run.cmi5-fetch",
             ERR,
             "the cmi5 fetch URL was not used exactly once (cmi5 8.2: POST it once per launch)",
-            "POST the fetch URL once at launch and keep the token for the session (LMS-PITFALLS 16, 27)",
+            "POST the fetch URL once at launch and keep the token for the session (docs/lms-pitfalls.md rules 16, 27)",
         ),
         Rule(
             "run.no-finish",
             WARN,
             "closing the content did not end the session (no LMSFinish/Terminate; cmi5: no "
-            "terminated statement): LMSs that wait for it lose the last data (LMS-PITFALLS 3)",
+            "terminated statement): LMSs that wait for it lose the last data (docs/lms-pitfalls.md rule 3)",
             "call LMSFinish / Terminate (cmi5: send terminated) on pagehide and from an Exit button",
         ),
         Rule(
             "run.status-overridden",
             WARN,
             "the LMS stored another status than the content sent: with a masteryscore "
-            "(1.2, credit) or a scaled passing score (2004) it grades by the score (LMS-PITFALLS 24; Moodle profile)",
-            "make the content's status agree with the score and the manifest's mastery (LMS-PITFALLS 6, 23)",
+            "(1.2, credit) or a scaled passing score (2004) it grades by the score (docs/lms-pitfalls.md rule 24; Moodle profile)",
+            "make the content's status agree with the score and the manifest's mastery (docs/lms-pitfalls.md rules 6, 23)",
         ),
         Rule(
             "run.lms-data-refused",

@@ -538,7 +538,7 @@ def _check_xml_base(m: Manifest, file: str) -> list[Diagnostic]:
                 file,
                 None,
                 f"xml:base is set at the {levels} level; resolved as the standard says, but Moodle "
-                "applies only resource-level xml:base and Open edX none (LMS-PITFALLS 22)",
+                "applies only resource-level xml:base and Open edX none (docs/lms-pitfalls.md rule 22)",
             )
         )
     return out
@@ -760,7 +760,7 @@ def _check_sequencing(m: Manifest, file: str) -> list[Diagnostic]:
                 file,
                 line_of(maps[0]),
                 f"{len(maps)} imsss:mapInfo element(s): Moodle 4.5's importer aborts on them (PHP 8, "
-                "mod/scorm/datamodels/scormlib.php line 378; LMS-PITFALLS 20), so the package does not "
+                "mod/scorm/datamodels/scormlib.php line 378; docs/lms-pitfalls.md rule 20), so the package does not "
                 "import into Moodle",
             )
         )

@@ -32,7 +32,7 @@ from scormkit.validate.cmi5 import check_tincan
 from scormkit.validate.scorm import FileIndex
 
 #: The xAPI State API sets no size limit on a document; 64,000 characters is the SCORM 2004 3rd/4th edition
-#: budget (LMS-PITFALLS rule 1), so a module that packs for one of them packs for all (and LRSs with small
+#: budget (docs/lms-pitfalls.md rule 1), so a module that packs for one of them packs for all (and LRSs with small
 #: request-body limits still take it).
 STATE_BUDGET = 64_000
 

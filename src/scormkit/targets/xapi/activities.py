@@ -1,6 +1,6 @@
 """xAPI vocabulary shared by the xapi and cmi5 targets: IRIs derived from the module id, activity definitions.
 
-Every IRI is absolute (LMS-PITFALLS rule 17; cmi5 3.0.0.0-1) and derived from the module id only, never from the
+Every IRI is absolute (docs/lms-pitfalls.md rule 17; cmi5 3.0.0.0-1) and derived from the module id only, never from the
 version, so statements of every release of a module land on the same activities (rule 13). The base is
 configurable (docs/xapi-cmi5.md, "Identifiers"): `iri_base=` on the target, else module.yaml `xapi.iri_base`,
 else the SCORMKIT_XAPI_IRI_BASE environment variable, else DEFAULT_IRI_BASE.

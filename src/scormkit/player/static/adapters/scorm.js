@@ -1,6 +1,6 @@
 /* The SCORM adapters' shared core (shipped before scorm12.js or scorm2004.js in that one adapter file): finding
    the LMS API, calls that never throw, values the LMS refused written again, objective slots. Rules:
-   ../shared/LMS-PITFALLS.md. spec: {apiName (window property), init, getValue, setValue, commit, finish,
+   docs/lms-pitfalls.md. spec: {apiName (window property), init, getValue, setValue, commit, finish,
    lastError (the API's function names), never (LastError codes of a SetValue the LMS will never take: writing
    it again cannot help and would keep every later commit from counting as saved), critical (the elements a
    resume and the LMS's report stand on)}. */

@@ -1,4 +1,4 @@
-/* SCORM 1.2 runtime adapter (window.ScormkitRuntime). RTE 1.2 data model; rules: ../shared/LMS-PITFALLS.md.
+/* SCORM 1.2 runtime adapter (window.ScormkitRuntime). RTE 1.2 data model; rules: docs/lms-pitfalls.md.
    Shipped after common.js and scorm.js (the core it shares with scorm2004.js) in one adapters/scorm12.js. */
 var started = 0;
 var lms = scormConnection({

@@ -1,4 +1,4 @@
-/* SCORM 2004 runtime adapter (window.ScormkitRuntime). RTE 4.x data model; rules: ../shared/LMS-PITFALLS.md.
+/* SCORM 2004 runtime adapter (window.ScormkitRuntime). RTE 4.x data model; rules: docs/lms-pitfalls.md.
    Shipped after common.js and scorm.js (the core it shares with scorm12.js) in one adapters/scorm2004.js. */
 var started = 0;
 var lms = scormConnection({

@@ -1,6 +1,6 @@
 /* xAPI and cmi5 runtime adapter (window.ScormkitRuntime). One file serves both runtimes (the cmi5 package
    ships it as adapters/xapi.js too): course.runtime says which launch sequence to follow. Spec references: xAPI 1.0.3, cmi5 (quartz);
-   rules: ../shared/LMS-PITFALLS.md 3, 8, 16, 17, 18; design and statement list: docs/xapi-cmi5.md.
+   rules: docs/lms-pitfalls.md rules 3, 8, 16, 17, 18; design and statement list: docs/xapi-cmi5.md.
 
    start() returns a Promise: the launch-time reads (cmi5 token, LMS.LaunchData, the saved state) are retried
    with backoff while the LRS is unreachable or failing, with a banner, and the player waits (rule 28): with
@@ -162,7 +162,7 @@ function send(verb, object, result, opts) {
   enqueue(st, opts.put);
 }
 
-/* Only Normal mode records learning (cmi5 10.0 launchMode; LMS-PITFALLS rule 8). */
+/* Only Normal mode records learning (cmi5 10.0 launchMode; docs/lms-pitfalls.md rule 8). */
 function recording() { return mode === 'normal'; }
 
 function slideActivity(index) {

@@ -9,7 +9,7 @@ var B64 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
 var FILLIN_MAX = 250, NUMERIC_MAX = 32, ATTEMPT_CAP = 9999, SAVE_CAP = 999999999;
 
 
-/* The one place where completion and success are decided (LMS-PITFALLS rules 6, 7, 18), and whether the score
+/* The one place where completion and success are decided (docs/lms-pitfalls.md rules 6, 7, 18), and whether the score
    may go to the LMS (rule 24; the table in docs/player.md, "Reporting policy").
    t: {completion, slidesRequired, success, hasQuiz, viewed, total, submitted, scaled, passing, attemptsRemain,
        wasCompleted, wasPassed, lms}; wasCompleted/wasPassed (what the LMS had stored, or what this session

@@ -9,10 +9,10 @@ import subprocess
 from importlib import resources
 
 import pytest
-from test_targets_common import make_module
 
 from scormkit.model import Choice, SingleChoiceItem
 from scormkit.targets import get_target
+from tests.factories import make_module
 
 #: Markdown emphasis, a list, a code span and more than 250 characters, so every conversion and the cut show.
 PROMPT = (

@@ -40,32 +40,8 @@ class Sources:
     images: dict[str, Path] = field(default_factory=dict)
 
 
-def _quiz_value_error(message: str) -> tuple[str, str] | None:
-    """Codes for the model validators of quiz items (model.py)."""
-    count = re.match(r"item (\S+) has (\d+) correct choices", message)
-    none = re.match(r"item (\S+) has no correct choice", message)
-    found = none or (count if count and count.group(2) == "0" else None)
-    if found:
-        item_id = found.group(1)
-        return "quiz.no-correct-answer", f"item {item_id!r} has no correct choice; mark one with correct: true"
-    if count:
-        return (
-            "quiz.single-several-correct",
-            f"single-choice item {count.group(1)!r} has {count.group(2)} correct choices; keep correct: true "
-            "on one of them, or use type: multiple",
-        )
-    if "`answer`" in message or "`min`" in message:
-        return "quiz.numeric-answer", message
-    if "the learner cannot tell them apart" in message:
-        return "quiz.unanswerable", message
-    return "schema.invalid", message
-
-
-def _module_value_error(message: str) -> tuple[str, str] | None:
-    # Duplicate objective ids are reported by check_references, with the lines of both.
-    if "the last year a zip can carry" in message:
-        return "source.date-range", message
-    return None if "is used twice" in message else ("schema.invalid", message)
+#: Reported by check_references, with the lines of both objectives.
+_REPORTED_WITH_LINES = frozenset({"module.duplicate-objective"})
 
 
 def read_sources(src: Path, report: Report) -> Sources | None:
@@ -122,7 +98,7 @@ def read_sources(src: Path, report: Report) -> Sources | None:
     try:
         sources.config = ModuleConfig.model_validate(doc.data)
     except ValidationError as exc:
-        validation_diagnostics(doc, ModuleConfig, exc, report, _module_value_error)
+        validation_diagnostics(doc, ModuleConfig, exc, report, skip=_REPORTED_WITH_LINES)
     _check_markdown(src, doc, ("description",), sources, report)
     _check_theme(src, doc, sources, report)
     _locate_slides(src, doc, sources, report)
@@ -221,7 +197,7 @@ def _load_quiz(src: Path, path: Path, sources: Sources, report: Report) -> None:
     try:
         sources.items = list(QuizFile.model_validate(quiz_doc.data).items)
     except ValidationError as exc:
-        validation_diagnostics(quiz_doc, QuizFile, exc, report, _quiz_value_error)
+        validation_diagnostics(quiz_doc, QuizFile, exc, report)
         report_hidden_item_rules(quiz_doc, exc, report)  # e.g. "no correct choice" beside a typo, in one run
     for index in range(len(_raw_items(quiz_doc))):
         _check_markdown(src, quiz_doc, ("items", index, "prompt"), sources, report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from scormkit.diagnostics import Diagnostic, Report, ScormkitError, Severity
 from scormkit.package import entry_date
@@ -484,21 +485,14 @@ def diff(old: Path, new: Path):
     return diff_packages(old, new)
 
 
-def preview(
-    src: Path,
-    *,
-    target: str | None = None,
-    edition: str | None = None,
-    port: int = 0,
-    profile: str = "moodle",
-    open_browser: bool = False,
-    say: Callable[[str], None] = print,
-) -> None:
-    """Build `src` into a temporary folder and serve it in the local LMS on 127.0.0.1 until Ctrl-C (docs/preview.md)."""
+def preview(src: Path, *, target: str | None = None, edition: str | None = None, **options: Any) -> None:
+    """Build `src` into a temporary folder and serve it in the local LMS on 127.0.0.1 until Ctrl-C (docs/preview.md).
+
+    `options`: those of scormkit.preview.run_preview (port, profile, open_browser, say)."""
     from scormkit.preflight import check_environment
     from scormkit.preview import DEFAULT_TARGET, run_preview
 
     if target is not None:
         _resolve_targets([target], edition)  # an unknown target or a stray --edition: the usual message
     _raise_if_failed(check_environment([target or DEFAULT_TARGET]))
-    run_preview(src, target=target, edition=edition, port=port, profile=profile, open_browser=open_browser, say=say)
+    run_preview(src, target=target, edition=edition, **options)

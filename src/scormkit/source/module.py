@@ -86,14 +86,9 @@ def read_sources(src: Path, report: Report) -> Sources | None:
         if quiz_path is not None and quiz_path.is_file():
             _load_quiz(src, quiz_path, sources, report)
         return sources
-    if not isinstance(doc.data, dict):
-        kind = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
-        report.error(
-            doc.name,
-            1,
-            "schema.invalid",
-            f"module.yaml is {kind}; write one key per line (id: ..., title: ...), see docs/source-format.md",
-        )
+    if not _is_mapping(
+        doc, report, "module.yaml", "write one key per line (id: ..., title: ...), see docs/source-format.md"
+    ):
         return sources
     try:
         sources.config = ModuleConfig.model_validate(doc.data)
@@ -180,19 +175,34 @@ def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> Non
     _load_quiz(src, path, sources, report)
 
 
+def _is_mapping(doc: YamlDoc, report: Report, name: str, fix: str) -> bool:
+    """True when the document is a mapping of keys; else an error at line 1 saying what it is instead."""
+    if isinstance(doc.data, dict):
+        return True
+    kind = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
+    report.error(doc.name, 1, "schema.invalid", f"{name} is {kind}; {fix}")
+    return False
+
+
+#: What to do about an id used twice, by diagnostic code.
+_TWICE_FIXES = {
+    "module.duplicate-objective": "give each objective its own id",
+    "quiz.duplicate-id": "give each item its own id, it becomes the LMS interaction id",
+}
+
+
+def _used_twice(report: Report, doc: YamlDoc, line: int | None, code: str, what: str, first: int | None) -> None:
+    report.error(doc.name, line, code, f"{what} is used twice (first at line {first}); {_TWICE_FIXES[code]}")
+
+
 def _load_quiz(src: Path, path: Path, sources: Sources, report: Report) -> None:
     quiz_doc = load_quiz_doc(path, shown(path), report)  # quiz.yaml, GIFT or Aiken
     sources.quiz_doc = quiz_doc
     if quiz_doc is None:
         return
-    if not isinstance(quiz_doc.data, dict):
-        kind = "empty" if quiz_doc.data is None else f"a {type(quiz_doc.data).__name__}, not a mapping"
-        report.error(
-            quiz_doc.name,
-            1,
-            "schema.invalid",
-            f"{path.name} is {kind}; it needs a key 'items' with a list of items (see docs/source-format.md)",
-        )
+    if not _is_mapping(
+        quiz_doc, report, path.name, "it needs a key 'items' with a list of items (see docs/source-format.md)"
+    ):
         return
     try:
         sources.items = list(QuizFile.model_validate(quiz_doc.data).items)
@@ -376,12 +386,7 @@ def check_references(sources: Sources, report: Report) -> None:
             continue
         line = doc.line_of("objectives", index, "id")
         if oid in objectives:
-            report.error(
-                doc.name,
-                line,
-                "module.duplicate-objective",
-                f"objective id {oid!r} is used twice (first at line {objectives[oid]}); give each objective its own id",
-            )
+            _used_twice(report, doc, line, "module.duplicate-objective", f"objective id {oid!r}", objectives[oid])
             continue
         objectives[oid] = line
 
@@ -408,13 +413,7 @@ def check_references(sources: Sources, report: Report) -> None:
         if isinstance(iid, str):
             line = quiz_doc.line_of("items", index, "id")
             if iid in seen:
-                report.error(
-                    quiz_doc.name,
-                    line,
-                    "quiz.duplicate-id",
-                    f"item id {iid!r} is used twice (first at line {seen[iid]}); give each item its own id, "
-                    "it becomes the LMS interaction id",
-                )
+                _used_twice(report, quiz_doc, line, "quiz.duplicate-id", f"item id {iid!r}", seen[iid])
             else:
                 seen[iid] = line
         objective = item.get("objective")

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scormkit.diagnostics import Diagnostic, Report, ScormkitError, Severity
 from scormkit.package import entry_date
+
+if TYPE_CHECKING:  # imported where used: the CLI starts without them
+    from scormkit.authoring.check import CheckResult
+    from scormkit.diff import DiffResult
 
 DEFAULT_TARGETS = ("scorm12", "scorm2004")
 
@@ -373,7 +377,7 @@ def schema(kind: str) -> str:
     return schema_text(kind)
 
 
-def check(src: Path, *, targets: Sequence[str] = DEFAULT_TARGETS, edition: str | None = None):
+def check(src: Path, *, targets: Sequence[str] = DEFAULT_TARGETS, edition: str | None = None) -> CheckResult:
     """Everything `pack` would report for `src`, plus designer warnings; writes nothing (a CheckResult)."""
     from scormkit.authoring.check import check_module
     from scormkit.preflight import check_environment
@@ -475,7 +479,7 @@ def info(path: Path) -> dict:
     return package_info(path)
 
 
-def diff(old: Path, new: Path):
+def diff(old: Path, new: Path) -> DiffResult:
     """Compare two packages (any standard): what an update changes for learners in progress and LMS records.
 
     Returns scormkit.diff.DiffResult; raises ScormkitError when a package cannot be read.

@@ -21,7 +21,13 @@ def test_valid_module_reads(mod: Path) -> None:
     assert module.config.id == "demo-module"
     assert [item.id for item in module.items] == ["q1", "q2"]
     assert len(module.slides) == 2
-    assert sorted(module.assets) == ["slides.pdf", "slides/001.webp", "slides/002.webp"]
+    assert sorted(module.assets) == [
+        "slides.pdf",
+        "slides/001.webp",
+        "slides/002.webp",
+        "slides/thumbs/001.webp",
+        "slides/thumbs/002.webp",
+    ]  # the renderer makes each slide's menu thumbnail with it
 
 
 # ---- YAML and schema -----------------------------------------------------------------------------------

@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from scormkit.diagnostics import Diagnostic, Report, ScormkitError, Severity
 from scormkit.package import entry_date
+
+if TYPE_CHECKING:  # imported where used: the CLI starts without them
+    from scormkit.authoring.check import CheckResult
+    from scormkit.diff import DiffResult
 
 DEFAULT_TARGETS = ("scorm12", "scorm2004")
 
@@ -372,7 +377,7 @@ def schema(kind: str) -> str:
     return schema_text(kind)
 
 
-def check(src: Path, *, targets: Sequence[str] = DEFAULT_TARGETS, edition: str | None = None):
+def check(src: Path, *, targets: Sequence[str] = DEFAULT_TARGETS, edition: str | None = None) -> CheckResult:
     """Everything `pack` would report for `src`, plus designer warnings; writes nothing (a CheckResult)."""
     from scormkit.authoring.check import check_module
     from scormkit.preflight import check_environment
@@ -474,7 +479,7 @@ def info(path: Path) -> dict:
     return package_info(path)
 
 
-def diff(old: Path, new: Path):
+def diff(old: Path, new: Path) -> DiffResult:
     """Compare two packages (any standard): what an update changes for learners in progress and LMS records.
 
     Returns scormkit.diff.DiffResult; raises ScormkitError when a package cannot be read.
@@ -484,21 +489,14 @@ def diff(old: Path, new: Path):
     return diff_packages(old, new)
 
 
-def preview(
-    src: Path,
-    *,
-    target: str | None = None,
-    edition: str | None = None,
-    port: int = 0,
-    profile: str = "moodle",
-    open_browser: bool = False,
-    say: Callable[[str], None] = print,
-) -> None:
-    """Build `src` into a temporary folder and serve it in the local LMS on 127.0.0.1 until Ctrl-C (docs/preview.md)."""
+def preview(src: Path, *, target: str | None = None, edition: str | None = None, **options: Any) -> None:
+    """Build `src` into a temporary folder and serve it in the local LMS on 127.0.0.1 until Ctrl-C (docs/preview.md).
+
+    `options`: those of scormkit.preview.run_preview (port, profile, open_browser, say)."""
     from scormkit.preflight import check_environment
     from scormkit.preview import DEFAULT_TARGET, run_preview
 
     if target is not None:
         _resolve_targets([target], edition)  # an unknown target or a stray --edition: the usual message
     _raise_if_failed(check_environment([target or DEFAULT_TARGET]))
-    run_preview(src, target=target, edition=edition, port=port, profile=profile, open_browser=open_browser, say=say)
+    run_preview(src, target=target, edition=edition, **options)

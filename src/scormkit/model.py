@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from scormkit.limits import ZIP_LAST_YEAR
 from scormkit.text import json_number, one_line, plain_text, render_markdown, truncate
@@ -237,9 +238,10 @@ class ModuleConfig(Strict):
     def _zip_can_date_it(cls, value: dt.date) -> dt.date:
         # Zip entries are dated from `updated`, and the zip format ends on 2107-12-31 (docs/limits.md).
         if value.year > ZIP_LAST_YEAR:
-            raise ValueError(
+            raise coded(
+                "source.date-range",
                 f"updated {value.isoformat()} is after {ZIP_LAST_YEAR}, the last year a zip can carry; "
-                "write the date of the last update"
+                "write the date of the last update",
             )
         return value
 
@@ -248,7 +250,10 @@ class ModuleConfig(Strict):
         seen: set[str] = set()
         for objective in self.objectives:
             if objective.id in seen:
-                raise ValueError(f"objective id {objective.id!r} is used twice; give each objective its own id")
+                raise coded(
+                    "module.duplicate-objective",
+                    f"objective id {objective.id!r} is used twice; give each objective its own id",
+                )
             seen.add(objective.id)
         return self
 
@@ -341,15 +346,26 @@ def _lettered(texts: list[str]) -> list[dict[str, str]]:
     return [{"id": response_letter(i), "text": text} for i, text in enumerate(texts)]
 
 
+def coded(code: str, message: str) -> PydanticCustomError:
+    """A validation error that carries its diagnostic code: source/yamlfile.py reports it under that code, at the
+    line of the value (ValueErrors of other validators are reported as schema.invalid)."""
+    return PydanticCustomError(code, "{message}", {"message": message})
+
+
+def _no_correct_choice(item_id: str) -> PydanticCustomError:
+    return coded("quiz.no-correct-answer", f"item {item_id!r} has no correct choice; mark one with correct: true")
+
+
 def _twice(item_id: str, what: str, texts: list[str]) -> None:
     """Refuse an item the learner cannot answer: two choices (or steps, sources, targets) that read the same."""
     seen: set[str] = set()
     for text in texts:
         key = " ".join(text.split()).casefold()
         if key in seen:
-            raise ValueError(
+            raise coded(
+                "quiz.unanswerable",
                 f"item {item_id} has the {what} {text!r} twice; the learner cannot tell them apart, "
-                f"so make each {what} different"
+                f"so make each {what} different",
             )
         seen.add(key)
 
@@ -390,10 +406,13 @@ class SingleChoiceItem(ChoiceItem):
     def _one_correct(self) -> SingleChoiceItem:
         _twice(self.id, "choice", [c.text for c in self.choices])
         count = sum(c.correct for c in self.choices)
-        if count != 1:
-            raise ValueError(
-                f"item {self.id} has {count} correct choices; a single-choice item needs exactly one "
-                "(mark it with `correct: true`, or use type: multiple)"
+        if count == 0:
+            raise _no_correct_choice(self.id)
+        if count > 1:
+            raise coded(
+                "quiz.single-several-correct",
+                f"single-choice item {self.id!r} has {count} correct choices; keep correct: true on one of them, "
+                "or use type: multiple",
             )
         return self
 
@@ -405,7 +424,7 @@ class MultipleChoiceItem(ChoiceItem):
     def _some_correct(self) -> MultipleChoiceItem:
         _twice(self.id, "choice", [c.text for c in self.choices])
         if not any(c.correct for c in self.choices):
-            raise ValueError(f"item {self.id} has no correct choice; mark at least one with `correct: true`")
+            raise _no_correct_choice(self.id)
         return self
 
 
@@ -458,11 +477,11 @@ class NumericItem(ItemBase):
     def _answer_or_range(self) -> NumericItem:
         has_range = self.min is not None or self.max is not None
         if self.answer is None and not has_range:
-            raise ValueError(f"item {self.id} needs `answer`, or `min` and `max`")
+            raise coded("quiz.numeric-answer", f"item {self.id} needs `answer`, or `min` and `max`")
         if self.answer is not None and has_range:
-            raise ValueError(f"item {self.id} gives both `answer` and a range; keep one")
+            raise coded("quiz.numeric-answer", f"item {self.id} gives both `answer` and a range; keep one")
         if has_range and (self.min is None or self.max is None or self.min > self.max):
-            raise ValueError(f"item {self.id} needs both `min` and `max`, with min <= max")
+            raise coded("quiz.numeric-answer", f"item {self.id} needs both `min` and `max`, with min <= max")
         return self
 
     @property

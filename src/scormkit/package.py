@@ -21,6 +21,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from scormkit.source.cache import link_unnamed
+
 # Regular file, rw-r--r--: fixed so that the umask or the build machine never leaks into the zip.
 _FILE_MODE = 0o100644 << 16
 # ZIP stores local time with 2-second precision and cannot go before 1980.
@@ -96,15 +98,6 @@ def _zip_into(handle, files: dict[str, bytes], date_time: ZipDate) -> None:
             stored = _stored(name, data)
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             archive.writestr(info, data, compresslevel=None if stored else 9)
-
-
-def _link_unnamed(fd: int, path: Path) -> None:
-    # linkat(AT_SYMLINK_FOLLOW) through /proc/self/fd; os.link takes that path only when given a directory fd.
-    proc = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.link(str(fd), path, src_dir_fd=proc, follow_symlinks=True)
-    finally:
-        os.close(proc)
 
 
 def _temp_name(path: Path) -> Path:
@@ -194,7 +187,7 @@ def _commit(out: Path, packages: list[tuple[Path, dict[str, bytes]]], date_time:
             if named is None:
                 assert unnamed is not None
                 temp = _temp_name(final)
-                _link_unnamed(unnamed, temp)
+                link_unnamed(unnamed, temp)
                 temps.append(temp)
                 named = temp
             renames.append((named, final))

@@ -12,7 +12,6 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from scormkit.diagnostics import Report, ScormkitError
 from scormkit.model import QuizFile
-from scormkit.source.module import _quiz_value_error
 from scormkit.source.paths import shown
 from scormkit.source.quizdoc import QUIZ_SUFFIXES, load_quiz_doc
 from scormkit.source.yamlfile import validation_diagnostics
@@ -52,7 +51,7 @@ def convert_quiz(path: Path) -> str:
         try:
             QuizFile.model_validate(doc.data)
         except ValidationError as exc:
-            validation_diagnostics(doc, QuizFile, exc, report, _quiz_value_error)
+            validation_diagnostics(doc, QuizFile, exc, report)
     if doc is None or not report.ok:
         raise ScormkitError(report)
     out = io.StringIO()

@@ -27,7 +27,7 @@ def report_hidden_item_rules(doc: YamlDoc, exc: ValidationError, report: Report)
         loc = error["loc"]
         if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
             failed.add(loc[1])
-            if error["type"] == "value_error":
+            if error["type"] == "value_error" or "." in error["type"]:  # a model validator ran and spoke
                 ruled.add(loc[1])
     for index in sorted(failed - ruled):
         item = doc.get("items", index)

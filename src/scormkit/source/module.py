@@ -40,32 +40,8 @@ class Sources:
     images: dict[str, Path] = field(default_factory=dict)
 
 
-def _quiz_value_error(message: str) -> tuple[str, str] | None:
-    """Codes for the model validators of quiz items (model.py)."""
-    count = re.match(r"item (\S+) has (\d+) correct choices", message)
-    none = re.match(r"item (\S+) has no correct choice", message)
-    found = none or (count if count and count.group(2) == "0" else None)
-    if found:
-        item_id = found.group(1)
-        return "quiz.no-correct-answer", f"item {item_id!r} has no correct choice; mark one with correct: true"
-    if count:
-        return (
-            "quiz.single-several-correct",
-            f"single-choice item {count.group(1)!r} has {count.group(2)} correct choices; keep correct: true "
-            "on one of them, or use type: multiple",
-        )
-    if "`answer`" in message or "`min`" in message:
-        return "quiz.numeric-answer", message
-    if "the learner cannot tell them apart" in message:
-        return "quiz.unanswerable", message
-    return "schema.invalid", message
-
-
-def _module_value_error(message: str) -> tuple[str, str] | None:
-    # Duplicate objective ids are reported by check_references, with the lines of both.
-    if "the last year a zip can carry" in message:
-        return "source.date-range", message
-    return None if "is used twice" in message else ("schema.invalid", message)
+#: Reported by check_references, with the lines of both objectives.
+_REPORTED_WITH_LINES = frozenset({"module.duplicate-objective"})
 
 
 def read_sources(src: Path, report: Report) -> Sources | None:
@@ -110,19 +86,14 @@ def read_sources(src: Path, report: Report) -> Sources | None:
         if quiz_path is not None and quiz_path.is_file():
             _load_quiz(src, quiz_path, sources, report)
         return sources
-    if not isinstance(doc.data, dict):
-        kind = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
-        report.error(
-            doc.name,
-            1,
-            "schema.invalid",
-            f"module.yaml is {kind}; write one key per line (id: ..., title: ...), see docs/source-format.md",
-        )
+    if not _is_mapping(
+        doc, report, "module.yaml", "write one key per line (id: ..., title: ...), see docs/source-format.md"
+    ):
         return sources
     try:
         sources.config = ModuleConfig.model_validate(doc.data)
     except ValidationError as exc:
-        validation_diagnostics(doc, ModuleConfig, exc, report, _module_value_error)
+        validation_diagnostics(doc, ModuleConfig, exc, report, skip=_REPORTED_WITH_LINES)
     _check_markdown(src, doc, ("description",), sources, report)
     _check_theme(src, doc, sources, report)
     _locate_slides(src, doc, sources, report)
@@ -204,24 +175,39 @@ def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> Non
     _load_quiz(src, path, sources, report)
 
 
+def _is_mapping(doc: YamlDoc, report: Report, name: str, fix: str) -> bool:
+    """True when the document is a mapping of keys; else an error at line 1 saying what it is instead."""
+    if isinstance(doc.data, dict):
+        return True
+    kind = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
+    report.error(doc.name, 1, "schema.invalid", f"{name} is {kind}; {fix}")
+    return False
+
+
+#: What to do about an id used twice, by diagnostic code.
+_TWICE_FIXES = {
+    "module.duplicate-objective": "give each objective its own id",
+    "quiz.duplicate-id": "give each item its own id, it becomes the LMS interaction id",
+}
+
+
+def _used_twice(report: Report, doc: YamlDoc, line: int | None, code: str, what: str, first: int | None) -> None:
+    report.error(doc.name, line, code, f"{what} is used twice (first at line {first}); {_TWICE_FIXES[code]}")
+
+
 def _load_quiz(src: Path, path: Path, sources: Sources, report: Report) -> None:
     quiz_doc = load_quiz_doc(path, shown(path), report)  # quiz.yaml, GIFT or Aiken
     sources.quiz_doc = quiz_doc
     if quiz_doc is None:
         return
-    if not isinstance(quiz_doc.data, dict):
-        kind = "empty" if quiz_doc.data is None else f"a {type(quiz_doc.data).__name__}, not a mapping"
-        report.error(
-            quiz_doc.name,
-            1,
-            "schema.invalid",
-            f"{path.name} is {kind}; it needs a key 'items' with a list of items (see docs/source-format.md)",
-        )
+    if not _is_mapping(
+        quiz_doc, report, path.name, "it needs a key 'items' with a list of items (see docs/source-format.md)"
+    ):
         return
     try:
         sources.items = list(QuizFile.model_validate(quiz_doc.data).items)
     except ValidationError as exc:
-        validation_diagnostics(quiz_doc, QuizFile, exc, report, _quiz_value_error)
+        validation_diagnostics(quiz_doc, QuizFile, exc, report)
         report_hidden_item_rules(quiz_doc, exc, report)  # e.g. "no correct choice" beside a typo, in one run
     for index in range(len(_raw_items(quiz_doc))):
         _check_markdown(src, quiz_doc, ("items", index, "prompt"), sources, report)
@@ -400,12 +386,7 @@ def check_references(sources: Sources, report: Report) -> None:
             continue
         line = doc.line_of("objectives", index, "id")
         if oid in objectives:
-            report.error(
-                doc.name,
-                line,
-                "module.duplicate-objective",
-                f"objective id {oid!r} is used twice (first at line {objectives[oid]}); give each objective its own id",
-            )
+            _used_twice(report, doc, line, "module.duplicate-objective", f"objective id {oid!r}", objectives[oid])
             continue
         objectives[oid] = line
 
@@ -432,13 +413,7 @@ def check_references(sources: Sources, report: Report) -> None:
         if isinstance(iid, str):
             line = quiz_doc.line_of("items", index, "id")
             if iid in seen:
-                report.error(
-                    quiz_doc.name,
-                    line,
-                    "quiz.duplicate-id",
-                    f"item id {iid!r} is used twice (first at line {seen[iid]}); give each item its own id, "
-                    "it becomes the LMS interaction id",
-                )
+                _used_twice(report, quiz_doc, line, "quiz.duplicate-id", f"item id {iid!r}", seen[iid])
             else:
                 seen[iid] = line
         objective = item.get("objective")

@@ -481,11 +481,11 @@ def validation_diagnostics(
     root: type[BaseModel],
     exc: ValidationError,
     report: Report,
-    value_error: typing.Callable[[str], tuple[str, str] | None] = lambda msg: ("schema.invalid", msg),
+    skip: frozenset[str] = frozenset(),
 ) -> None:
     """Every error of one `model_validate` call, at its line, with a code and a fix.
 
-    `value_error` maps the message of a model validator to (code, message), or None to drop it.
+    `skip`: codes another check reports with more to say (both lines of a duplicate, say).
     """
     for error, group in _grouped([dict(e) for e in exc.errors()], doc):
         loc: Loc = tuple(error["loc"])
@@ -525,14 +525,13 @@ def validation_diagnostics(
                     f"{where} has unknown type {tag!r}; {hint}use one of: {', '.join(tags)}",
                 )
         elif "." in kind:
-            # A validator that raises PydanticCustomError("quiz.no-correct-answer", message) names its own code
+            # A validator that raises model.coded("quiz.no-correct-answer", message) names its own code
             # (pydantic's own error types have no dot).
-            report.error(doc.name, line, kind, error["msg"])
+            if kind not in skip:
+                report.error(doc.name, line, kind, error["msg"])
         elif kind == "value_error":
-            # Model validators (model.py) speak for themselves; the caller picks the code.
-            mapped = value_error(_readable(error))
-            if mapped is not None:
-                report.error(doc.name, line, *mapped)
+            # Other model validators (model.py) speak for themselves.
+            report.error(doc.name, line, "schema.invalid", _readable(error))
         else:
             where = describe(doc, found) or doc.path.name
             if not found:

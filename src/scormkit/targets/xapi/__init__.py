@@ -1,7 +1,7 @@
 """xAPI (Tin Can): tincan.xml, the player with the `xapi` runtime adapter, and xapi.json (activity definitions).
 
 tincan.xml follows Rustici's Tin Can prototypes (shared/corpus/manifests/tincan): namespace
-http://projecttincan.com/tincan.xsd, one course activity with name, description and a launch path. No official
+the tincan.xsd namespace (standards.TINCAN), one course activity with name, description and a launch path. No official
 tincan.xsd exists to validate against (corpus README), so the file is checked by `scormkit validate`'s tincan.xml
 rules after writing.
 Launch parameters, statements and resume: docs/xapi-cmi5.md and player/static/adapters/xapi.js.

@@ -3,7 +3,8 @@
    docs/lms-pitfalls.md. spec: {apiName (window property), init, getValue, setValue, commit, finish,
    lastError (the API's function names), never (LastError codes of a SetValue the LMS will never take: writing
    it again cannot help and would keep every later commit from counting as saved), critical (the elements a
-   resume and the LMS's report stand on)}. */
+   resume and the LMS's report stand on), elements (the standard's names of the learner record's elements: mode,
+   credit, entry, location, learnerName, learnerId)}. */
 function scormConnection(spec) {
   var api = null, live = false, pending = {}, objectives = {}, objectiveCount = 0, next = 0;
 
@@ -50,6 +51,26 @@ function scormConnection(spec) {
   function retryRefused() { Object.keys(pending).forEach(function (k) { set(k, pending[k]); }); }
 
   return {
+    /* What the LMS holds for this learner and attempt, read through the standard's element names. */
+    learnerRecord: function () {
+      var el = spec.elements;
+      return {
+        connected: true,
+        mode: get(el.mode) || 'normal',
+        credit: get(el.credit) || 'credit',
+        entry: get(el.entry),
+        state: get('cmi.suspend_data') || null,
+        location: get(el.location),
+        learnerName: get(el.learnerName),
+        learnerId: get(el.learnerId)
+      };
+    },
+    /* A score on the 0-100 scale the player reports: raw with its min and max, under `prefix` (e.g. cmi.score.). */
+    setRaw: function (prefix, raw) {
+      set(prefix + 'raw', fmt(raw));
+      set(prefix + 'min', '0');
+      set(prefix + 'max', '100');
+    },
     /* Find the API and initialize: false when there is no LMS to talk to. */
     connect: function () {
       api = findAPI();

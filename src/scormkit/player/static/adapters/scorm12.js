@@ -6,7 +6,11 @@ var lms = scormConnection({
   finish: 'LMSFinish', lastError: 'LMSGetLastError',
   // Not implemented, invalid, read only, wrong type.
   never: { '401': 1, '402': 1, '403': 1, '405': 1 },
-  critical: /^cmi\.(suspend_data|core\.(lesson_location|lesson_status|score\.))/
+  critical: /^cmi\.(suspend_data|core\.(lesson_location|lesson_status|score\.))/,
+  elements: {
+    mode: 'cmi.core.lesson_mode', credit: 'cmi.core.credit', entry: 'cmi.core.entry',
+    location: 'cmi.core.lesson_location', learnerName: 'cmi.core.student_name', learnerId: 'cmi.core.student_id'
+  }
 });
 var set = lms.set, get = lms.get;
 
@@ -31,20 +35,12 @@ window.ScormkitRuntime = {
     started = Date.now();
     if (!lms.connect()) return { connected: false, mode: 'normal' };
     var mastery = parseFloat(get('cmi.student_data.mastery_score')), status = get('cmi.core.lesson_status');
-    return {
-      // What the LMS already stored: the player never reports less (a reset or updated module, rule 13).
-      wasCompleted: status === 'completed' || status === 'passed',
-      wasPassed: status === 'passed',
-      connected: true,
-      mode: get('cmi.core.lesson_mode') || 'normal',
-      credit: get('cmi.core.credit') || 'credit',
-      entry: get('cmi.core.entry'),
-      state: get('cmi.suspend_data') || null,
-      location: get('cmi.core.lesson_location'),
-      learnerName: get('cmi.core.student_name'),
-      learnerId: get('cmi.core.student_id'),
-      masteryScore: isNaN(mastery) ? null : mastery / 100
-    };
+    var record = lms.learnerRecord();
+    // What the LMS already stored: the player never reports less (a reset or updated module, rule 13).
+    record.wasCompleted = status === 'completed' || status === 'passed';
+    record.wasPassed = status === 'passed';
+    record.masteryScore = isNaN(mastery) ? null : mastery / 100;
+    return record;
   },
   saveState: function (text) { set('cmi.suspend_data', text); },
   bookmark: function (where) { set('cmi.core.lesson_location', where); },
@@ -64,16 +60,12 @@ window.ScormkitRuntime = {
   setScore: function (s) {
     // Rule 5: raw/min/max before lesson_status. The player sends raw only when the LMS may judge by it (rule 24).
     if (s.raw === null) return;
-    set('cmi.core.score.raw', fmt(s.raw));
-    set('cmi.core.score.min', '0');
-    set('cmi.core.score.max', '100');
+    lms.setRaw('cmi.core.score.', s.raw);
   },
   setObjectives: function (list) {
     list.forEach(function (o) {
       var p = 'cmi.objectives.' + lms.objectiveIndex(o.id) + '.';
-      set(p + 'score.raw', fmt(o.raw));
-      set(p + 'score.min', '0');
-      set(p + 'score.max', '100');
+      lms.setRaw(p + 'score.', o.raw);
       set(p + 'status', o.success === 'passed' ? 'passed' : o.success === 'failed' ? 'failed' : 'incomplete');
     });
   },

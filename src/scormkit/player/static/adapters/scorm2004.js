@@ -6,7 +6,11 @@ var lms = scormConnection({
   finish: 'Terminate', lastError: 'GetLastError',
   // Undefined or unimplemented element, read only, type mismatch, out of range, dependency not established.
   never: { '401': 1, '402': 1, '404': 1, '406': 1, '407': 1, '408': 1 },
-  critical: /^cmi\.(suspend_data|location|completion_status|success_status|score\.)/
+  critical: /^cmi\.(suspend_data|location|completion_status|success_status|score\.)/,
+  elements: {
+    mode: 'cmi.mode', credit: 'cmi.credit', entry: 'cmi.entry',
+    location: 'cmi.location', learnerName: 'cmi.learner_name', learnerId: 'cmi.learner_id'
+  }
 });
 var set = lms.set, get = lms.get;
 
@@ -37,20 +41,12 @@ window.ScormkitRuntime = {
     started = Date.now();
     if (!lms.connect()) return { connected: false, mode: 'normal' };
     var mastery = parseFloat(get('cmi.scaled_passing_score'));
-    return {
-      // What the LMS already stored: the player never reports less (a reset or updated module, rule 13).
-      wasCompleted: get('cmi.completion_status') === 'completed',
-      wasPassed: get('cmi.success_status') === 'passed',
-      connected: true,
-      mode: get('cmi.mode') || 'normal',
-      credit: get('cmi.credit') || 'credit',
-      entry: get('cmi.entry'),
-      state: get('cmi.suspend_data') || null,
-      location: get('cmi.location'),
-      learnerName: get('cmi.learner_name'),
-      learnerId: get('cmi.learner_id'),
-      masteryScore: isNaN(mastery) ? null : mastery
-    };
+    var record = lms.learnerRecord();
+    // What the LMS already stored: the player never reports less (a reset or updated module, rule 13).
+    record.wasCompleted = get('cmi.completion_status') === 'completed';
+    record.wasPassed = get('cmi.success_status') === 'passed';
+    record.masteryScore = isNaN(mastery) ? null : mastery;
+    return record;
   },
   saveState: function (t) { set('cmi.suspend_data', t); },
   bookmark: function (where) { set('cmi.location', where); },
@@ -71,17 +67,13 @@ window.ScormkitRuntime = {
     // Rule 5: score before success_status / completion_status. scaled only with a final verdict (rule 24).
     if (s.scaled !== null) set('cmi.score.scaled', s.scaled);
     if (s.raw === null) return;
-    set('cmi.score.raw', fmt(s.raw));
-    set('cmi.score.min', '0');
-    set('cmi.score.max', '100');
+    lms.setRaw('cmi.score.', s.raw);
   },
   setObjectives: function (list) {
     list.forEach(function (o) {
       var p = 'cmi.objectives.' + lms.objectiveIndex(o.id) + '.';
       set(p + 'score.scaled', o.scaled);
-      set(p + 'score.raw', fmt(o.raw));
-      set(p + 'score.min', '0');
-      set(p + 'score.max', '100');
+      lms.setRaw(p + 'score.', o.raw);
       set(p + 'success_status', o.success);
       set(p + 'completion_status', o.completion);
     });

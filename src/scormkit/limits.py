@@ -99,18 +99,14 @@ _LIMITS = [
 
 LIMITS: dict[str, Limit] = {limit.name: limit for limit in _LIMITS}
 
-YAML_BYTES = LIMITS["yaml_bytes"].value
-YAML_NODES = LIMITS["yaml_nodes"].value
-YAML_DEPTH = LIMITS["yaml_depth"].value
-IMAGE_BYTES = LIMITS["image_bytes"].value
-IMAGE_PIXELS = LIMITS["image_pixels"].value
-ZIP_LAST_YEAR = LIMITS["zip_last_year"].value
-ZIP_ENTRIES = LIMITS["zip_entries"].value
-ZIP_TOTAL_BYTES = LIMITS["zip_total_bytes"].value
-ZIP_ENTRY_BYTES = LIMITS["zip_entry_bytes"].value
-ZIP_RATIO = LIMITS["zip_ratio"].value
-ZIP_RATIO_FLOOR = LIMITS["zip_ratio_floor"].value
-MANIFEST_BYTES = LIMITS["manifest_bytes"].value
+
+def __getattr__(name: str) -> int:
+    """A limit's value by its constant name, so each is written once, in the table: `limits.YAML_BYTES` is
+    `LIMITS["yaml_bytes"].value` (PEP 562)."""
+    limit = LIMITS.get(name.lower()) if name.isupper() else None
+    if limit is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return limit.value
 
 
 def human(value: int, unit: str) -> str:

@@ -92,7 +92,15 @@ function scormConnection(spec) {
       return call(spec.commit, '') && !unsaved();
     },
     /* The prefix of a new interaction record: 'cmi.interactions.N.'. */
-    interaction: function () { return 'cmi.interactions.' + next++ + '.'; },
+    /* A new interaction slot (appended, never rewritten) with its id written: the prefix of its elements. */
+    interaction: function (id) {
+      var p = 'cmi.interactions.' + next++ + '.';
+      set(p + 'id', id);
+      return p;
+    },
+    /* The resume state and the bookmark, under the standard's names. */
+    saveState: function (text) { set('cmi.suspend_data', text); },
+    bookmark: function (where) { set(spec.elements.location, where); },
     /* The index of an objective's slot, given its id (a new slot for a new id). */
     objectiveIndex: function (id) {
       var n = objectives[id];

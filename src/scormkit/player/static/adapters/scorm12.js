@@ -42,11 +42,10 @@ window.ScormkitRuntime = {
     record.masteryScore = isNaN(mastery) ? null : mastery / 100;
     return record;
   },
-  saveState: function (text) { set('cmi.suspend_data', text); },
-  bookmark: function (where) { set('cmi.core.lesson_location', where); },
+  saveState: lms.saveState,
+  bookmark: lms.bookmark,
   recordAnswer: function (a) {
-    var p = lms.interaction(), format = FORMATS[a.kind];
-    set(p + 'id', a.id);
+    var p = lms.interaction(a.id), format = FORMATS[a.kind];
     if (a.objective) set(p + 'objectives.0.id', a.objective);
     var t = a.timestamp;
     set(p + 'time', two(t.getHours()) + ':' + two(t.getMinutes()) + ':' + two(t.getSeconds()));

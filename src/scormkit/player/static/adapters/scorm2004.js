@@ -48,11 +48,10 @@ window.ScormkitRuntime = {
     record.masteryScore = isNaN(mastery) ? null : mastery;
     return record;
   },
-  saveState: function (t) { set('cmi.suspend_data', t); },
-  bookmark: function (where) { set('cmi.location', where); },
+  saveState: lms.saveState,
+  bookmark: lms.bookmark,
   recordAnswer: function (a) {
-    var p = lms.interaction(), format = FORMATS[a.kind];
-    set(p + 'id', a.id);
+    var p = lms.interaction(a.id), format = FORMATS[a.kind];
     set(p + 'type', a.type);
     if (a.objective) set(p + 'objectives.0.id', a.objective);
     set(p + 'timestamp', timestamp(a.timestamp));

@@ -380,6 +380,24 @@ def test_a_pdf_with_javascript_or_attachments_is_warned_about(mod: Path, feature
     ) in result.stderr
 
 
+def test_names_inside_a_stream_are_not_taken_for_actions(mod: Path) -> None:
+    """A 100-slide deck of photos was warned about "JavaScript": one photo's bytes held "/JS" by chance. A stream's
+    body (image data, a slide's text) is content, not a PDF action."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", format=(90, 160))
+    pdf.set_compression(False)  # the slide text stands in the content stream as written
+    pdf.set_font("helvetica", size=12)
+    for text in ("Avoid /JS and /JavaScript in forms", "/Launch /EmbeddedFiles are PDF names"):
+        pdf.add_page()
+        pdf.cell(text=text)
+    pdf.output(str(mod / "slides.pdf"))
+    assert b"(Avoid /JS and /JavaScript in forms) Tj" in (mod / "slides.pdf").read_bytes()
+    result = pack(mod, "--target", "web")
+    assert result.exit_code == 0, result.stderr
+    assert "slides.active-content" not in result.stderr
+
+
 # ---- the environment and the output folder -----------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-from scormkit.cli import app
+from scormkit.entry import main
 
 if __name__ == "__main__":  # not when a spawned worker imports it (api.pack_many)
-    app(prog_name="scormkit")
+    main()

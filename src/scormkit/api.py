@@ -7,14 +7,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scormkit.builds import DEFAULT_TARGETS, build_key, file_sha256, intact_outputs
 from scormkit.diagnostics import Diagnostic, Report, ScormkitError, Severity
 from scormkit.package import entry_date
 
 if TYPE_CHECKING:  # imported where used: the CLI starts without them
     from scormkit.authoring.check import CheckResult
     from scormkit.diff import DiffResult
-
-DEFAULT_TARGETS = ("scorm12", "scorm2004")
 
 
 @dataclass(frozen=True)
@@ -59,8 +58,8 @@ def pack(
 
     cache = RenderCache(cache_dir if cache_dir is not None else out / ".cache", deferred=True)
     # Checked before anything heavy is imported (pydantic, lxml, the player): a no-op pack costs the hashing only.
-    build_key = _build_key(src, targets, {"edition": edition, "iri_base": iri_base}, out, cache.root)
-    unchanged = _unchanged(cache.build(build_key), out) if build_key is not None else None
+    key = build_key(src, targets, {"edition": edition, "iri_base": iri_base}, out, cache.root)
+    unchanged = _unchanged(cache.build(key), out) if key is not None else None
     if unchanged is not None and not handoff:
         return unchanged
 
@@ -114,8 +113,8 @@ def pack(
         )
     if handoff:
         write_handoff([r.path for r in results], out / f"{module.zip_stem}-handoff.md")
-    if build_key is not None:
-        cache.put_build(build_key, _build_record(results))
+    if key is not None:
+        cache.put_build(key, _build_record(results))
     try:
         cache.commit()
     except OSError as problem:  # the zips are in place; a cache that cannot be written only costs the next pack time
@@ -171,80 +170,6 @@ def _pack_one(src: Path, options: dict) -> list[PackResult] | Report:
         return problem.report
 
 
-def _fingerprint() -> str:
-    """scormkit's version and the size and mtime of every file of the installed package: a changed player,
-    template or target code invalidates the build manifests of an editable install too."""
-    import hashlib
-
-    import scormkit
-
-    digest = hashlib.sha256(scormkit.__version__.encode())
-    root = Path(scormkit.__file__).parent
-    for path in sorted(root.rglob("*")):
-        if (
-            path.suffix in (".py", ".js", ".css", ".j2", ".xsd", ".dtd", ".json", ".txt")
-            and "__pycache__" not in path.parts
-        ):
-            st = path.stat()
-            digest.update(f"{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
-#: A module folder larger than this is not fingerprinted for the no-op check (the full pack's limits judge it).
-BUILD_KEY_MAX_BYTES = 1 << 30
-
-
-def _build_key(
-    src: Path, targets: Sequence[str], options: dict[str, str | None], out: Path, cache_root: Path
-) -> str | None:
-    """Every input of a pack: each file of the module folder (path and content), the targets and their options, the
-    output folder, SOURCE_DATE_EPOCH and scormkit itself. None when the folder holds anything but plain files and
-    folders (a FIFO, a symlink loop, an unreadable entry) or too many bytes: then the full pack runs and reports it,
-    rather than this shortcut waiting on a FIFO or hashing gigabytes (issue 15)."""
-    import hashlib
-    import os
-    import stat
-
-    digest = hashlib.sha256()
-    for part in (
-        _fingerprint(),
-        str(out.resolve()),
-        os.environ.get("SOURCE_DATE_EPOCH", ""),
-        ",".join(targets),
-        ",".join(f"{option}={value}" for option, value in sorted(options.items()) if value is not None),
-    ):
-        digest.update(part.encode() + b"\0")
-    root = Path(src)
-    total = 0
-    try:
-        skip = {out.resolve(), cache_root.resolve()}
-        for path in sorted(root.rglob("*")) if root.is_dir() else []:
-            if any(parent in skip for parent in (path.resolve(), *path.resolve().parents)) or ".git" in path.parts:
-                continue
-            mode = path.stat().st_mode
-            if stat.S_ISDIR(mode):
-                continue
-            if not stat.S_ISREG(mode):
-                return None
-            total += path.stat().st_size
-            if total > BUILD_KEY_MAX_BYTES:
-                return None
-            digest.update(str(path.relative_to(root)).encode() + b"\0")
-            with path.open("rb") as handle:
-                digest.update(hashlib.file_digest(handle, "sha256").digest())
-    except (OSError, RuntimeError):  # a symlink loop (RuntimeError from resolve), no permission, a vanished file
-        return None
-    return digest.hexdigest()
-
-
-def _file_sha256(path: Path) -> str:
-    """The SHA-256 of a file, read in chunks: a zip of a large deck is never held whole."""
-    import hashlib
-
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def _build_record(results: list[PackResult]) -> dict:
     return {
         "results": [
@@ -252,7 +177,7 @@ def _build_record(results: list[PackResult]) -> dict:
                 "target": r.target,
                 "path": r.path.name,
                 "size": r.size,
-                "sha256": _file_sha256(r.path),
+                "sha256": file_sha256(r.path),
                 "files": r.files,
                 "slides": r.slides,
                 "items": r.items,
@@ -267,37 +192,30 @@ def _build_record(results: list[PackResult]) -> dict:
 
 def _unchanged(record: dict | None, out: Path) -> list[PackResult] | None:
     """The results of the recorded build when every zip it wrote is still there, byte for byte; else None."""
-    if record is None:
+    entries = intact_outputs(record, out)
+    if entries is None:
         return None
-    results = []
     try:
-        for entry in record["results"]:
-            path = out / entry["path"]
-            if not path.is_file() or path.stat().st_size != entry["size"]:
-                return None
-            if _file_sha256(path) != entry["sha256"]:
-                return None
-            warnings = tuple(
-                Diagnostic(w["file"], w["line"], Severity(w["severity"]), w["code"], w["message"])
-                for w in entry["warnings"]
+        return [
+            PackResult(
+                entry["target"],
+                out / entry["path"],
+                entry["size"],
+                entry["files"],
+                entry["slides"],
+                entry["items"],
+                tuple(
+                    Diagnostic(w["file"], w["line"], Severity(w["severity"]), w["code"], w["message"])
+                    for w in entry["warnings"]
+                ),
+                state=entry.get("state", 0),
+                state_budget=entry.get("state_budget", 0),
+                unchanged=True,
             )
-            results.append(
-                PackResult(
-                    entry["target"],
-                    path,
-                    entry["size"],
-                    entry["files"],
-                    entry["slides"],
-                    entry["items"],
-                    warnings,
-                    state=entry.get("state", 0),
-                    state_budget=entry.get("state_budget", 0),
-                    unchanged=True,
-                )
-            )
-    except (KeyError, TypeError, ValueError, OSError):
+            for entry in entries
+        ]
+    except (KeyError, TypeError, ValueError):
         return None
-    return results
 
 
 def handoff(paths: Sequence[Path], *, lms: str | None = None, fmt: str = "markdown") -> str:

@@ -17,6 +17,7 @@ from rich.text import Text
 from scormkit import __version__, api
 from scormkit.boundary import ErrorBoundaryGroup, print_diagnostics, printable
 from scormkit.diagnostics import ScormkitError
+from scormkit.entry import human_size
 
 app = typer.Typer(
     help="Turn a slides PDF, learning objectives and a quiz into LMS packages, and check any package.",
@@ -208,7 +209,7 @@ def _print_packed(results: list, title: str) -> None:
     for column in columns:
         table.add_column(column, justify="left" if column in ("target", "file") else "right", no_wrap=True)
     for result in results:
-        size = _human_size(result.size) + (" (unchanged)" if result.unchanged else "")
+        size = human_size(result.size) + (" (unchanged)" if result.unchanged else "")
         state = (f"{result.state} / {result.state_budget}",) if verbosity["verbose"] else ()
         table.add_row(
             result.target, Text(printable(result.path.name)), size, str(result.slides), str(result.items), *state
@@ -236,15 +237,6 @@ def _pack_json(
         print(json.dumps({"ok": False, "diagnostics": [d.to_dict() for d in problem.report.sorted()]}, indent=2))
         raise typer.Exit(1) from None
     print(json.dumps(api.pack_report(results), indent=2))
-
-
-def _human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB"):
-        if value < 1024 or unit == "MB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} MB"
 
 
 class OutputFormat(str, Enum):

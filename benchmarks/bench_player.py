@@ -24,6 +24,8 @@
               change).
     "Painted" is the Element Timing API's renderTime of the image (the elementtiming attribute is set the moment the
     element enters the DOM, before it loads). Medians over --runs runs each, bare and player runs interleaved.
+(c) The slide stage at each viewport of issue 11: after Start, the slide's share of the viewport's area and width,
+    and where Start was on the start screen (its bottom edge against the viewport's height).
 Run by hand, not in the test suite: timings depend on the machine and its load.
 """
 
@@ -266,6 +268,56 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
     )
 
 
+#: The viewports of issue 11 (tests/browser/test_player_stage.py asserts the goals at the same sizes).
+VIEWPORTS = {
+    "320x568 phone": (320, 568),
+    "390x844 phone": (390, 844),
+    "844x390 phone landscape": (844, 390),
+    "768x1024 tablet": (768, 1024),
+    "1366x768 laptop": (1366, 768),
+    "1920x1080 desktop": (1920, 1080),
+}
+
+STAGE = """() => {
+    const r = document.querySelector('img.slide').getBoundingClientRect();
+    return {area: (r.width * r.height) / (innerWidth * innerHeight), width: r.width / innerWidth};
+}"""
+
+
+def stage_shares(package: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        with zipfile.ZipFile(package) as z:
+            z.extractall(root)
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(NoStore, directory=str(root)))
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        print("(c) the slide stage after Start: share of the viewport's area and width; Start's bottom edge")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            for name, (width, height) in VIEWPORTS.items():
+                context = browser.new_context(viewport={"width": width, "height": height})
+                page = context.new_page()
+                page.goto(base + "index.html")
+                start = page.locator("main[data-screen=start] .btn.primary")
+                start.wait_for()
+                box = start.bounding_box() or {"y": 0.0, "height": 0.0}
+                start.click()
+                page.wait_for_function(
+                    "() => { const i = document.querySelector('img.slide'); return i && i.complete && i.naturalWidth; }"
+                )
+                shares = page.evaluate(STAGE)
+                print(
+                    f"    {name:24} area {shares['area']:6.1%}  width {shares['width']:6.1%}"
+                    f"   Start ends {box['y'] + box['height']:4.0f} px down a {height} px screen"
+                )
+                context.close()
+            browser.close()
+        httpd.shutdown()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("src", nargs="?", default=str(REPO / "module_src"))
@@ -278,6 +330,8 @@ def main() -> None:
         (result,) = api.pack(Path(args.src), targets=["web"], out=Path(out))
         sizes(result.path)
         first_slide(result.path, args.runs, args.baseline)
+        print()
+        stage_shares(result.path)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,11 @@ def test_sheet_of_our_packages(tmp_path):
     assert "one interaction per answer" in r12["reported"][0] and "objectives stepwise, titration" in r12["reported"][0]
     assert r12["resume"][0].startswith("cmi.suspend_data, 4,096 characters")
     assert r04["resume"][0].startswith("cmi.suspend_data, 64,000 characters")
+    # The figure is the budget the player keeps to (course.json stateBudget), not the module's largest state.
+    assert r12["resume"][0].endswith(
+        "scormkit checked at build time that this module's largest resume state fits, and the player keeps it "
+        "within 4,096 characters"
+    )
     # which LMS: TalentLMS and Fuse take no SCORM 2004 (docs/lms-pitfalls.md rule 29), Docebo takes 3rd Edition
     assert r04["TalentLMS"][0].startswith("no") and r04["Fuse"][0].startswith("no") and r04["Docebo"] == ["yes", "-"]
     assert r12["TalentLMS"] == ["yes", "-"]

@@ -140,10 +140,12 @@ def sheet_for(path: Path, lms: str | None = None, *, profiled: dict[str, object]
     f["reported"] = _reported(std, course)
     budget = STATE_BUDGET.get((str(std), ed if std == "scorm2004" else None))
     if budget:
-        worst = (course or {}).get("stateBudget")
+        # course.json carries the budget the player keeps to, not the module's worst case: say so, not "it is 4,096".
+        kept = (course or {}).get("stateBudget")
         f["resume"] = budget + (
-            f"; scormkit checked at build time that this module's largest resume state fits ({worst:,} characters)"
-            if isinstance(worst, int)
+            f"; scormkit checked at build time that this module's largest resume state fits, and the player keeps "
+            f"it within {kept:,} characters"
+            if isinstance(kept, int)
             else ""
         )
     errors, warnings = len(plain.errors), len(plain.warnings)

@@ -115,6 +115,13 @@ def screens(page, url: str, course: dict, out: Path, size: str, prefix: str) -> 
     page.evaluate("() => document.querySelector('.review-box').scrollIntoView()")
     snap("results-review")
     page.evaluate("() => scrollTo(0, 0)")
+    # A slide link of "Results by objective" (the first objective's second slide): the viewer at that slide, with
+    # the way back to the results in its toolbar.
+    page.locator("table.objectives .obj-slides a").nth(1).click()
+    page.wait_for_function("() => { const i = document.querySelector('img.slide'); return i && i.complete; }")
+    snap("slide-from-results")
+    learner.click("Back to the results")
+    page.get_by_role("heading", name="Results", exact=True).wait_for()
     learner.click("Certificate of completion")
     snap("certificate")
 

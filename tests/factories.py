@@ -150,7 +150,8 @@ def make_player_module(
             "updated": dt.date(2010, 9, 22),
             "disclosures": [{"person": "A. Author", "statement": "None"}],
             "credit": credit or {"provider": "ESMO", "expires": 2012},
-            "objectives": [{"id": "one", "text": "First"}, {"id": "two", "text": "Second"}],
+            # "one" is taught by slides 3 and 1 (in that order, as the results screen links them), "two" by none.
+            "objectives": [{"id": "one", "text": "First", "slides": [3, 1]}, {"id": "two", "text": "Second"}],
             "quiz": quiz if quiz is not None else {"passing_score": 75, "attempts": 2},
         }
     )

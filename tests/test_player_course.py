@@ -38,7 +38,11 @@ def test_course_json_fields() -> None:
         "expires": "2012-12-31",
         "expiresLabel": "2012",
     }
-    assert course["objectives"][0] == {"id": "one", "text": "First"}
+    # The slides that teach each objective, as module.yaml lists them (none: an empty list): the results links.
+    assert course["objectives"] == [
+        {"id": "one", "text": "First", "slides": [3, 1]},
+        {"id": "two", "text": "Second", "slides": []},
+    ]
     assert course["slides"][0] == {
         "title": "Slide 1",
         "text": "Text 1",
@@ -226,6 +230,15 @@ def test_ui_strings_follow_the_module_language() -> None:
     assert build_course(make_player_module(), "scorm12", state_budget=4096)["strings"]["start"] == "Commencer"  # fr-FR
     assert strings_for("de-AT")["next"] == "Weiter"
     assert strings_for("EN-gb")["next"] == strings_for("pt-BR")["next"] == "Next"  # fallback: English
+
+
+def test_every_language_names_the_slide_links_of_the_results() -> None:
+    from scormkit.player.strings import CATALOGUES
+
+    for lang, catalogue in CATALOGUES.items():
+        assert catalogue["objSlide"] and catalogue["objSlides"] != catalogue["objSlide"], lang
+        assert "{n}" in catalogue["slideLinkTitle"] and "{title}" in catalogue["slideLinkTitle"], lang
+    assert (CATALOGUES["fr"]["objSlides"], CATALOGUES["de"]["objSlides"]) == ("Diapositives :", "Folien:")
 
 
 def _edited(change) -> list[dict]:

@@ -8,7 +8,7 @@ import pytest
 
 from scormkit.diagnostics import Report, ScormkitError
 from scormkit.source import read_module
-from tests.factories import edit, errors, module_folder
+from tests.factories import edit, errors, make_pdf, module_folder
 
 
 @pytest.fixture
@@ -232,6 +232,82 @@ def test_slides_only_module_needs_no_objective_use(mod: Path) -> None:
     (mod / "module.yaml").write_text(text.split("quiz:")[0])
     module = read_module(mod)
     assert module.items == [] and module.config.quiz is None
+
+
+# ---- the slides of each objective (issue 11: the results screen links them) ------------------------------
+
+DOSING = "    text: Dose drugs safely.\n"
+
+
+def test_objective_slides_are_read_in_the_order_written(mod: Path) -> None:
+    edit(mod / "module.yaml", DOSING, DOSING + "    slides: [2, 1]\n")
+    edit(
+        mod / "module.yaml", "    text: Spot side effects.\n", "    text: Spot side effects.\n    slides:\n      - 2\n"
+    )
+    objectives = read_module(mod).config.objectives
+    assert [(o.id, o.slides) for o in objectives] == [("dosing", [2, 1]), ("safety", [2])]
+
+
+def test_objective_slides_are_optional(mod: Path) -> None:
+    assert [o.slides for o in read_module(mod).config.objectives] == [[], []]
+
+
+def test_objective_slide_beyond_the_deck(mod: Path) -> None:
+    edit(mod / "module.yaml", DOSING, DOSING + "    slides: [1, 3]\n")
+    assert errors(mod) == [
+        "mod/module.yaml:14: error[module.objective-slide] objective 'dosing' lists slide 3, but slides.pdf has only "
+        "2 pages; write the number of a slide from 1 to 2 (its page number in the PDF), or remove it",
+    ]
+
+
+def test_objective_slide_beyond_the_deck_at_its_own_line(mod: Path) -> None:
+    # A block list: the line of the number itself, not of `slides:`; a one-page deck has only "slide 1".
+    make_pdf(mod / "slides.pdf", pages=1)
+    edit(mod / "module.yaml", DOSING, DOSING + "    slides:\n      - 1\n      - 2\n")
+    assert errors(mod) == [
+        "mod/module.yaml:16: error[module.objective-slide] objective 'dosing' lists slide 2, but slides.pdf has only "
+        "1 page; write the number of slide 1 (its page number in the PDF), or remove it",
+    ]
+
+
+def test_objective_slide_beyond_the_deck_beside_other_errors(mod: Path) -> None:
+    # Checked on the file as written: one run shows it with the schema's errors (here a typo in another objective).
+    edit(mod / "module.yaml", DOSING, DOSING + "    slides: [9]\n")
+    edit(mod / "module.yaml", "    text: Spot side effects.", "    txt: Spot side effects.")
+    assert errors(mod) == [
+        "mod/module.yaml:14: error[module.objective-slide] objective 'dosing' lists slide 9, but slides.pdf has only "
+        "2 pages; write the number of a slide from 1 to 2 (its page number in the PDF), or remove it",
+        "mod/module.yaml:15: error[schema.missing] objectives[1] is missing required key 'text'; add it",
+        "mod/module.yaml:16: error[schema.unknown-key] unknown key 'txt' in objectives[1]; did you mean 'text'?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "[0]",
+            "there is no slide 0: slides are numbered from 1, the first page of the PDF; write the page numbers "
+            "of the slides, e.g. slides: [3, 4, 5]",
+        ),
+        (
+            "[1, true]",
+            "true is not a slide number; write the page numbers of the slides in the PDF, e.g. slides: [3, 4, 5]",
+        ),
+        ("[1.5]", "1.5 is not a slide number; write the page numbers of the slides in the PDF, e.g. slides: [3, 4, 5]"),
+        ('["2"]', "slide '2' is text; write the number without quotes: 2"),
+        ("1-2", "objective 'dosing' slides '1-2' is text; write each slide number in a list: slides: [1, 2]"),
+        (
+            "first",
+            "objective 'dosing' slides 'first' is text; write each slide number in a list, e.g. slides: [3, 4, 5]",
+        ),
+        ("2", "objective 'dosing' slides 2 is a number, not a list; write slides: [2]"),
+        ("[2, 1, 2]", "objective 'dosing' lists slide 2 twice; list each slide once"),
+    ],
+)
+def test_objective_slides_that_are_not_slide_numbers(mod: Path, written: str, message: str) -> None:
+    edit(mod / "module.yaml", DOSING, DOSING + f"    slides: {written}\n")
+    assert errors(mod) == [f"mod/module.yaml:14: error[module.objective-slide] {message}"]
 
 
 # ---- Markdown ------------------------------------------------------------------------------------------

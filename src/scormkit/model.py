@@ -17,7 +17,7 @@ import re
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from scormkit.limits import ZIP_LAST_YEAR
@@ -86,9 +86,72 @@ class Credit(Strict):
         return str(self.expires) if isinstance(self.expires, int) else self.expires.isoformat()
 
 
+#: How an objective's `slides` are written (docs/source-format.md), shown in the fixes of its errors.
+SLIDES_EXAMPLE = "slides: [3, 4, 5]"
+
+
+def _slide_number(value: Any) -> Any:
+    """One entry of an objective's `slides`: a page number of the deck, from 1 (that it is at most the page count
+    is checked against the PDF, by scormkit.source)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        raise coded(
+            "module.objective-slide", f"slide {value!r} is text; write the number without quotes: {value.strip()}"
+        )
+    if isinstance(value, bool) or not isinstance(value, int):
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as YAML writes it
+        raise coded(
+            "module.objective-slide",
+            f"{shown} is not a slide number; write the page numbers of the slides in the PDF, e.g. {SLIDES_EXAMPLE}",
+        )
+    if value < 1:
+        raise coded(
+            "module.objective-slide",
+            f"there is no slide {value}: slides are numbered from 1, the first page of the PDF; "
+            f"write the page numbers of the slides, e.g. {SLIDES_EXAMPLE}",
+        )
+    return value
+
+
+SlideNumber = Annotated[int, Field(ge=1), BeforeValidator(_slide_number)]
+
+
 class Objective(Strict):
     id: Annotated[str, Field(pattern=OBJECTIVE_ID)]
     text: Annotated[str, Field(min_length=1, max_length=500)]
+    # The slides that teach the objective, by page number in the PDF (1-based), in the order the results screen
+    # links them; at most the deck's page count (checked by scormkit.source, which knows the PDF).
+    slides: Annotated[list[SlideNumber], Field(json_schema_extra={"uniqueItems": True})] = []
+
+    @field_validator("slides", mode="before")
+    @classmethod
+    def _a_list(cls, value: Any, info: ValidationInfo) -> Any:
+        """A range or a lone number where a list belongs: say what to write instead."""
+        oid = info.data.get("id")
+        what = f"objective {oid!r} slides" if isinstance(oid, str) else "slides"
+        if isinstance(value, str):
+            span = re.fullmatch(r"\s*(\d+)\s*(?:-|\.\.|to)\s*(\d+)\s*", value)
+            numbers = range(int(span[1]), int(span[2]) + 1) if span else range(0)
+            listed = (
+                f": slides: [{', '.join(map(str, numbers))}]" if 0 < len(numbers) <= 30 else f", e.g. {SLIDES_EXAMPLE}"
+            )
+            raise coded(
+                "module.objective-slide", f"{what} {value!r} is text; write each slide number in a list{listed}"
+            )
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise coded("module.objective-slide", f"{what} {value} is a number, not a list; write slides: [{value}]")
+        return value
+
+    @field_validator("slides")
+    @classmethod
+    def _once_each(cls, value: list[int], info: ValidationInfo) -> list[int]:
+        oid = info.data.get("id")
+        what = f"objective {oid!r}" if isinstance(oid, str) else "the objective"
+        seen: set[int] = set()
+        for number in value:
+            if number in seen:
+                raise coded("module.objective-slide", f"{what} lists slide {number} twice; list each slide once")
+            seen.add(number)
+        return value
 
 
 class SlidesOptions(Strict):

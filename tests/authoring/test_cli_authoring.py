@@ -146,6 +146,20 @@ def test_schema_accepts_module_src_and_rejects_typos():
     assert [e.message for e in validator(module_schema).iter_errors(module)] == ["1.0 is not of type 'string'"]
 
 
+def test_schema_describes_the_slides_of_an_objective():
+    # module_src's objectives list their slides (accepted above); an editor underlines what pack refuses.
+    validator = jsonschema.Draft202012Validator(_schema("module"))
+    module = _plain_json(YAML(typ="safe").load((ROOT / "module_src" / "module.yaml").read_text()))
+    assert [o["slides"] for o in module["objectives"]] == [[4, 5, 6, 16], [9, 11, 12, 13, 14, 15], [7, 8, 10, 11, 12]]
+    for bad, message in (
+        ([0], "0 is less than the minimum of 1"),
+        ([4, 4], "[4, 4] has non-unique elements"),
+        ("3-5", "'3-5' is not of type 'array'"),
+    ):
+        module["objectives"][0]["slides"] = bad
+        assert [e.message for e in validator.iter_errors(module)] == [message]
+
+
 def test_schema_files_written_by_init_are_those_schema_prints(tmp_path):
     runner.invoke(app, ["init", str(tmp_path / "m")])
     assert json.loads((tmp_path / "m" / ".schema" / "module.schema.json").read_text()) == _schema("module")

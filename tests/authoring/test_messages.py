@@ -53,11 +53,12 @@ def test_a_tab(mod):
 
 
 def test_a_list_item_out_of_line(mod):
+    start = edit(mod / "module.yaml", "  - id: stepwise", "  - id: stepwise")  # the list's first item
     line = edit(mod / "module.yaml", "  - id: interventions", "   - id: interventions")
     # before: "could not parse YAML: expected <block end>, but found '<block sequence start>' (while parsing ...)"
     assert messages(mod) == [
         f"mod/module.yaml:{line}: error[yaml.syntax] line {line} ('- id: interventions') does not line up with the "
-        f"lines above it (the block starts at line {line - 2}); keys of one mapping, and the '- ' of one list, must "
+        f"lines above it (the block starts at line {start}); keys of one mapping, and the '- ' of one list, must "
         "start in the same column (use spaces, 2 per level)"
     ]
 

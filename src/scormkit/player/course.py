@@ -114,7 +114,8 @@ def build_course(module: Module, runtime: str, *, state_budget: int) -> dict[str
         "updated": cfg.updated.isoformat(),
         "disclosures": [{"person": d.person, "statement": d.statement} for d in cfg.disclosures],
         "credit": credit,
-        "objectives": [{"id": o.id, "text": o.text} for o in cfg.objectives],
+        # slides: the 1-based numbers of the slides that teach it (module.yaml), linked from the results screen.
+        "objectives": [{"id": o.id, "text": o.text, "slides": list(o.slides)} for o in cfg.objectives],
         "slides": [_slide(s, thumbs.get(s.image)) for s in module.slides],
         "pdf": pdf,
         "quiz": quiz,

@@ -32,7 +32,7 @@ def read_module(
     from scormkit.diagnostics import Report, ScormkitError
     from scormkit.model import Module
     from scormkit.source.cache import RenderCache
-    from scormkit.source.module import read_sources
+    from scormkit.source.module import check_objective_slides, read_sources
     from scormkit.source.paths import shown
     from scormkit.source.slides import open_deck, render_deck
 
@@ -55,6 +55,8 @@ def read_module(
             report=report,
             cache=cache,
         )
+    if deck is not None:
+        check_objective_slides(sources.module_doc, deck.pages, sources.slides_file, report)
     # Render only a source that is right everywhere else: rendering is the slow part.
     if not report.ok or deck is None or sources.config is None or (sources.has_quiz and sources.items is None):
         raise ScormkitError(report)

@@ -454,3 +454,29 @@ def check_references(sources: Sources, report: Report) -> None:
             f"quiz.draw is {draw} but {quiz_doc.path.name} has only {len(items)} items; "
             f"lower draw to {len(items)} or less, or add items",
         )
+
+
+def check_objective_slides(doc: YamlDoc, pages: int, pdf: str, report: Report) -> None:
+    """Every slide an objective lists is a page of the deck (1..pages): the results screen links to it.
+
+    Read from the file as written, so a wrong number is reported even when module.yaml has other errors; what is
+    not a number from 1 is the model's to report (model.Objective)."""
+    raw = doc.get("objectives")
+    for index, objective in enumerate(raw if isinstance(raw, list) else []):
+        numbers = objective.get("slides") if isinstance(objective, dict) else None
+        if not isinstance(numbers, list):
+            continue
+        oid = objective.get("id")
+        what = f"objective {oid!r}" if isinstance(oid, str) else f"objectives[{index}]"
+        for position, number in enumerate(numbers):
+            if isinstance(number, bool) or not isinstance(number, int) or number <= pages:
+                continue  # a slide of the deck, or not a number from 1 (the model's to report)
+            line = doc.line_of("objectives", index, "slides", position) or doc.line_of("objectives", index, "slides")
+            deck, valid = (f"{pages} pages", f"a slide from 1 to {pages}") if pages > 1 else ("1 page", "slide 1")
+            report.error(
+                doc.name,
+                line,
+                "module.objective-slide",
+                f"{what} lists slide {number}, but {pdf} has only {deck}; write the number of {valid} "
+                "(its page number in the PDF), or remove it",
+            )

@@ -107,7 +107,7 @@ function sendObjectives(list) {
 
 function resultsScreen() {
   var list = drawn(), st = status();
-  S.screen = 'r';
+  S.screen = 'r'; fromResults = false;
   var passed = S.score !== null && S.score >= passing - 1e-9;
   var verdict = passed ? t('passed') : st.success === 'failed' ? t('failed') : t('notYet');
   var nodes = [el('h1', { text: t('results') }),
@@ -154,8 +154,8 @@ function resultsScreen() {
 function objectiveTable(list) {
   var results = objectiveResults(course.objectives, list, S.answers, passing, attemptsRemain());
   if (!results.length) return null;
-  var text = {};
-  course.objectives.forEach(function (o) { text[o.id] = o.text; });
+  var byId = {};
+  course.objectives.forEach(function (o) { byId[o.id] = o; });
   return el('section', { 'aria-labelledby': 'by-objective' }, [
     el('h2', { id: 'by-objective', text: t('byObjective') }),
     el('table', { 'class': 'objectives' }, [
@@ -163,9 +163,26 @@ function objectiveTable(list) {
         el('th', { scope: 'col', text: t('result') })])]),
       el('tbody', null, results.map(function (r) {
         var ok = r.success === 'passed';
-        return el('tr', null, [el('th', { scope: 'row', text: text[r.id] || r.id }), el('td', { text: pct(r.scaled) }),
+        return el('tr', null, [el('th', { scope: 'row' }, [el('span', { 'class': 'obj-text', text: byId[r.id] ? byId[r.id].text : r.id }), objectiveSlides(byId[r.id])]),
+          el('td', { text: pct(r.scaled) }),
           el('td', { 'class': ok ? 'ok' : 'bad', text: (ok ? '\u2713 ' : '\u2717 ') + (ok ? t('objMet') : t('objNotMet')) })]);
       }))])]);
+}
+
+/* "Slides: 4 5 6": links to the slides that teach an objective (module.yaml objectives[].slides), under its text.
+   A link opens the viewer at its slide, which then offers Back to the results. The numbers are the visible link text,
+   named in context by "Slides:" in the same cell (WCAG 2.4.4); the title adds the slide's title. */
+function objectiveSlides(o) {
+  var total = course.slides.length;
+  var numbers = ((o && o.slides) || []).filter(function (n) { return n >= 1 && n <= total; });
+  if (!numbers.length) return null;
+  var kids = [el('span', { text: t(numbers.length === 1 ? 'objSlide' : 'objSlides') })];
+  numbers.forEach(function (n) {
+    kids.push(' '); // read as "Slides: 4 5 6"; the layout spaces the links (player.css)
+    kids.push(el('a', { href: '#slide-' + n, title: t('slideLinkTitle', { n: n, title: course.slides[n - 1].title }),
+      onclick: function (e) { e.preventDefault(); fromResults = true; viewer(n - 1); }, text: String(n) }));
+  });
+  return el('span', { 'class': 'obj-slides' }, kids);
 }
 
 /* The learner's name as an LMS gives it: SCORM 1.2 and many LMSs send "Last, First". */

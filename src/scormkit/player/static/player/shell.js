@@ -15,6 +15,8 @@ var env, S, passing, lastStatus = '', dirty = false, ended = false, shownAt = {}
 var triesUsed = {}, retryPending = null;
 var reporting = true, troubled = false, backoff = 1000, retryTimer = null, bannerEl = null, mirrorKey = null;
 var menuOpen = false, menuQuery = '', textOpen = false, thumbs = {};
+// The viewer was opened from a slide link of the results screen: it offers the way back to them (quiz.js).
+var fromResults = false;
 
 /* UI string from the catalogue (course.strings, chosen at build time from the module's language). */
 function t(key, vars) {

@@ -129,11 +129,15 @@ function viewer(n) {
   var textToggle = panelToggle(transcript, [t('showText'), t('hideText')], textOpen, function (open) { textOpen = open; });
   var jump = el('select', { id: 'jump', onchange: function () { viewer(Number(jump.value)); } },
     slides.map(function (x, i) { return el('option', { value: String(i), selected: i === n, text: (i + 1) + '. ' + x.title }); }));
+  // Opened from a slide link of the results (quiz.js objectiveSlides): the way to the quiz is the way back to them.
+  var back = fromResults && quiz && S.submitted;
   var nav = el('nav', { 'class': 'actions', 'aria-label': t('slidesNav') }, [
     n > 0 ? button(t('previous'), function () { viewer(n - 1); }) : null,
     n < total - 1 ? button(t('next'), function () { viewer(n + 1); }, 'btn primary')
-      : quiz ? button(t('toQuiz'), quizScreen, 'btn primary') : button(t('finish'), finish, 'btn primary'),
-    quiz && n < total - 1 ? button(t('quiz'), quizScreen, 'btn-quiet') : null
+      : back ? button(t('backToResults'), resultsScreen, 'btn primary')
+        : quiz ? button(t('toQuiz'), quizScreen, 'btn primary') : button(t('finish'), finish, 'btn primary'),
+    back && n < total - 1 ? button(t('backToResults'), resultsScreen)
+      : quiz && n < total - 1 ? button(t('quiz'), quizScreen, 'btn-quiet') : null
   ]);
   var viewedCount = S.viewed.filter(Boolean).length;
   var where = t('slideOf', { n: n + 1, total: total });

@@ -13,6 +13,8 @@ from pypdf import PdfReader, PdfWriter
 
 import scormkit.source.slides as slides_module
 from scormkit.diagnostics import ScormkitError
+from scormkit.fileasset import FileAsset, asset_bytes
+from scormkit.model import Module
 from scormkit.source import read_module
 from scormkit.source.slides import thumbnail_path
 from tests.factories import deck_folder, edit, errors, make_deck
@@ -27,6 +29,11 @@ def mod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.rglob("*"))}
+
+
+def shipped(module: Module) -> Module:
+    """`module` with each asset as the bytes a zip carries: a file asset (the PDF, a cached image) read and checked."""
+    return module.model_copy(update={"assets": {name: asset_bytes(data) for name, data in module.assets.items()}})
 
 
 # ---- happy path ----------------------------------------------------------------------------------------
@@ -47,7 +54,11 @@ def test_titles_text_and_images(mod: Path) -> None:
         *(f"slides/00{n}.webp" for n in range(1, 5)),
         *(f"slides/thumbs/00{n}.webp" for n in range(1, 5)),
     ]
-    assert module.assets["slides.pdf"] == (mod / "deck" / "slides.pdf").read_bytes()
+    # The PDF is not held in memory: the zip writer streams it from its file, checked against what was read.
+    pdf = module.assets["slides.pdf"]
+    assert isinstance(pdf, FileAsset) and pdf.path == mod / "deck" / "slides.pdf"
+    assert asset_bytes(pdf) == (mod / "deck" / "slides.pdf").read_bytes()
+    module = shipped(module)
     for slide in module.slides:
         assert (slide.width, slide.height) == (320, 180)
         image = Image.open(io.BytesIO(module.assets[slide.image]))
@@ -63,7 +74,7 @@ def test_titles_text_and_images(mod: Path) -> None:
 @pytest.mark.parametrize(("fmt", "ext", "pil_format"), [("jpeg", "jpg", "JPEG"), ("png", "png", "PNG")])
 def test_other_formats_and_no_download(mod: Path, fmt: str, ext: str, pil_format: str) -> None:
     edit(mod / "module.yaml", "  width: 320", f"  width: 200\n  format: {fmt}\n  quality: 60\n  download: false")
-    module = read_module(mod)
+    module = shipped(read_module(mod))
     assert sorted(module.assets) == [
         *(f"slides/00{n}.{ext}" for n in range(1, 5)),
         *(f"slides/thumbs/00{n}.webp" for n in range(1, 5)),
@@ -74,8 +85,8 @@ def test_other_formats_and_no_download(mod: Path, fmt: str, ext: str, pil_format
 
 
 def test_deterministic_bytes(mod: Path, tmp_path: Path) -> None:
-    first = read_module(mod)
-    second = read_module(mod, cache_dir=tmp_path / "cache")
+    first = shipped(read_module(mod))
+    second = shipped(read_module(mod, cache_dir=tmp_path / "cache"))
     assert first.assets == second.assets
     assert first == second
 
@@ -105,7 +116,7 @@ def count_rendered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_cache_hit_renders_nothing(mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     calls: list[tuple[int, int]] = []
-    cold = read_module(mod, cache_dir=cache, on_slide=lambda i, n: calls.append((i, n)))
+    cold = shipped(read_module(mod, cache_dir=cache, on_slide=lambda i, n: calls.append((i, n))))
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert sorted(p.name for p in cache.iterdir()) == ["objects", "probes", "renders"]
     objects = sorted(p.name for p in (cache / "objects").iterdir())
@@ -125,7 +136,12 @@ def test_cache_hit_renders_nothing(mod: Path, tmp_path: Path, monkeypatch: pytes
     calls.clear()
     warm = read_module(mod, cache_dir=cache, on_slide=lambda i, n: calls.append((i, n)))
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
-    assert warm == cold
+    # Cached images are not read into memory: each is its verified file in the cache, streamed into the zips.
+    for name, data in warm.assets.items():
+        assert isinstance(data, FileAsset)
+        if name.startswith("slides/"):
+            assert data.path == cache / "objects" / data.sha256
+    assert shipped(warm) == cold
     assert snapshot(cache) == before
 
 
@@ -141,11 +157,11 @@ def test_cache_key_changes_with_options(mod: Path, tmp_path: Path) -> None:
 
 def test_partial_cache_renders_only_missing_pages(mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
-    cold = read_module(mod, cache_dir=cache)
+    cold = shipped(read_module(mod, cache_dir=cache))
     third = cache / "objects" / hashlib.sha256(cold.assets["slides/003.webp"]).hexdigest()
     third.unlink()
     rendered = count_rendered(monkeypatch)
-    assert read_module(mod, cache_dir=cache) == cold
+    assert shipped(read_module(mod, cache_dir=cache)) == cold
     assert rendered == [2] and third.is_file()
 
 
@@ -155,7 +171,7 @@ def test_damaged_cache_entries_are_rendered_again_never_shipped(
 ) -> None:
     """Issue 15: a replaced, swapped or truncated cached image shipped with exit 0, or failed every later pack."""
     cache = tmp_path / "cache"
-    cold = read_module(mod, cache_dir=cache)
+    cold = shipped(read_module(mod, cache_dir=cache))
     first, second = (cache / "objects" / hashlib.sha256(cold.assets[f"slides/00{n}.webp"]).hexdigest() for n in (1, 2))
     a, b = first.read_bytes(), second.read_bytes()
     if damage == "replaced":  # another valid image under the first slide's name
@@ -174,7 +190,7 @@ def test_damaged_cache_entries_are_rendered_again_never_shipped(
         first.write_bytes(b"")
         broken = [0]
     rendered = count_rendered(monkeypatch)
-    warm = read_module(mod, cache_dir=cache)
+    warm = shipped(read_module(mod, cache_dir=cache))
     assert warm.assets == cold.assets
     assert sorted(rendered) == broken
     assert first.read_bytes() == a and second.read_bytes() == b  # repaired in place
@@ -182,11 +198,11 @@ def test_damaged_cache_entries_are_rendered_again_never_shipped(
 
 def test_damaged_cache_record_is_a_miss(mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
-    cold = read_module(mod, cache_dir=cache)
+    cold = shipped(read_module(mod, cache_dir=cache))
     (record,) = (cache / "renders").iterdir()
     record.write_bytes(record.read_bytes().replace(b"Start low", b"Start high"))
     rendered = count_rendered(monkeypatch)
-    assert read_module(mod, cache_dir=cache) == cold
+    assert shipped(read_module(mod, cache_dir=cache)) == cold
     assert sorted(rendered) == [0, 1, 2, 3]
 
 
@@ -323,4 +339,4 @@ def test_example_module_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert all(s.title and not s.title.startswith("Slide ") for s in module.slides)
     # The warm read does no rendering work: it starts no render worker (counted, not timed).
     no_workers(monkeypatch)
-    assert read_module(Path("module_src"), cache_dir=cache) == module
+    assert shipped(read_module(Path("module_src"), cache_dir=cache)) == shipped(module)

@@ -15,9 +15,10 @@ import scormkit.source.slides as slides_module
 from scormkit.diagnostics import ScormkitError
 from scormkit.fileasset import FileAsset, asset_bytes
 from scormkit.model import Module
+from scormkit.pdfworker import REOPEN_PAGES
 from scormkit.source import read_module
 from scormkit.source.slides import thumbnail_path
-from tests.factories import deck_folder, edit, errors, make_deck
+from tests.factories import deck_folder, edit, errors, make_deck, make_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -219,6 +220,34 @@ def test_serial_and_parallel_encoding_agree(mod: Path) -> None:
     serial = slides_module.render_deck(deck, sources.config.slides, workers=1)
     parallel = slides_module.render_deck(deck, sources.config.slides, workers=3)
     assert serial == parallel
+
+
+def test_a_worker_that_reopens_the_document_renders_the_same_slides(mod: Path) -> None:
+    """A render worker closes and reopens the PDF every REOPEN_PAGES pages (PDFium's memory): the pages it renders
+    after reopening are the bytes a worker that opened the document for them alone renders."""
+    make_pdf(mod / "deck" / "slides.pdf", REOPEN_PAGES + 4, label="Page")
+    from scormkit.diagnostics import Report
+    from scormkit.source.module import read_sources
+    from scormkit.source.render import Encoding, Workers
+
+    sources = read_sources(mod, Report())
+    assert sources is not None and sources.config is not None and sources.slides_path is not None
+    deck = slides_module.open_deck(
+        sources.slides_path, "x", file="x", folder="x", where="x", line=None, report=Report()
+    )
+    assert deck is not None and deck.pages == REOPEN_PAGES + 4
+    rendered = slides_module.render_deck(deck, sources.config.slides, workers=1)  # one worker: it reopens once
+    assert rendered is not None
+    slides, assets = rendered
+    assert [s.text for s in slides] == [f"Page {n}" for n in range(1, REOPEN_PAGES + 5)]
+    options = sources.config.slides
+    after = list(range(REOPEN_PAGES, REOPEN_PAGES + 4))
+    with Workers(deck.path, "x", Encoding(options.format, options.width, options.quality), workers=1) as fresh:
+        alone = {page.index: (page.data, page.thumb) for page in fresh.pages(after)}
+    for index in after:
+        image = slides[index].image
+        assert (assets[image], assets[thumbnail_path(image)]) == alone[index]
+    assert len({assets[s.image] for s in slides}) == len(slides)  # each page its own image, none blank or repeated
 
 
 def test_nothing_written_outside_cache(mod: Path, tmp_path: Path) -> None:

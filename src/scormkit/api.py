@@ -14,6 +14,7 @@ from scormkit.package import entry_date
 if TYPE_CHECKING:  # imported where used: the CLI starts without them
     from scormkit.authoring.check import CheckResult
     from scormkit.diff import DiffResult
+    from scormkit.fileasset import AssetChanged
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def pack(
     if unchanged is not None and not handoff:
         return unchanged
 
+    from scormkit.fileasset import AssetChanged
     from scormkit.package import PackageWriteError, write_packages
     from scormkit.player import UnsupportedModule
     from scormkit.preflight import check_pack
@@ -94,6 +96,9 @@ def pack(
         write_packages([(path, files) for path, (_, files) in zip(paths, built)], date_time=date_time)
     except PackageWriteError as problem:
         report.error(str(problem.path), None, "pack.write-failed", problem.advice())
+        raise ScormkitError(report) from None
+    except AssetChanged as problem:  # a file streamed into the zips is not what was checked: no zip was written
+        report.error(*_asset_changed(problem, module.config.slides.file))
         raise ScormkitError(report) from None
     results = []
     for path, (target, files) in zip(paths, built):
@@ -128,6 +133,28 @@ def pack(
         )
         results = [replace(r, warnings=r.warnings + (note,)) for r in results]
     return results
+
+
+def _asset_changed(problem: AssetChanged, slides_file: str) -> tuple[str, None, str, str]:
+    """The error for a file that no longer held what was checked when the zips were written from it: the slides
+    PDF, saved again by its author, or an image of the render cache, damaged or replaced by another process."""
+    from scormkit.source.paths import shown
+
+    asset = problem.asset
+    if asset.stat is not None:  # only a source file records its stat, and the slides PDF is the one that ships so
+        return (
+            shown(asset.path),
+            None,
+            "slides.changed",
+            f"{slides_file} changed while the packages were written; wait until it is saved and pack again",
+        )
+    return (
+        str(asset.path),
+        None,
+        "pack.cache-changed",
+        f"this image of the render cache {problem.reason}: it was damaged, or changed by another process while this "
+        "pack read it; nothing was written: pack again, and the slide is rendered again",
+    )
 
 
 def _raise_if_failed(report: Report) -> None:

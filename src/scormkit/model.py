@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from scormkit.fileasset import Asset
 from scormkit.limits import ZIP_LAST_YEAR
 from scormkit.text import json_number, one_line, plain_text, render_markdown, truncate
 
@@ -653,8 +654,9 @@ class Module(Strict):
     config: ModuleConfig
     items: list[QuizItem] = []
     slides: list[Slide]
-    # Package path -> bytes of every binary asset to ship: rendered slide images, the PDF.
-    assets: dict[str, bytes] = {}
+    # Package path -> every binary asset to ship: rendered slide images and their thumbnails, the PDF, the images of
+    # the module. Bytes, or a FileAsset (the PDF, images from the render cache) streamed from its file when zipped.
+    assets: dict[str, Asset] = {}
 
     @property
     def passing_fraction(self) -> float | None:

@@ -7,6 +7,10 @@ How a set is committed into `out/`:
    complete), and delete temporary files of killed writes (no one else can be writing: we hold the lock);
 3. write every zip into an unnamed file (O_TMPFILE): a kill or a full disk here leaves no name behind;
 4. link each under a temporary name, write the journal, rename each over its zip, delete the journal.
+
+A package file is bytes or a `FileAsset` (scormkit.fileasset): a file on disk, streamed into the zip and checked as it
+is read, so a large PDF is never held in memory; one that changed since it was checked raises AssetChanged, and no zip
+of the set is written.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from scormkit.fileasset import Asset, FileAsset, asset_chunks, asset_head
 from scormkit.source.cache import link_unnamed
 
 # Regular file, rw-r--r--: fixed so that the umask or the build machine never leaks into the zip.
@@ -58,12 +63,12 @@ _SAMPLED = (".pdf",)
 _SAMPLE = 256 * 1024
 
 
-def _stored(name: str, data: bytes) -> bool:
+def _stored(name: str, data: Asset) -> bool:
     lower = name.lower()
     if lower.endswith(_STORED):
         return True
     if lower.endswith(_SAMPLED):
-        sample = data[:_SAMPLE]
+        sample = asset_head(data, _SAMPLE)
         return len(zlib.compress(sample, 1)) > 0.9 * len(sample)
     return False
 
@@ -88,7 +93,7 @@ class PackageWriteError(OSError):
         return f"cannot write {where} ({self.error.strerror or self.error}); check the folder or pack to another --out"
 
 
-def _zip_into(handle, files: dict[str, bytes], date_time: ZipDate) -> None:
+def _zip_into(handle, files: dict[str, Asset], date_time: ZipDate) -> None:
     with zipfile.ZipFile(handle, "w") as archive:
         for name in sorted(files):
             data = files[name]
@@ -97,7 +102,16 @@ def _zip_into(handle, files: dict[str, bytes], date_time: ZipDate) -> None:
             info.create_system = 3  # Unix, so that the mode above is honoured everywhere
             stored = _stored(name, data)
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            archive.writestr(info, data, compresslevel=None if stored else 9)
+            if not isinstance(data, FileAsset):
+                archive.writestr(info, data, compresslevel=None if stored else 9)
+                continue
+            # What writestr does, a chunk at a time: the size is known first (it decides the ZIP64 header, as for
+            # bytes), and deflate's output does not depend on how its input is cut, so the bytes are the same.
+            info.file_size = data.size
+            info._compresslevel = None if stored else 9  # type: ignore[attr-defined]  # writestr's compresslevel
+            with archive.open(info, "w") as entry:
+                for chunk in asset_chunks(data):
+                    entry.write(chunk)
 
 
 def _temp_name(path: Path) -> Path:
@@ -122,9 +136,10 @@ def recover(out: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def write_packages(packages: list[tuple[Path, dict[str, bytes]]], *, date_time: ZipDate) -> None:
-    """Zip each `files` (package path -> bytes) to its path: sorted entries, fixed dates and modes, the whole set
-    in place or none of it. All paths must be in one folder. Raises PackageWriteError, with the folder unchanged."""
+def write_packages(packages: list[tuple[Path, dict[str, Asset]]], *, date_time: ZipDate) -> None:
+    """Zip each `files` (package path -> bytes or FileAsset) to its path: sorted entries, fixed dates and modes, the
+    whole set in place or none of it. All paths must be in one folder. Raises PackageWriteError, or AssetChanged when
+    a file asset changed since it was checked, with the folder unchanged."""
     if not packages:
         return
     out = packages[0][0].parent
@@ -138,10 +153,12 @@ def write_packages(packages: list[tuple[Path, dict[str, bytes]]], *, date_time: 
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _commit(out, packages, date_time)
-    except OSError as error:
+    except BaseException as error:
         if created:
             _remove_if_empty(out)
-        raise PackageWriteError(out, error) from error
+        if isinstance(error, OSError):
+            raise PackageWriteError(out, error) from error
+        raise
     finally:
         os.close(lock)  # releases the flock
 
@@ -153,7 +170,7 @@ def _remove_if_empty(folder: Path) -> None:
         pass
 
 
-def _commit(out: Path, packages: list[tuple[Path, dict[str, bytes]]], date_time: ZipDate) -> None:
+def _commit(out: Path, packages: list[tuple[Path, dict[str, Asset]]], date_time: ZipDate) -> None:
     recover(out)
     written: list[tuple[int | None, Path | None, Path]] = []  # (unnamed fd, or named temp; final path)
     temps: list[Path] = []
@@ -211,6 +228,7 @@ def _commit(out: Path, packages: list[tuple[Path, dict[str, bytes]]], date_time:
                 os.close(unnamed)
 
 
-def write_package(files: dict[str, bytes], path: Path, *, date_time: ZipDate) -> None:
-    """Zip `files` (package path -> bytes) to `path`: sorted entries, fixed dates and modes, written atomically."""
+def write_package(files: dict[str, Asset], path: Path, *, date_time: ZipDate) -> None:
+    """Zip `files` (package path -> bytes or FileAsset) to `path`: sorted entries, fixed dates and modes, written
+    atomically."""
     write_packages([(path, files)], date_time=date_time)

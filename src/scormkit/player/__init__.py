@@ -17,6 +17,7 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
+from scormkit.fileasset import Asset, asset_bytes
 from scormkit.model import Module
 from scormkit.player.course import build_course, course_json, worst_case_state_length
 
@@ -145,14 +146,14 @@ def _theme_images(module: Module) -> dict[str, object]:
             return None
         width = height = None
         if not path.lower().endswith(".svg"):
-            with Image.open(io.BytesIO(module.assets[path])) as img:
+            with Image.open(io.BytesIO(asset_bytes(module.assets[path]))) as img:
                 width, height = img.size
         return {"src": path, "width": width, "height": height}
 
     return {"logo": image(module.config.theme.logo), "theme_cover": image(module.config.theme.cover)}
 
 
-def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str, bytes]:
+def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str, Asset]:
     """Every package file except the manifest: index.html, course.json, player.js/css, the adapter, assets.
 
     Raises ValueError when the runtime has no adapter, and UnsupportedModule when an asset collides with a player
@@ -176,7 +177,7 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
             **_start_screen(course),
         )
     )
-    files: dict[str, bytes] = {
+    files: dict[str, Asset] = {
         **({"theme.css": theme} if theme else {}),
         "index.html": html.encode(),
         "course.json": course_json(course),

@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image
 
+from scormkit.fileasset import FileAsset, asset_size
 from scormkit.model import Module
 from scormkit.player.strings import strings_for
 from scormkit.source.slides import thumbnail_path
@@ -42,29 +43,31 @@ def state_key(module: Module) -> str:
     return hashlib.sha256(json.dumps(structure).encode()).hexdigest()[:8]
 
 
-def slide_thumbnails(module: Module) -> dict[str, tuple[str, bytes, int, int]]:
-    """Slide image path -> (thumbnail path, bytes, width, height), for the slides whose thumbnail the module ships
+def slide_thumbnails(module: Module) -> dict[str, tuple[str, int, int]]:
+    """Slide image path -> (thumbnail path, width, height), for the slides whose thumbnail the module ships
     (the renderer makes one with each slide, source.slides.thumbnail_path)."""
     thumbs = {}
     for slide in module.slides:
         path = thumbnail_path(slide.image)
         data = module.assets.get(path)
-        if not data:
+        if data is None or not asset_size(data):
             continue
         try:
-            with Image.open(io.BytesIO(data)) as image:  # reads the header only: the size, no pixels
+            # Reads the header only, of the cache's file for a FileAsset: the size, no pixels. What ships is checked
+            # against its hash when the zip is written.
+            with Image.open(data.path if isinstance(data, FileAsset) else io.BytesIO(data)) as image:
                 width, height = image.size
         except (OSError, ValueError, Image.DecompressionBombError):
             continue
-        thumbs[slide.image] = (path, data, width, height)
+        thumbs[slide.image] = (path, width, height)
     return thumbs
 
 
-def _slide(slide: Any, thumb: tuple[str, bytes, int, int] | None) -> dict[str, Any]:
+def _slide(slide: Any, thumb: tuple[str, int, int] | None) -> dict[str, Any]:
     out = {"title": slide.title, "text": slide.text, "image": slide.image, "width": slide.width, "height": slide.height}
     if thumb is not None:
         # Shown at half its pixel size in the menu (HiDPI).
-        out.update(thumb=thumb[0], thumbWidth=thumb[2] // 2, thumbHeight=thumb[3] // 2)
+        out.update(thumb=thumb[0], thumbWidth=thumb[1] // 2, thumbHeight=thumb[2] // 2)
     return out
 
 

@@ -25,6 +25,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from scormkit.fileasset import CHUNK, Asset, FileAsset
+
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -131,13 +133,22 @@ class RenderCache:
         data = self._read(path)
         return None if data is None else _unsealed(data)
 
-    def image(self, digest: str) -> bytes | None:
-        """The image stored under `digest`, or None when it is missing or its bytes do not hash to `digest`."""
+    def image(self, digest: str) -> Asset | None:
+        """The image stored under `digest`, or None when it is missing or its bytes do not hash to `digest`. Its bytes
+        are hashed in chunks, not kept: the answer is a FileAsset of its file (the zip writer streams it and checks
+        it again), or the bytes themselves while this deferred cache holds them."""
         path = self.root / "objects" / digest
-        data = self._read(path)
-        if data is None or sha256(data) != digest:
+        if path in self._pending:
+            return self._pending[path][0]
+        hashed, size = hashlib.sha256(), 0
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    hashed.update(chunk)
+                    size += len(chunk)
+        except OSError:
             return None
-        return data
+        return FileAsset(path, size, digest) if hashed.hexdigest() == digest else None
 
     def probe(self, pdf_sha: str) -> dict | None:
         return self._record(self.root / "probes" / f"{pdf_sha}.json")

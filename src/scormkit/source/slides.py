@@ -8,11 +8,13 @@ image, and every cached image is checked against its hash before it is used.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from scormkit.diagnostics import Report
+from scormkit.fileasset import Asset, FileAsset, file_stat
 from scormkit.model import Slide, SlidesOptions
 from scormkit.source.cache import RenderCache, sha256
 from scormkit.source.hints import not_a_pdf
@@ -33,22 +35,25 @@ __all__ = ["EXTENSIONS", "Deck", "cache_key", "open_deck", "render_deck", "thumb
 
 @dataclass
 class Deck:
-    """A PDF that opened cleanly: its bytes, page count and one bookmark title (or None) per page."""
+    """A PDF that opened cleanly: its file, page count and one bookmark title (or None) per page. Its bytes are not
+    kept (64 MB for a 500-slide deck): they ship as a FileAsset, streamed and checked again when the zips are written."""
 
-    data: bytes
+    path: Path
     pages: int
     bookmarks: list[str | None]
-    path: Path | None = None
+    sha256: str
+    stat: tuple[int, int, int]  # (size, mtime_ns, inode) when read: a change mid-build is refused
     name: str = "slides.pdf"  # as shown in diagnostics
     file: str = "slides.pdf"  # as written in module.yaml
-    sha256: str = ""
-    stat: tuple[int, int, int] | None = None  # (size, mtime_ns, inode) when read: a change mid-build is refused
     probe: dict | None = None  # what the worker found, when it is not in the cache yet
 
+    def asset(self) -> FileAsset:
+        """The PDF as the package ships it (the "Download slides" link)."""
+        return FileAsset(self.path, self.stat[0], self.sha256, self.stat)
 
-def _stat(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+#: The first bytes of the file that tell a presentation saved under the PDF's name (hints.not_a_pdf).
+_HEAD = 65536
 
 
 def open_deck(
@@ -75,13 +80,15 @@ def open_deck(
             f"slides file {file!r} not found in {folder}; export your deck to PDF there or set slides.file",
         )
         return None
-    stat = _stat(path)
-    data = path.read_bytes()
-    presentation = not_a_pdf(data, file)  # a .pptx renamed or picked by mistake: say how to export the PDF
+    with path.open("rb") as handle:  # hashed in chunks: a large deck is never held whole
+        stat = file_stat(handle.fileno())
+        head = handle.read(_HEAD)
+        handle.seek(0)
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    presentation = not_a_pdf(head, file)  # a .pptx renamed or picked by mistake: say how to export the PDF
     if presentation is not None:
         report.error(name, None, "slides.not-pdf", presentation)
         return None
-    digest = sha256(data)
     probe = cache.probe(digest) if cache is not None else None
     if probe is None:
         try:
@@ -117,14 +124,13 @@ def open_deck(
     if bad:
         return None
     return Deck(
-        data,
+        path,
         probe["pages"],
         probe["bookmarks"],
-        path=path,
+        digest,
+        stat,
         name=name,
         file=file,
-        sha256=digest,
-        stat=stat,
         probe=probe if fresh else None,
     )
 
@@ -164,7 +170,7 @@ def render_deck(
     workers: int | None = None,
     limits: RenderLimits = RenderLimits(),
     report: Report | None = None,
-) -> tuple[list[Slide], dict[str, bytes]] | None:
+) -> tuple[list[Slide], dict[str, Asset]] | None:
     """Slides (title, text, image path and size) and the package assets: `slides/NNN.<ext>`, their thumbnails
     (`thumbnail_path`) and `slides.pdf`.
 
@@ -176,10 +182,12 @@ def render_deck(
     total = deck.pages
     if cache is not None and deck.probe is not None:
         cache.put_probe(deck.sha256, deck.probe)
-    key = cache_key(deck.sha256 or deck.data, options)
+    key = cache_key(deck.sha256, options)
     record = cache.render(key) if cache is not None else None
     pages: list[dict | None] = [None] * total
-    images: dict[int, tuple[bytes, bytes]] = {}  # page index -> (slide image, thumbnail)
+    # Page index -> (slide image, thumbnail): files of the cache (checked, streamed into the zips), or the bytes of
+    # this build's renders, kept until the cache is committed after the zips.
+    images: dict[int, tuple[Asset, Asset]] = {}
     if record is not None and len(record.get("pages", ())) == total:
         for index, page in enumerate(record["pages"]):
             data = cache.image(page["sha256"]) if cache is not None else None
@@ -198,8 +206,6 @@ def render_deck(
         finished()
     missing = [index for index in range(total) if pages[index] is None]
     if missing:
-        if deck.path is None:
-            raise ValueError("a deck without a file cannot be rendered")
         encoding = Encoding(options.format, options.width, options.quality)
         count = min(workers or default_workers(), len(missing))
         try:
@@ -219,7 +225,7 @@ def render_deck(
                 raise
             report.error(deck.name, None, "slides.render-limit", explain(failure, limits, deck.file))
             return None
-        if deck.stat is not None and _stat(deck.path) != deck.stat:
+        if file_stat(deck.path) != deck.stat:
             message = f"{deck.file} changed while its slides were rendered; wait until it is saved and pack again"
             if report is None:
                 raise ValueError(message)
@@ -244,9 +250,9 @@ def render_deck(
                 height=page["height"],
             )
         )
-    assets = {}
+    assets: dict[str, Asset] = {}
     for slide in slides:
         assets[slide.image], assets[thumbnail_path(slide.image)] = images[slide.number - 1]
     if options.download:
-        assets["slides.pdf"] = deck.data
+        assets["slides.pdf"] = deck.asset()
     return slides, assets

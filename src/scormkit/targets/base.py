@@ -16,6 +16,7 @@ from typing import ClassVar
 from lxml import etree
 
 from scormkit.diagnostics import Diagnostic, Report, ScormkitError, Severity
+from scormkit.fileasset import Asset, asset_size
 from scormkit.model import Module
 from scormkit.player import UnsupportedModule, worst_case_state_length
 from scormkit.schemas import schema_dir, validate_xml
@@ -213,8 +214,9 @@ class Target(abc.ABC):
 
     # ---- pipeline -------------------------------------------------------------------------------------
 
-    def build(self, module: Module) -> dict[str, bytes]:
-        """Every file of the package, by path: the player's files plus the validated manifest.
+    def build(self, module: Module) -> dict[str, Asset]:
+        """Every file of the package, by path (bytes, or a FileAsset the zip writer streams): the player's files plus
+        the validated manifest.
 
         Raises UnsupportedModule when the module's worst-case resume data is longer than the target keeps
         (docs/lms-pitfalls.md rule 1), and ManifestError when what it wrote is wrong (a scormkit bug)."""
@@ -281,12 +283,12 @@ class Target(abc.ABC):
         if problems:
             raise ManifestError("scormkit bug: cannot list these package files:\n" + "\n".join(problems))
 
-    def package_warnings(self, files: dict[str, bytes]) -> Report:
+    def package_warnings(self, files: dict[str, Asset]) -> Report:
         """Warnings about a built package the user may want to act on (for `api.pack` to show)."""
         report = Report()
-        total = sum(len(data) for data in files.values())
+        total = sum(asset_size(data) for data in files.values())
         if total > PACKAGE_SIZE_WARNING_BYTES:
-            largest = sorted(files, key=lambda path: len(files[path]), reverse=True)[:3]
+            largest = sorted(files, key=lambda path: asset_size(files[path]), reverse=True)[:3]
             report.warning(
                 "module.yaml",
                 None,

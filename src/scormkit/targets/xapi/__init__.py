@@ -14,6 +14,7 @@ import json
 from lxml import etree
 
 from scormkit.diagnostics import Report
+from scormkit.fileasset import Asset, asset_bytes
 from scormkit.model import Module
 from scormkit.standards import TINCAN
 from scormkit.targets import register
@@ -62,10 +63,12 @@ class XapiTargetBase(Target):
         base = self._explicit_base or module.config.xapi.iri_base or self.iri_base
         return Iris(check_iri_base(base), module.config.id)
 
-    def package_warnings(self, files: dict[str, bytes]) -> Report:
+    def package_warnings(self, files: dict[str, Asset]) -> Report:
         """The base warnings, and the default IRI base: it merges every publisher's modules in a shared LRS."""
         report = super().package_warnings(files)
-        course_id = json.loads(files[DEFINITIONS_FILE])["course"]["id"] if DEFINITIONS_FILE in files else ""
+        course_id = (
+            json.loads(asset_bytes(files[DEFINITIONS_FILE]))["course"]["id"] if DEFINITIONS_FILE in files else ""
+        )
         if course_id.startswith(DEFAULT_IRI_BASE + "/"):
             report.warning(
                 "module.yaml",
@@ -77,7 +80,7 @@ class XapiTargetBase(Target):
             )
         return report
 
-    def build(self, module: Module) -> dict[str, bytes]:
+    def build(self, module: Module) -> dict[str, Asset]:
         """The player's files, xapi.json and the validated manifest."""
         files = super().build(module)
         if DEFINITIONS_FILE in files:

@@ -210,6 +210,25 @@ def test_shell_size_budget(target: str, tmp_path) -> None:
     assert sum(sizes.values()) <= SHELL_BUDGET, sizes
 
 
+def test_minified_player_is_the_same_bytes_without_the_minifiers_c_extensions(monkeypatch) -> None:
+    """rjsmin and rcssmin fall back to pure Python where their C extension is not built: a package must not
+    depend on which one a machine has (byte-identical rebuilds)."""
+    import rcssmin
+    import rjsmin
+
+    from scormkit.player import _bundles, _shipped_css, script
+
+    shipped = {name: script(name) for name in _bundles()}
+    css = _shipped_css("player.css")
+    monkeypatch.setattr(rjsmin, "jsmin", rjsmin._make_jsmin(python_only=True))
+    monkeypatch.setattr(rcssmin, "cssmin", rcssmin._make_cssmin(python_only=True))
+    assert {name: script(name) for name in _bundles()} == shipped
+    assert _shipped_css("player.css") == css
+    # Minified, not mangled: the names the sources declare are still there.
+    assert b"function standaloneRuntime(local)" in shipped["adapters/web.js"]
+    assert b"/*" not in shipped["player.js"] and b"\n  " not in shipped["player.js"]
+
+
 def test_player_ships_in_the_package_data() -> None:
     from importlib import resources
 

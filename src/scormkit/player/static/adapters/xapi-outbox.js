@@ -43,9 +43,10 @@ function drop(ids, park) {
 }
 
 /* POST statements: 2xx stored; 409 = an id we generated is already stored (a retry whose first answer was
-   lost; Ralph answers 409 even to an identical resend); a batch answered 400/409 is resent one by one; a
-   single statement answered 400 is parked (kept, retried at the next launch, never blocks the queue);
-   anything else (network error, 5xx, 401, 403, 404, 429) keeps everything for a retry with backoff. */
+   lost, at an LRS that answers 409 to any id it has; Ralph takes an identical resend with 204); a batch
+   answered 400/409 is resent one by one; a single statement answered 400 is parked (kept, retried at the next
+   launch, never blocks the queue); anything else (network error, 5xx, 401, 403, 404, 429) keeps everything
+   for a retry with backoff. */
 function postBatch(batch, keepalive) {
   return write('POST', lrs.endpoint + 'statements', JSON.stringify(batch), keepalive);
 }

@@ -1,7 +1,7 @@
 """Fixtures of the xAPI / cmi5 tests: the test LRS (Ralph + front server) and the statement validators.
 
     lrs                 session-scoped LrsFront (tests/xapi/lrs.py) over a Ralph process, both on 127.0.0.1;
-                        `lrs.outage` and `lrs.outages` are reset after each test
+                        `lrs.outage`, `lrs.outages` and `lrs.verdict` are reset after each test
     check_statements    check_statements(statements) -> problems: Learning Locker's xapi-validation (node)
                         and the `tincan` package's parser, for every statement
     chromium            Debian's Chromium (Playwright): the session browser of tests/conftest.py
@@ -60,9 +60,11 @@ def lrs_front(ralph: Ralph) -> Any:
 def lrs(lrs_front: LrsFront) -> Any:
     lrs_front.outage = False
     lrs_front.outages.clear()
+    lrs_front.verdict = None
     yield lrs_front
     lrs_front.outage = False
     lrs_front.outages.clear()
+    lrs_front.verdict = None
 
 
 def xapi_validation(statements: list[dict[str, Any]]) -> list[list[str]]:

@@ -7,7 +7,9 @@ Why a front server (docs/xapi-cmi5.md, "The test LRS"):
 - The player runs on another 127.0.0.1 port, so every answer needs CORS (docs/lms-pitfalls.md rule 17). Ralph's own CORS
   middleware wants each allowed origin listed in advance; the front answers preflights and adds the headers.
 - Tests switch outages on and off and read every request: `outage = True` makes every xAPI request and fetch URL
-  answer 503; `outages` names single endpoints ("statements", "state", "state:<stateId>", "profile", "fetch").
+  answer 503; `outages` names single endpoints ("statements", "state", "state:<stateId>", "profile", "fetch");
+  `verdict(method, statements)` may answer a statements request itself: a status (nothing stored), "lost" (stored
+  by Ralph, but the connection closes before any answer, as when a network drops it), None (Ralph answers).
 - It plays the LMS side of cmi5: `fetch_url()` gives a URL that hands out the auth token once (cmi5 8.2),
   `cmi5_launch()` writes LMS.LaunchData (cmi5 10.0) with a new session id, and statements of a session that
   already sent `terminated` are refused with 403 (cmi5 9.3.8: the LMS rejects them; `rejected` keeps them).
@@ -28,6 +30,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -255,6 +258,14 @@ class _Handler(BaseHTTPRequestHandler):
                 if late:
                     self._json(403, {"error": "statements after terminated for session(s) " + ", ".join(sorted(late))})
                     return 403
+                verdict = front.verdict(self.command, front._batch(body)) if front.verdict else None
+                if verdict == "lost":
+                    self._forward(front, body, reply=False)
+                    self.close_connection = True
+                    return 0
+                if verdict is not None:
+                    self._json(int(verdict), {"error": f"refused by the test ({verdict})"})
+                    return int(verdict)
             return self._forward(front, body)
         if route == "/activities/state":
             return self._document(front.states, ("activityId", "agent", "registration"), "stateId", params, body)
@@ -266,7 +277,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(404, b'{"error":"not implemented by the test LRS"}')
         return 404
 
-    def _forward(self, front: LrsFront, body: bytes) -> int:
+    def _forward(self, front: LrsFront, body: bytes, reply: bool = True) -> int:
         url = front.ralph.url + self.path
         headers = {
             k: v
@@ -289,7 +300,8 @@ class _Handler(BaseHTTPRequestHandler):
             front.statement_posts.append({"status": status, "body": json.loads(body), "method": self.command})
             if 200 <= status < 300:
                 front.note_terminated(body)
-        self._answer(status, data, kind)
+        if reply:
+            self._answer(status, data, kind)
         return status
 
     def _document(
@@ -366,6 +378,7 @@ class LrsFront:
         self.lock = threading.Lock()
         self.outage = False
         self.outages: set[str] = set()
+        self.verdict: Callable[[str, list[dict[str, Any]]], int | str | None] | None = None
         self.terminated_sessions: set[str] = set()
         self.rejected: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []

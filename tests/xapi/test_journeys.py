@@ -388,6 +388,63 @@ def test_xapi_lrs_outage_then_recovery_loses_nothing(chromium, web, lrs, package
     assert any(r["status"] == 503 for r in lrs.requests if r["path"] == "/xAPI/statements")
 
 
+def test_xapi_refused_and_lost_statements_are_sorted_out_one_by_one(chromium, web, lrs, packages, check_statements):
+    """The outbox's answers (xapi-outbox.js): a batch refused with 400 is sent again one statement at a time; a
+    statement refused with 400 is parked and tried once more at the next launch; one stored but whose answer was
+    lost comes back as 409 on the retry and is dropped, never stored twice; nothing blocks the queue."""
+    course = course_of(packages["xapi"])
+    slide_ids = [d["id"] for d in json.loads(zipfile.ZipFile(packages["xapi"]).read("xapi.json"))["slides"]]
+    who, registration = actor(), str(uuid.uuid4())
+    url = xapi_url(packages["xapi"], web, lrs, who, registration)
+    s = Session(chromium, url)
+    learner = Learner(s, course)
+    learner.start()
+    s.wait_outbox_empty()
+    lrs.outages.add("statements")  # slides 2-4 wait in the outbox, to go out as one batch
+    learner.view_slides(upto=4)
+    assert s.outbox() == 3
+    lost: list[str] = []
+
+    def verdict(method: str, statements: list[dict[str, Any]]) -> int | str | None:
+        refused = [st for st in statements if st["object"]["id"] == slide_ids[1]]
+        if refused:
+            return 400  # slide 2's statement, alone or in a batch, which it refuses whole
+        if len(statements) > 1:
+            return None
+        (st,) = statements
+        if st["object"]["id"] == slide_ids[2]:
+            lost.append(st["id"])
+            # Stored, the answer lost; sent again, answered as by an LRS that has this id already (Ralph takes an
+            # identical resend with 204: both mean stored).
+            return "lost" if len(lost) == 1 else 409
+        return None
+
+    lrs.verdict = verdict
+    lrs.outages.clear()
+    s.wait_outbox_empty(timeout=45_000)
+    found = stored(lrs, registration)
+    assert [st["object"]["id"] for st in found if verbs([st])[0] == "experienced"] == [slide_ids[0], *slide_ids[2:4]]
+    assert len(lost) == 2 and lost[0] == lost[1]  # the same statement, sent twice, stored once
+    assert [p["status"] for p in lrs.statement_posts if lost[0] in json.dumps(p["body"])] == [200]
+    parked = s.page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('scormkit:xapi:outbox:'))"
+        ".map(k => JSON.parse(localStorage.getItem(k)).parked)"
+    )
+    assert [[st["object"]["id"] for st in box] for box in parked] == [[slide_ids[1]]]
+
+    # The next launch in this browser: the parked statement goes out again, and this time the LRS takes it.
+    lrs.verdict = None
+    s.page.reload()
+    learner.start(label="Resume")
+    s.wait_outbox_empty()
+    learner.click("Exit")
+    found = stored(lrs, registration, "suspended")
+    assert_valid(check_statements, found)
+    assert sorted(st["object"]["id"] for st in found if verbs([st])[0] == "experienced") == sorted(slide_ids[:4])
+    s.assert_clean(expected=(400, 409, 503))
+    s.context.close()
+
+
 # ---- cmi5 journeys ---------------------------------------------------------------------------------------
 
 

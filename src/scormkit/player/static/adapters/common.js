@@ -1,9 +1,5 @@
 /* Helpers of every LMS adapter (shipped first in the adapter file). */
 
-function two(n) { return (n < 10 ? '0' : '') + n; }
-
-function fmt(x) { return String(Math.round(x * 100) / 100); }
-
 /* ISO 8601 duration, at most 2 decimals (SCORM 2004 RTE 4.1.4, xAPI 1.0.3 Data 4.6; rule 9). */
 function isoDuration(ms) {
   var cs = Math.max(0, Math.round(ms / 10)), h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60;

@@ -120,3 +120,14 @@ function scormConnection(spec) {
     }
   };
 }
+
+/* Helpers of both SCORM adapters: two digits (CMITime, CMITimespan, SCORM 2004 time), a score with at most 2
+   decimals. */
+function two(n) { return (n < 10 ? '0' : '') + n; }
+
+function fmt(x) { return String(Math.round(x * 100) / 100); }
+
+/* No LMS API, or its Initialize failed (a package opened outside an LMS): the player runs on the standalone
+   runtime instead (standalone.js, shipped in this adapter file), in this browser's localStorage, and tells the
+   learner so (local). */
+function noLms() { return { connected: false, mode: 'normal', fallback: standaloneRuntime(true) }; }

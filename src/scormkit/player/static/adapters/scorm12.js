@@ -33,7 +33,7 @@ var FORMATS = responseFormats({
 window.ScormkitRuntime = {
   start: function () {
     started = Date.now();
-    if (!lms.connect()) return { connected: false, mode: 'normal' };
+    if (!lms.connect()) return noLms();
     var mastery = parseFloat(get('cmi.student_data.mastery_score')), status = get('cmi.core.lesson_status');
     var record = lms.learnerRecord();
     // What the LMS already stored: the player never reports less (a reset or updated module, rule 13).

@@ -39,7 +39,7 @@ var FORMATS = responseFormats({
 window.ScormkitRuntime = {
   start: function () {
     started = Date.now();
-    if (!lms.connect()) return { connected: false, mode: 'normal' };
+    if (!lms.connect()) return noLms();
     var mastery = parseFloat(get('cmi.scaled_passing_score'));
     var record = lms.learnerRecord();
     // What the LMS already stored: the player never reports less (a reset or updated module, rule 13).

@@ -1,6 +1,6 @@
 /* The standalone runtime: no LMS, resume data in this browser's localStorage. The web target's adapter, and the
-   player's own runtime when a SCORM package finds no LMS API (local: the learner is told that nothing is
-   reported). One storage key per module version. */
+   SCORM adapters' fallback when the package finds no LMS API (noLms in scorm.js; local: the learner is told
+   that nothing is reported). One storage key per module version. */
 function standaloneRuntime(local) {
   var store = null, key = '', rec = {};
 

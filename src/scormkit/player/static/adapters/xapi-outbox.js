@@ -43,46 +43,50 @@ function drop(ids, park) {
 }
 
 /* POST statements: 2xx stored; 409 = an id we generated is already stored (a retry whose first answer was
-   lost; Ralph answers 409 even to an identical resend); a batch answered 400/409 is resent one by one; a
-   single statement answered 400 is parked (kept, retried at the next launch, never blocks the queue);
-   anything else (network error, 5xx, 401, 403, 404, 429) keeps everything for a retry with backoff. */
+   lost, at an LRS that answers 409 to any id it has; Ralph takes an identical resend with 204); a batch
+   answered 400/409 is resent one by one; a single statement answered 400 is parked (kept, retried at the next
+   launch, never blocks the queue); anything else (network error, 5xx, 401, 403, 404, 429) keeps everything
+   for a retry with backoff. */
 function postBatch(batch, keepalive) {
-  var body = JSON.stringify(batch);
-  return fetch(lrs.endpoint + 'statements', {
-    method: 'POST', headers: headers(true), body: body, keepalive: !!keepalive || (ended && body.length < KEEPALIVE_BYTES),
-    mode: 'cors', credentials: 'omit', cache: 'no-store'
-  }).then(function (r) { return r.status; }, function () { return 0; });
+  return write('POST', lrs.endpoint + 'statements', JSON.stringify(batch), keepalive);
 }
 
 /* One statement with PUT ?statementId= (xAPI 1.0.3 Communication 2.1.1): how completed/passed/failed go out,
    because Open edX's cmi5 xblock grades only such a PUT and ignores POSTed batches (rule 29). */
 function putOne(st) {
-  var body = JSON.stringify(st);
-  return fetch(lrs.endpoint + 'statements?' + query({ statementId: st.id }), {
-    method: 'PUT', headers: headers(true), body: body, keepalive: ended && body.length < KEEPALIVE_BYTES,
+  return write('PUT', lrs.endpoint + 'statements?' + query({ statementId: st.id }), JSON.stringify(st));
+}
+
+/* One write to the LRS: its HTTP status, 0 when the LRS could not be reached. keepalive (rule 3) when asked
+   (at page dismissal) and for any write after the end that fits the browser's keepalive budget. */
+function write(method, url, body, keepalive) {
+  return fetch(url, {
+    method: method, headers: headers(true), body: body, keepalive: !!keepalive || (ended && body.length < KEEPALIVE_BYTES),
     mode: 'cors', credentials: 'omit', cache: 'no-store'
   }).then(function (r) { return r.status; }, function () { return 0; });
+}
+
+/* One statement's answer: stored (2xx; 409: a statement with this id, our own earlier try, is stored already)
+   -> dropped; refused (400) -> parked; anything else -> kept for a retry (false). */
+function settle(st, status) {
+  if ((status >= 200 && status < 300) || status === 409) drop([st.id]);
+  else if (status === 400) drop([st.id], true);
+  else return false;
+  return true;
 }
 
 function flushStatements() {
   var first = box.statements[0];
   if (first && box.put[first.id]) {
-    return putOne(first).then(function (status) {
-      // 409: a statement with this id is stored already (our own earlier try).
-      if ((status >= 200 && status < 300) || status === 409) { drop([first.id]); return flushStatements(); }
-      if (status === 400) { drop([first.id], true); return flushStatements(); }
-      return false;
-    });
+    return putOne(first).then(function (status) { return settle(first, status) && flushStatements(); });
   }
   var queue = [];
   for (var i = 0; i < box.statements.length && queue.length < BATCH && !box.put[box.statements[i].id]; i++) queue.push(box.statements[i]);
   if (!queue.length) return Promise.resolve(true);
   return postBatch(queue).then(function (status) {
     if (status >= 200 && status < 300) { drop(queue.map(function (s) { return s.id; })); return flushStatements(); }
-    if ((status === 400 || status === 409) && queue.length > 1) return flushOneByOne(queue);
-    if (status === 409) { drop([queue[0].id]); return flushStatements(); }
-    if (status === 400) { drop([queue[0].id], true); return flushStatements(); }
-    return false;
+    if (status !== 400 && status !== 409) return false;
+    return queue.length > 1 ? flushOneByOne(queue) : settle(queue[0], status) && flushStatements();
   });
 }
 
@@ -91,11 +95,7 @@ function flushOneByOne(queue) {
   function next() {
     if (i >= queue.length) return flushStatements();
     var st = queue[i++];
-    return postBatch([st]).then(function (status) {
-      if ((status >= 200 && status < 300) || status === 409) { drop([st.id]); return next(); }
-      if (status === 400) { drop([st.id], true); return next(); }
-      return false;
-    });
+    return postBatch([st]).then(function (status) { return settle(st, status) && next(); });
   }
   return next();
 }
@@ -103,14 +103,11 @@ function flushOneByOne(queue) {
 function flushState(keepalive) {
   if (!box.state || box.state.sent) return Promise.resolve(true);
   var pending = box.state;
-  return fetch(stateUrl(STATE_ID), {
-    method: 'PUT', headers: headers(true), body: pending.body,
-    keepalive: !!keepalive || (ended && pending.body.length < KEEPALIVE_BYTES),
-    mode: 'cors', credentials: 'omit', cache: 'no-store'
-  }).then(function (r) {
-    if (r.status >= 200 && r.status < 300 && box.state === pending) { pending.sent = true; persist(); }
-    return r.status >= 200 && r.status < 300;
-  }, function () { return false; });
+  return write('PUT', stateUrl(STATE_ID), pending.body, keepalive).then(function (status) {
+    var ok = status >= 200 && status < 300;
+    if (ok && box.state === pending) { pending.sent = true; persist(); }
+    return ok;
+  });
 }
 
 function flush() {

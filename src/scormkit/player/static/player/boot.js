@@ -13,8 +13,9 @@ function boot() {
 
 function begin(launched) {
   env = launched;
-  if (env.connected === false && /^scorm/.test(course.runtime)) {
-    rt = standaloneRuntime(true); env = rt.start(hooks);
+  // An adapter with no LMS to talk to may give the runtime to run on instead (SCORM: the standalone one).
+  if (env.connected === false && env.fallback) {
+    rt = env.fallback; env = rt.start(hooks);
   }
   env.mode = env.mode || 'normal';
   reporting = env.mode === 'normal';

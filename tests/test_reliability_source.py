@@ -380,6 +380,23 @@ def test_a_pdf_with_javascript_or_attachments_is_warned_about(mod: Path, feature
     ) in result.stderr
 
 
+def test_the_catalogue_is_read_by_the_probing_worker_not_the_packing_process(mod: Path) -> None:
+    """The catalogue check (names tree, open action) parsed the whole PDF with pypdf in the packing process: 64 MB
+    for the 500-slide benchmark deck, and a parser outside the worker's limits. The probe reports it instead."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.actions import JavaScript
+
+    from scormkit.pdfworker import probe
+
+    writer = PdfWriter(clone_from=PdfReader(mod / "slides.pdf"))
+    writer.add_open_action(JavaScript("app.alert('hello');"))
+    writer.add_attachment("notes.txt", b"attached")
+    with (mod / "slides.pdf").open("wb") as fh:
+        writer.write(fh)
+    assert probe(str(mod / "slides.pdf"), "slides.pdf").features == ("JavaScript", "embedded files")
+    assert probe(str(Path(__file__).resolve().parents[1] / "module_src" / "slides.pdf"), "slides.pdf").features == ()
+
+
 def test_names_inside_a_stream_are_not_taken_for_actions(mod: Path) -> None:
     """A 100-slide deck of photos was warned about "JavaScript": one photo's bytes held "/JS" by chance. A stream's
     body (image data, a slide's text) is content, not a PDF action."""

@@ -46,6 +46,8 @@ class Probe:
     pages: int = 0
     sizes: tuple[tuple[float, float], ...] = ()
     bookmarks: tuple[str | None, ...] = ()
+    #: What the document catalogue holds that runs code or carries files ("JavaScript", "embedded files"...).
+    features: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,28 @@ def probe(pdf_path: str, file: str) -> Probe:
             "slides.corrupt",
             f"{file} is inconsistent (pypdf sees {reader_pages} pages, PDFium {pages}); export the deck to PDF again",
         )
-    return Probe(pages=pages, sizes=sizes, bookmarks=tuple(_bookmarks(reader, pages)))
+    return Probe(
+        pages=pages, sizes=sizes, bookmarks=tuple(_bookmarks(reader, pages)), features=_catalogue_features(reader)
+    )
+
+
+def _catalogue_features(reader) -> tuple[str, ...]:
+    """JavaScript, launch actions and attached files named by the catalogue (names tree, open action): what the
+    scan of the raw bytes cannot see when they sit in compressed object streams."""
+    found: set[str] = set()
+    try:
+        root = reader.trailer["/Root"]
+        names = root.get("/Names") or {}
+        if "/JavaScript" in names:
+            found.add("JavaScript")
+        if "/EmbeddedFiles" in names:
+            found.add("embedded files")
+        action = root.get("/OpenAction")
+        if hasattr(action, "get") and action.get("/S") in ("/JavaScript", "/Launch"):
+            found.add("JavaScript" if action.get("/S") == "/JavaScript" else "launch actions")
+    except Exception:  # a damaged catalogue: the deck reader has said what it could
+        return ()
+    return tuple(sorted(found))
 
 
 def _bookmarks(reader, pages: int) -> list[str | None]:

@@ -229,24 +229,25 @@ def _in_stream(data: Any, at: int) -> bool:
     return opened != -1 and opened != data.rfind(b"endstream", 0, at) + len(b"end")
 
 
-def check_pdf(path: Path, name: str, where: str, line: int | None, report: Report) -> None:
-    """Warn when the slides PDF carries JavaScript, launch actions or embedded files: it ships for download.
-
-    A scan of the raw bytes (names outside stream bodies) and of the document catalogue (names
-    tree, open action), both bounded by the file itself; any error is left to the deck reader, which reports it.
-    """
+def scan_pdf(path: Path) -> set[str]:
+    """The features that run code or carry files named in the slides PDF's raw bytes, outside stream bodies: a scan
+    bounded by the file itself, with no parser in this process. The catalogue (names tree, open action), which may
+    sit in a compressed object stream, is read by the probing worker (pdfworker.probe: `features`)."""
     found: set[str] = set()
     try:
         if not path.is_file() or path.stat().st_size == 0:
-            return
+            return found
         with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
             found.update(
                 _PDF_ACTIVE[b"/" + m.group(1)] for m in _PDF_NAME.finditer(data) if not _in_stream(data, m.start())
             )
     except (OSError, ValueError):
-        return
-    if not found:
-        found.update(_catalogue_features(path))
+        pass
+    return found
+
+
+def active_content_warning(found: set[str], name: str, where: str, line: int | None, report: Report) -> None:
+    """Warn when the slides PDF carries JavaScript, launch actions or embedded files: it ships for download."""
     if found:
         report.warning(
             where,
@@ -255,24 +256,3 @@ def check_pdf(path: Path, name: str, where: str, line: int | None, report: Repor
             f"{name} contains {' and '.join(sorted(found))}; it ships as is for the 'Download slides' "
             "link: export the PDF again without them, or set slides.download: false",
         )
-
-
-def _catalogue_features(path: Path) -> set[str]:
-    from pypdf import PdfReader
-
-    found: set[str] = set()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            root: Any = PdfReader(path, strict=False).trailer["/Root"]  # a DictionaryObject (pypdf types it wider)
-            names = root.get("/Names") or {}
-            if "/JavaScript" in names:
-                found.add("JavaScript")
-            if "/EmbeddedFiles" in names:
-                found.add("embedded files")
-            action = root.get("/OpenAction")
-            if hasattr(action, "get") and action.get("/S") in ("/JavaScript", "/Launch"):
-                found.add("JavaScript" if action.get("/S") == "/JavaScript" else "launch actions")
-    except Exception:
-        return set()
-    return found

@@ -15,7 +15,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from scormkit.diagnostics import Report
 from scormkit.model import ModuleConfig, QuizFile, QuizItem, is_safe_relative
-from scormkit.source.assets import check_image, check_pdf, check_theme_file
+from scormkit.source.assets import check_image, check_theme_file
 from scormkit.source.itemrules import report_hidden_item_rules
 from scormkit.source.markdown import images, raw_html
 from scormkit.source.paths import broken_link, inside, shown
@@ -127,9 +127,7 @@ def _locate_slides(src: Path, doc: YamlDoc, sources: Sources, report: Report) ->
             f"put the PDF in {shown(src)} and give a relative path such as slides.pdf",
         )
         sources.slides_file = ""
-    sources.slides_path = path
-    if path is not None:
-        check_pdf(path, sources.slides_file, doc.name, sources.slides_line, report)
+    sources.slides_path = path  # opened, probed and checked for active content by slides.open_deck
 
 
 def _read_quiz(src: Path, doc: YamlDoc, sources: Sources, report: Report) -> None:

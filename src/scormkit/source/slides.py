@@ -16,6 +16,7 @@ from pathlib import Path
 from scormkit.diagnostics import Report
 from scormkit.fileasset import Asset, FileAsset, file_stat
 from scormkit.model import Slide, SlidesOptions
+from scormkit.source.assets import active_content_warning, scan_pdf
 from scormkit.source.cache import RenderCache, sha256
 from scormkit.source.hints import not_a_pdf
 from scormkit.source.render import (
@@ -90,6 +91,8 @@ def open_deck(
         report.error(name, None, "slides.not-pdf", presentation)
         return None
     probe = cache.probe(digest) if cache is not None else None
+    if probe is not None and "features" not in probe:
+        probe = None  # recorded before probes read the catalogue: probed once again
     if probe is None:
         try:
             with Workers(path, file, Encoding("webp", 160, 1), workers=1, limits=limits) as workers:
@@ -105,10 +108,12 @@ def open_deck(
             "pages": found.pages,
             "sizes": [list(size) for size in found.sizes],
             "bookmarks": list(found.bookmarks),
+            "features": list(found.features),
         }
         fresh = True  # cached by render_deck: a read that fails elsewhere writes nothing
     else:
         fresh = False
+    active_content_warning(scan_pdf(path) | set(probe["features"]), file, where, line, report)
     bad = False
     for index, (width, height) in enumerate(probe["sizes"]):
         if not (width > 0 and height > 0 and max(width / height, height / width) <= MAX_ASPECT):

@@ -197,6 +197,9 @@ def test_ctrl_c_stops_cleanly(module_copy: Path, tmp_path: Path):
         stdout=subprocess.PIPE,
         text=True,
         env=env,
+        # Ctrl-C in a terminal reaches a foreground process with SIGINT at its default. A test suite started in the
+        # background of a non-interactive shell inherits SIGINT ignored, and Python keeps it ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         url = None
@@ -237,6 +240,9 @@ def test_sigterm_stops_cleanly_too(module_copy: Path, tmp_path: Path):
         stdout=subprocess.PIPE,
         text=True,
         env=env,
+        # Ctrl-C in a terminal reaches a foreground process with SIGINT at its default. A test suite started in the
+        # background of a non-interactive shell inherits SIGINT ignored, and Python keeps it ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         seen = []

@@ -52,6 +52,7 @@ from scormkit import api
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from tests.browser.test_player_stage import VIEWPORTS  # noqa: E402  (issue 11's sizes, asserted there)
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 TARGETS = ("scorm12", "scorm2004", "xapi", "cmi5", "web")
@@ -273,16 +274,6 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
     )
 
 
-#: The viewports of issue 11 (tests/browser/test_player_stage.py asserts the goals at the same sizes).
-VIEWPORTS = {
-    "320x568 phone": (320, 568),
-    "390x844 phone": (390, 844),
-    "844x390 phone landscape": (844, 390),
-    "768x1024 tablet": (768, 1024),
-    "1366x768 laptop": (1366, 768),
-    "1920x1080 desktop": (1920, 1080),
-}
-
 STAGE = """() => {
     const r = document.querySelector('img.slide').getBoundingClientRect();
     return {area: (r.width * r.height) / (innerWidth * innerHeight), width: r.width / innerWidth};
@@ -302,7 +293,8 @@ def stage_shares(package: Path) -> None:
         print("(c) the slide stage after Start: share of the viewport's area and width; Start's bottom edge")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-            for name, (width, height) in VIEWPORTS.items():
+            for kind, (width, height) in VIEWPORTS.items():
+                name = f"{width}x{height} {kind}"
                 context = browser.new_context(viewport={"width": width, "height": height})
                 page = context.new_page()
                 page.goto(base + "index.html")

@@ -239,12 +239,20 @@ def assert_valid(check_statements, statements: list[dict[str, Any]]) -> None:
 # ---- xAPI journeys -----------------------------------------------------------------------------------------
 
 
-def test_xapi_pass(chromium, web, lrs, packages, check_statements):
-    course = course_of(packages["xapi"])
+def start_xapi(chromium, web, lrs, package: Path) -> tuple[Session, Learner, str, dict[str, Any], str]:
+    """`package` launched for a new actor and registration, Start pressed: the session, the learner, the launch URL,
+    the actor and the registration."""
     who, registration = actor(), str(uuid.uuid4())
-    s = Session(chromium, xapi_url(packages["xapi"], web, lrs, who, registration))
-    learner = Learner(s, course)
+    url = xapi_url(package, web, lrs, who, registration)
+    s = Session(chromium, url)
+    learner = Learner(s, course_of(package))
     learner.start()
+    return s, learner, url, who, registration
+
+
+def test_xapi_pass(chromium, web, lrs, packages, check_statements):
+    s, learner, _, who, registration = start_xapi(chromium, web, lrs, packages["xapi"])
+    course = learner.course
     learner.view_slides()
     learner.to_quiz()
     learner.take_quiz(correct=True)
@@ -324,12 +332,8 @@ def test_xapi_fail_is_final_and_never_completed(chromium, web, lrs, packages, ch
 
 
 def test_xapi_abandon_and_resume(chromium, web, lrs, packages, check_statements):
-    course = course_of(packages["xapi"])
-    who, registration = actor(), str(uuid.uuid4())
-    url = xapi_url(packages["xapi"], web, lrs, who, registration)
-    s = Session(chromium, url)
-    learner = Learner(s, course)
-    learner.start()
+    s, learner, url, _, registration = start_xapi(chromium, web, lrs, packages["xapi"])
+    course = learner.course
     learner.view_slides(upto=3)
     s.wait_outbox_empty()
     s.page.goto("about:blank")  # the learner closes the course without Exit: pagehide
@@ -360,12 +364,7 @@ def test_xapi_abandon_and_resume(chromium, web, lrs, packages, check_statements)
 
 
 def test_xapi_lrs_outage_then_recovery_loses_nothing(chromium, web, lrs, packages, check_statements):
-    course = course_of(packages["xapi"])
-    who, registration = actor(), str(uuid.uuid4())
-    url = xapi_url(packages["xapi"], web, lrs, who, registration)
-    s = Session(chromium, url)
-    learner = Learner(s, course)
-    learner.start()
+    s, learner, _, _, registration = start_xapi(chromium, web, lrs, packages["xapi"])
     s.wait_outbox_empty()
     lrs.outage = True
     learner.view_slides(upto=4)
@@ -392,13 +391,8 @@ def test_xapi_refused_and_lost_statements_are_sorted_out_one_by_one(chromium, we
     """The outbox's answers (xapi-outbox.js): a batch refused with 400 is sent again one statement at a time; a
     statement refused with 400 is parked and tried once more at the next launch; one stored but whose answer was
     lost comes back as 409 on the retry and is dropped, never stored twice; nothing blocks the queue."""
-    course = course_of(packages["xapi"])
     slide_ids = [d["id"] for d in json.loads(zipfile.ZipFile(packages["xapi"]).read("xapi.json"))["slides"]]
-    who, registration = actor(), str(uuid.uuid4())
-    url = xapi_url(packages["xapi"], web, lrs, who, registration)
-    s = Session(chromium, url)
-    learner = Learner(s, course)
-    learner.start()
+    s, learner, _, _, registration = start_xapi(chromium, web, lrs, packages["xapi"])
     s.wait_outbox_empty()
     lrs.outages.add("statements")  # slides 2-4 wait in the outbox, to go out as one batch
     learner.view_slides(upto=4)

@@ -2,8 +2,8 @@
 
     python benchmarks/bench_player.py [module_src] [--runs 9] [--baseline PACKAGE.zip]
 
-(a) Player shell size, for every target's package of the module: index.html and each script and stylesheet it
-    loads (player.js, player.css, the target's adapter), gzip -9 (Python's gzip), as the zip ships them; the shell a
+(a) Player shell size, for every target's package of the module: index.html (its stylesheet inline) and each
+    script it loads (player.js, the target's adapter), gzip -9 (Python's gzip), as the zip ships them; the shell a
     learner downloads with this module's course data and start screen inlined in index.html (what
     tests/test_player_course.py's test_shell_size_budget weighs, with its small module), and without them (the part
     that is the same for every module), vs the 25 KB target; then where the bytes go: each source of each shipped
@@ -69,7 +69,7 @@ def sizes(packages: dict[str, Path]) -> None:
 
     print("(a) player shell, gzip -9 per file, as each package ships it")
     print(
-        f"    {'target':10} {'index.html':>10} {'(bare)':>7} {'scripts, stylesheets':>40} {'bare shell':>14}"
+        f"    {'target':10} {'index.html':>10} {'(bare)':>7} {'scripts (and any stylesheet files)':>40} {'bare shell':>14}"
         f" {'with this module':>16}"
     )
     for target, package in packages.items():

@@ -54,7 +54,6 @@ PLAYER_FILES = [
     "index.html",
     "course.json",
     "player.js",
-    "player.css",
     "adapters/scorm12.js",
     "slides/001.webp",
     "slides/002.webp",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
 import re
 import zipfile
@@ -11,7 +13,7 @@ import pytest
 
 from scormkit.model import FILLIN_MAXLENGTH
 from scormkit.package import write_package
-from scormkit.player import RUNTIMES, build_player
+from scormkit.player import RUNTIMES, _shipped_css, build_player
 from scormkit.player.course import (
     build_course,
     state_key,
@@ -22,7 +24,7 @@ from scormkit.targets import TARGETS, get_target
 from scormkit.text import plain_text, render_markdown
 from tests.factories import PLAYER_ITEMS, make_player_module
 
-SHELL = ("index.html", "player.js", "player.css")
+SHELL = ("index.html", "player.js")
 
 
 def test_course_json_fields() -> None:
@@ -134,7 +136,6 @@ def test_file_list_and_determinism(runtime: str) -> None:
             "index.html",
             "course.json",
             "player.js",
-            "player.css",
             f"adapters/{RUNTIMES[runtime]}",
             "slides.pdf",
             "slides/001.webp",
@@ -157,7 +158,8 @@ def test_shell_has_no_absolute_urls_or_inline_handlers() -> None:
         assert "http:" not in text and "https:" not in text
     html = files["index.html"].decode()
     assert not re.search(r"\son[a-z]+\s*=", html)
-    assert "<style" not in html and "style=" not in html
+    # One <style> element, the stylesheet (allowed by its hash in the CSP); no style attribute.
+    assert len(re.findall(r"<style\b", html)) == 1 and "style=" not in html
     assert "document.cookie" not in files["player.js"].decode()
     # No synchronous XHR anywhere (docs/lms-pitfalls.md rule 3).
     for name, data in files.items():
@@ -175,8 +177,14 @@ def test_index_html() -> None:
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
     policy = dict(part.strip().split(" ", 1) for part in csp.split(";"))
     assert policy["default-src"] == "'none'"
-    for directive in ("script-src", "style-src", "img-src", "connect-src"):
+    for directive in ("script-src", "img-src", "connect-src"):
         assert policy[directive] == "'self'"
+    # The inline stylesheet is allowed by its hash, and nothing else inline is: the hash is that of the exact text of
+    # the one <style> element (CSP 3 hash-source; tests/browser/test_player_stylesheet.py sees the browser agree).
+    (style,) = re.findall(r"<style>(.*?)</style>", html, re.S)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert policy["style-src"] == f"'sha256-{digest}'"
+    assert style.startswith(_shipped_css("player.css").decode())
     assert '<script src="adapters/scorm12.js" defer></script>' in html
     # The embedded course data cannot end its <script> element early.
     data = re.search(r'<script type="application/json" id="course-data">(.*?)</script>', html, re.S).group(1)
@@ -210,7 +218,8 @@ def test_shell_size_budget(target: str, tmp_path) -> None:
         loaded = re.findall(rb'<script src="([^"]+)"|<link rel="stylesheet" href="([^"]+)"', index)
         shell = ["index.html", *(name.decode() for pair in loaded for name in pair if name)]
         sizes = {name: len(gzip.compress(z.read(name), mtime=0)) for name in shell}
-    assert {"player.js", "player.css", f"adapters/{RUNTIMES[get_target(target).runtime]}"} <= set(sizes)
+    assert {"player.js", f"adapters/{RUNTIMES[get_target(target).runtime]}"} <= set(sizes)
+    assert b"<style>" in index  # the stylesheet is weighed inside index.html
     assert sum(sizes.values()) <= SHELL_BUDGET, sizes
 
 

@@ -1,9 +1,12 @@
-"""Issue 11, themes: module.yaml `theme` colours the player through theme.css, and a theme that would fail WCAG AA
-contrast is a build error naming the colour and the ratio, at its line."""
+"""Issue 11, themes: module.yaml `theme` colours the player through the theme's rules, after player.css's in
+index.html's <style>, and a theme that would fail WCAG AA contrast is a build error naming the colour and the ratio,
+at its line."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ import pytest
 from scormkit.api import pack
 from scormkit.diagnostics import ScormkitError
 from scormkit.model import contrast_ratio
-from scormkit.player import build_player
+from scormkit.player import _shipped_css, build_player
 from tests.factories import make_player_module
 
 MODULE_SRC = Path(__file__).resolve().parents[1] / "module_src"
@@ -31,21 +34,28 @@ def test_contrast_ratio_follows_wcag():
     assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.02)
 
 
-def test_theme_colours_ship_as_theme_css(tmp_path):
+def page_style(package: Path) -> str:
+    """The text of index.html's one <style> element."""
+    with zipfile.ZipFile(package) as z:
+        (style,) = re.findall(r"<style>(.*?)</style>", z.read("index.html").decode(), re.S)
+    return style
+
+
+def test_theme_colours_ship_after_player_css(tmp_path):
     src = themed_source(tmp_path, '  primary: "#7a1f5c"\n  accent: "#c05a00"\n')
     (result, *_) = pack(src, targets=["web"], out=tmp_path / "dist")
-    import zipfile
-
+    style, player_css = page_style(result.path), _shipped_css("player.css").decode()
+    # The theme's rules come after player.css's, in the same stylesheet: they win, before the first paint.
+    assert style.startswith(player_css)
+    assert "--accent: #7a1f5c;" in style[len(player_css) :] and "--highlight: #c05a00;" in style[len(player_css) :]
     with zipfile.ZipFile(result.path) as z:
-        css = z.read("theme.css").decode()
-        html = z.read("index.html").decode()
-    assert "--accent: #7a1f5c;" in css and "--highlight: #c05a00;" in css
-    assert html.index('href="player.css"') < html.index('href="theme.css"')  # the theme wins, before first paint
+        assert not {"theme.css", "player.css"} & set(z.namelist())  # no stylesheet file: one request less
 
 
-def test_no_theme_no_theme_css():
-    files = build_player(make_player_module(), "web", state_budget=1_000_000)
-    assert "theme.css" not in files and "theme.css" not in files["index.html"].decode()
+def test_no_theme_no_theme_rules():
+    html = build_player(make_player_module(), "web", state_budget=1_000_000)["index.html"].decode()
+    (style,) = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert style == _shipped_css("player.css").decode()
 
 
 @pytest.mark.parametrize(
@@ -73,18 +83,17 @@ def test_logo_cover_and_font_ship_and_are_used(tmp_path):
 
     if not FONT.is_file():
         pytest.skip(f"the test font {FONT} is not installed")
-    import zipfile
-
     (result, *_) = pack(branded_source(tmp_path), targets=["web"], out=tmp_path / "dist")
+    css = page_style(result.path)
     with zipfile.ZipFile(result.path) as z:
-        names, css, html = set(z.namelist()), z.read("theme.css").decode(), z.read("index.html").decode()
+        names, html = set(z.namelist()), z.read("index.html").decode()
     assert {"assets/logo.png", "assets/cover.jpg", "assets/brand.ttf"} <= names
     assert '@font-face { font-family: "module-font"; src: url("assets/brand.ttf") format("truetype");' in css
     assert '--font: "module-font", var(--system-font);' in css
     assert '<img class="bar-logo" src="assets/logo.png" width="240" height="96"' in html
     assert '<img class="cover" src="assets/cover.jpg" width="1280" height="720" alt=""' in html
     # The cover's request starts from <head>, and nothing in the CSP had to be widened for the theme.
-    assert html.index('<link rel="preload" as="image" href="assets/cover.jpg"') < html.index('href="player.css"')
+    assert html.index('<link rel="preload" as="image" href="assets/cover.jpg"') < html.index("<style>")
     assert "font-src 'self'; " in html and "img-src 'self'; " in html
 
 
@@ -143,7 +152,4 @@ def test_a_woff2_font_and_a_png_logo_are_accepted(tmp_path):
     (src / "assets" / "brand.woff2").write_bytes(b"wOF2" + b"\0" * 60)  # what the check reads: the signature
     (src / "assets" / "logo.png").write_bytes(png(120, 40))
     (result, *_) = pack(src, targets=["web"], out=tmp_path / "dist")
-    import zipfile
-
-    with zipfile.ZipFile(result.path) as z:
-        assert 'format("woff2")' in z.read("theme.css").decode()
+    assert 'format("woff2")' in page_style(result.path)

@@ -1,5 +1,5 @@
 """Issue 11, theme branding in chromium: module.yaml `theme` with a logo (header and certificate), a cover (start
-screen) and a font shipped in the package (@font-face from theme.css, nothing fetched from elsewhere: the CSP and
+screen) and a font shipped in the package (@font-face in index.html's <style>, nothing fetched from elsewhere: the CSP and
 the standalone fixture's request log both hold); axe 0 on the branded start screen and certificate."""
 
 from __future__ import annotations

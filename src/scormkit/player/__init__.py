@@ -1,7 +1,7 @@
 """The HTML5 player: `build_player` returns every package file except the manifest.
 
-Shell = templates/index.html.j2 + player.js + static/player.css + one runtime adapter (adapters/<runtime>.js);
-course.json is built by `course.py`. Each shipped JS file is its sources under static/ (player/*.js by job:
+Shell = templates/index.html.j2 (with static/player.css and the module's theme inlined in its <style>) + player.js
++ one runtime adapter (adapters/<runtime>.js); course.json is built by `course.py`. Each shipped JS file is its sources under static/ (player/*.js by job:
 state, grading, shell, viewer, items, quiz, boot; adapters/*.js), as static/bundles.json lists them,
 concatenated inside one function and minified by rjsmin (player.css by rcssmin; whitespace and comments only): no
 build tool, no framework. Everything is read with importlib.resources, so the player ships inside the wheel, and
@@ -10,6 +10,8 @@ every output is deterministic bytes.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import re
@@ -119,10 +121,10 @@ _FONT_FORMATS = {".woff2": "woff2", ".ttf": "truetype", ".otf": "opentype"}
 
 
 def theme_css(module: Module) -> bytes:
-    """theme.css: the module's colours (module.yaml `theme`, contrast-checked by the model) over player.css's, and
-    its font from the package (CSP font-src 'self'), as a file (the CSP allows no inline style) loaded before the
-    first paint, so the start screen never flashes. font-display: swap paints the text at once in the system font
-    rather than waiting for the font file."""
+    """The theme's rules: the module's colours (module.yaml `theme`, contrast-checked by the model) over
+    player.css's, and its font from the package (CSP font-src 'self'). They follow player.css in the page's one
+    <style>, so the start screen paints in them and never flashes. font-display: swap paints the text at once in
+    the system font rather than waiting for the font file."""
     theme = module.config.theme
     rules = [
         f"--accent: {theme.primary};" if theme.primary else "",
@@ -135,6 +137,21 @@ def theme_css(module: Module) -> bytes:
         kind = _FONT_FORMATS[theme.font[theme.font.rindex(".") :].lower()]
         css = f'@font-face {{ font-family: "module-font"; src: url("{theme.font}") format("{kind}"); font-display: swap; }}\n{css}'
     return css.encode()
+
+
+def page_style(module: Module) -> str:
+    """The page's stylesheet, inlined in index.html: player.css then the theme. Inline because a stylesheet file
+    is a render-blocking request that the first paint waits for (docs/player.md, "First paint"); the CSP allows
+    exactly this text by its hash (`style_hash`), so no other inline style can run."""
+    style = (_shipped_css("player.css") + theme_css(module)).decode("utf-8")
+    # Only our CSS and the model's checked theme values (hex colours, an assets/ path) get here.
+    assert "</" not in style, "a stylesheet that could end its <style> element"
+    return style
+
+
+def style_hash(style: str) -> str:
+    """The CSP source that allows the <style> element holding exactly `style` (CSP 3, hash-source)."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 def _theme_images(module: Module) -> dict[str, object]:
@@ -155,7 +172,8 @@ def _theme_images(module: Module) -> dict[str, object]:
 
 
 def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str, Asset]:
-    """Every package file except the manifest: index.html, course.json, player.js/css, the adapter, assets.
+    """Every package file except the manifest: index.html (with the stylesheet), course.json, player.js, the
+    adapter, assets.
 
     Raises ValueError when the runtime has no adapter, and UnsupportedModule when an asset collides with a player
     file. `state_budget` goes into course.json; the target refuses a module whose resume data could exceed it.
@@ -164,7 +182,7 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
         raise ValueError(f"no player adapter for runtime {runtime!r}; known runtimes: {', '.join(sorted(RUNTIMES))}")
     course = build_course(module, runtime, state_budget=state_budget)
     adapter = f"adapters/{RUNTIMES[runtime]}"
-    theme = theme_css(module)
+    style = page_style(module)
     html = (
         _environment()
         .get_template("index.html.j2")
@@ -173,17 +191,16 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
             adapter=adapter,
             connect_src=Markup("'self' https: http:" if runtime in LRS_RUNTIMES else "'self'"),
             course_data=Markup(_script_json(course)),
-            theme=bool(theme),
+            style=Markup(style),
+            style_src=Markup(style_hash(style)),
             **_theme_images(module),
             **_start_screen(course),
         )
     )
     files: dict[str, Asset] = {
-        **({"theme.css": theme} if theme else {}),
         "index.html": html.encode(),
         "course.json": course_json(course),
         "player.js": script("player.js"),
-        "player.css": _shipped_css("player.css"),
         adapter: script(adapter),
     }
     for path, data in sorted(module.assets.items()):

@@ -380,6 +380,28 @@ def test_a_pdf_with_javascript_or_attachments_is_warned_about(mod: Path, feature
     ) in result.stderr
 
 
+def test_a_pdf_that_does_not_ship_is_not_warned_about(mod: Path) -> None:
+    """With slides.download: false only the rendered pages ship: the PDF's JavaScript never reaches a learner, and
+    the warning's own advice ("or set slides.download: false") has been followed."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.actions import JavaScript
+
+    writer = PdfWriter(clone_from=PdfReader(mod / "slides.pdf"))
+    writer.add_open_action(JavaScript("app.alert('hello');"))
+    with (mod / "slides.pdf").open("wb") as fh:
+        writer.write(fh)
+    module_yaml = mod / "module.yaml"
+    module_yaml.write_text(
+        module_yaml.read_text().replace("  file: slides.pdf\n", "  file: slides.pdf\n  download: false\n")
+    )
+    result = pack(mod, "--target", "web")
+    assert result.exit_code == 0, result.stderr
+    assert "slides.active-content" not in result.stderr and "warning[" not in result.stderr
+    (package,) = Path("dist").glob("*.zip")
+    with zipfile.ZipFile(package) as z:
+        assert "slides.pdf" not in z.namelist() and "slides/001.webp" in z.namelist()
+
+
 def test_the_catalogue_is_read_by_the_probing_worker_not_the_packing_process(mod: Path) -> None:
     """The catalogue check (names tree, open action) parsed the whole PDF with pypdf in the packing process: 64 MB
     for the 500-slide benchmark deck, and a parser outside the worker's limits. The probe reports it instead."""

@@ -68,9 +68,11 @@ def open_deck(
     report: Report,
     cache: RenderCache | None = None,
     limits: RenderLimits = RenderLimits(),
+    ships: bool = True,
 ) -> Deck | None:
     """Check that the slides PDF exists, is a PDF, is not encrypted and has pages of slide proportions;
-    diagnostics at `where:line` (missing file) or on the PDF itself."""
+    diagnostics at `where:line` (missing file) or on the PDF itself. `ships`: the PDF goes into the package for
+    download (slides.download), so its active content is worth a warning; only its rendered pages ship otherwise."""
     if path is None:
         return None  # outside the module folder, already reported
     if not path.is_file():
@@ -113,7 +115,8 @@ def open_deck(
         fresh = True  # cached by render_deck: a read that fails elsewhere writes nothing
     else:
         fresh = False
-    active_content_warning(scan_pdf(path) | set(probe["features"]), file, where, line, report)
+    if ships:
+        active_content_warning(scan_pdf(path) | set(probe["features"]), file, where, line, report)
     bad = False
     for index, (width, height) in enumerate(probe["sizes"]):
         if not (width > 0 and height > 0 and max(width / height, height / width) <= MAX_ASPECT):

@@ -5,7 +5,7 @@ permission, read-only or full disk, a file where a folder is expected) prints th
 do; anything else is a scormkit bug, said in one line with how to report it (`SCORMKIT_DEBUG=1` shows the
 traceback). Library warnings (pypdf's logging, Python warnings) are kept off stderr so each line of the output
 stays one problem. And text from the input never reaches the terminal raw: control characters (ANSI escapes)
-are shown escaped by `printable`.
+are shown escaped by `printable` (scormkit.terminal).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import contextlib
 import errno
 import logging
 import os
-import re
 import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -23,27 +22,9 @@ import typer
 import typer.core
 
 from scormkit.diagnostics import Diagnostic, ScormkitError
+from scormkit.terminal import printable
 
 DEBUG_ENV = "SCORMKIT_DEBUG"
-
-# C0 controls (ESC starts ANSI sequences), DEL, C1 controls (CSI is U+009B), lone surrogates (file names that were
-# not UTF-8), and the bidirectional overrides that make a terminal show text in another order than it is.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
-
-
-def _escape(match: re.Match) -> str:
-    char = match.group()
-    code = ord(char)
-    if char in "\n\r\t":
-        return " "
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape: show the byte
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
-def printable(text: str) -> str:
-    """`text` safe to print on one terminal line: controls, stray surrogates and bidi overrides escaped."""
-    return _UNPRINTABLE.sub(_escape, text)
 
 
 def debugging() -> bool:

@@ -17,7 +17,7 @@ from rich.text import Text
 from scormkit import __version__, api
 from scormkit.boundary import ErrorBoundaryGroup, print_diagnostics, printable
 from scormkit.diagnostics import ScormkitError
-from scormkit.entry import human_size
+from scormkit.terminal import human_size
 
 app = typer.Typer(
     help="Turn a slides PDF, learning objectives and a quiz into LMS packages, and check any package.",

@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from scormkit.terminal import human_size, printable
+
 # The values of `pack`'s options that the no-op check needs; every other option sends the command to the full CLI.
 _VALUED = {
     "-t": "target",
@@ -101,16 +103,8 @@ def _answered_unchanged(argv: list[str]) -> bool:
             f"  {entry['slides']} slides  {entry['items']} items"
             for target, path, size, entry in rows
         ]
-        _say("".join(_plain(line) + "\n" for line in lines))
+        _say("".join(printable(line) + "\n" for line in lines))
     return True
-
-
-def human_size(size: int) -> str:
-    """A zip's size as `pack` prints it: 512 B, 929.5 KB, 16.3 MB."""
-    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
-        if size >= scale:
-            return f"{size / scale:.1f} {unit}"
-    return f"{size} B"
 
 
 def _say(text: str) -> None:
@@ -120,8 +114,3 @@ def _say(text: str) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit does not fail again
-
-
-def _plain(text: str) -> str:
-    """A line safe for a terminal: a path with control characters is printed escaped."""
-    return text if text.isprintable() else ascii(text)[1:-1]

@@ -120,7 +120,7 @@ def _start_screen(course: dict) -> dict[str, object]:
 _FONT_FORMATS = {".woff2": "woff2", ".ttf": "truetype", ".otf": "opentype"}
 
 
-def theme_css(module: Module) -> bytes:
+def theme_css(module: Module) -> str:
     """The theme's rules: the module's colours (module.yaml `theme`, contrast-checked by the model) over
     player.css's, and its font from the package (CSP font-src 'self'). They follow player.css in the page's one
     <style>, so the start screen paints in them and never flashes. font-display: swap paints the text at once in
@@ -136,14 +136,14 @@ def theme_css(module: Module) -> bytes:
     if theme.font:
         kind = _FONT_FORMATS[theme.font[theme.font.rindex(".") :].lower()]
         css = f'@font-face {{ font-family: "module-font"; src: url("{theme.font}") format("{kind}"); font-display: swap; }}\n{css}'
-    return css.encode()
+    return css
 
 
 def page_style(module: Module) -> str:
     """The page's stylesheet, inlined in index.html: player.css then the theme. Inline because a stylesheet file
     is a render-blocking request that the first paint waits for (docs/player.md, "First paint"); the CSP allows
     exactly this text by its hash (`style_hash`), so no other inline style can run."""
-    style = (_shipped_css("player.css") + theme_css(module)).decode("utf-8")
+    style = _shipped_css("player.css").decode("utf-8") + theme_css(module)
     # Only our CSS and the model's checked theme values (hex colours, an assets/ path) get here.
     assert "</" not in style, "a stylesheet that could end its <style> element"
     return style

@@ -12,11 +12,12 @@
     (no-store, every run in a fresh browser context, so nothing is cached):
     - bare:   a page holding only <img src="slides/001.webp">, the same file served the same way;
     - bare + title: the same with the module's title in an <h1> above the image (what one line of text costs);
-    - start screen, no scripts: index.html without its <script> elements: the same start screen and cover, no
-              player (what the start screen's content costs);
+    - start screen, no scripts: index.html without its loader (its one inline script): the same start screen and
+              cover painted in one frame, no player (what the start screen's content costs when nothing is staged);
     - first slide (cover): index.html -> slide 1 painted on the learner's first screen, the start screen, where it
               is the cover (the ratio of issue 3: first slide painted / bare, target <= 1.3);
-    - first screen heading: index.html -> the start screen's heading painted;
+    - start screen text: index.html -> the start screen's text under the cover painted (its first heading there, the
+              declaration of interest; the loader draws it one frame after the title and the cover);
     - viewer, zero think time: index.html with Start pressed by script the moment it is there -> slide 1 painted in
               the slide viewer (the player's whole critical path: scripts, start-up, the second screen);
     - start -> slide: pressing Start after the start screen has been on screen for a second -> slide 1 painted in
@@ -103,20 +104,16 @@ def sizes(packages: dict[str, Path]) -> None:
 
 
 # Runs before the page's own scripts, in every page (bare and player). Element Timing identifiers: "bare" (the bare
-# page's image), "cover" (slide 1 on the start screen), "slide" (slide 1 in the slide viewer).
+# page's image), "cover" (slide 1 on the start screen), "slide" (slide 1 in the slide viewer), "text" (the start
+# screen's first heading under the cover, the declaration of interest: its text painted).
 PROBE = """
 (() => {
   window.__paint = {};
-  const IDS = [['img#bare', 'bare'], ['img.cover', 'cover'], ['img.slide', 'slide']];
+  const IDS = [['img#bare', 'bare'], ['img.cover', 'cover'], ['img.slide', 'slide'], ['main .begin h2', 'text']];
   new MutationObserver(() => {
     for (const [sel, id] of IDS) {
       const img = document.querySelector(sel);
       if (img && !img.hasAttribute('elementtiming')) img.setAttribute('elementtiming', id);
-    }
-    const h = document.querySelector('main h1, h1');
-    if (h && !window.__paint.heading) {
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        window.__paint.heading = window.__paint.heading || performance.now(); }));
     }
     if (window.__autoStart) {
       const go = document.querySelector('main[data-screen=start] .btn.primary');
@@ -146,7 +143,7 @@ class NoStore(SimpleHTTPRequestHandler):
 
 
 def painted(page, identifier: str) -> float:
-    """Element Timing's renderTime of the image marked `identifier` (ms from navigation start)."""
+    """Element Timing's renderTime of the element marked `identifier` (ms from navigation start)."""
     page.wait_for_function(f"() => window.__paint[{identifier!r}]", timeout=30_000)
     return page.evaluate(f"() => window.__paint[{identifier!r}]")
 
@@ -165,12 +162,12 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
         first = course["slides"][0]
         (root / "bare.html").write_text(BARE.format(src=first["image"], w=first["width"], h=first["height"]))
         # References for what the learner's first screen costs by its content alone: the bare page with the module
-        # title above the image, and index.html without the player's scripts (the same start screen, no player).
+        # title above the image, and index.html without its loader (the same start screen in one frame, no player).
         (root / "bare-title.html").write_text(
             (root / "bare.html").read_text().replace("<body>", f"<body><h1>{html.escape(course['title'])}</h1>")
         )
         index = (root / "index.html").read_text()
-        (root / "static.html").write_text(re.sub(r'<script src="[^"]*" defer></script>\n', "", index))
+        (root / "static.html").write_text(re.sub(r'<script id="player-loader">.*?</script>\n', "", index, flags=re.S))
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(NoStore, directory=str(root)))
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{httpd.server_address[1]}/"
@@ -180,7 +177,7 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
             "bare + title": [],
             "start screen, no scripts": [],
             "first slide (cover)": [],
-            "first screen heading": [],
+            "start screen text": [],
             "viewer, zero think time": [],
             "start -> slide": [],
             **({"baseline first slide (cover)": []} if baseline else {}),
@@ -212,8 +209,7 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
                 context, page = fresh(False)
                 page.goto(base + "index.html")
                 cover = painted(page, "cover")
-                page.wait_for_function("() => window.__paint.heading")
-                heading = page.evaluate("() => window.__paint.heading")
+                text = painted(page, "text")
                 page.locator("main[data-screen=start] .btn.primary").wait_for()
                 page.wait_for_timeout(1000)
                 t0 = page.evaluate("() => performance.now()")
@@ -239,7 +235,7 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
                         ("bare + title", bare_title),
                         ("start screen, no scripts", static),
                         ("first slide (cover)", cover),
-                        ("first screen heading", heading),
+                        ("start screen text", text),
                         ("viewer, zero think time", viewer),
                         ("start -> slide", start_to_slide),
                     ):
@@ -260,8 +256,8 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
         f" {'ok' if ratio <= TARGET_RATIO else 'OVER'}"
     )
     print(
-        f"    first slide painted / the same start screen without the player's scripts ="
-        f" {med['first slide (cover)'] / med['start screen, no scripts']:.2f} (the player's own cost);"
+        f"    first slide painted / the same start screen in one frame without the player ="
+        f" {med['first slide (cover)'] / med['start screen, no scripts']:.2f} (the loader's gain where below 1);"
         f" bare + title / bare = {med['bare + title'] / med['bare']:.2f}"
     )
     if baseline:
@@ -269,7 +265,7 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
         print(f"    baseline first slide painted / bare = {before:.2f} (before) -> {ratio:.2f} (this checkout)")
     print(
         f"    slide viewer with Start pressed at once / bare = {med['viewer, zero think time'] / med['bare']:.2f};"
-        f" first screen heading / bare = {med['first screen heading'] / med['bare']:.2f};"
+        f" start screen text / bare = {med['start screen text'] / med['bare']:.2f};"
         f" Start -> slide painted = {med['start -> slide']:.1f} ms"
     )
 

@@ -8,12 +8,14 @@ import hashlib
 import json
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from scormkit.model import FILLIN_MAXLENGTH
 from scormkit.package import write_package
-from scormkit.player import RUNTIMES, _shipped_css, build_player
+from scormkit.player import RUNTIMES, START_SCREEN_ONLY, START_SCREEN_STRINGS, _shipped_css, build_player
 from scormkit.player.course import (
     build_course,
     state_key,
@@ -177,19 +179,53 @@ def test_index_html() -> None:
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
     policy = dict(part.strip().split(" ", 1) for part in csp.split(";"))
     assert policy["default-src"] == "'none'"
-    for directive in ("script-src", "img-src", "connect-src"):
+    for directive in ("img-src", "connect-src"):
         assert policy[directive] == "'self'"
-    # The inline stylesheet is allowed by its hash, and nothing else inline is: the hash is that of the exact text of
-    # the one <style> element (CSP 3 hash-source; tests/browser/test_player_stylesheet.py sees the browser agree).
+
+    def digest(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+    # The inline stylesheet and the inline loader are allowed by their hashes, and nothing else inline is: each hash
+    # is that of the exact text of the one <style> element and of the one inline script (CSP 3 hash-source;
+    # tests/browser/test_player_stylesheet.py and test_player_loader.py see the browser agree).
     (style,) = re.findall(r"<style>(.*?)</style>", html, re.S)
-    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
-    assert policy["style-src"] == f"'sha256-{digest}'"
+    assert policy["style-src"] == digest(style)
     assert style.startswith(_shipped_css("player.css").decode())
-    assert '<script src="adapters/scorm12.js" defer></script>' in html
+    (loader,) = re.findall(r'<script id="player-loader">(.*?)</script>', html, re.S)
+    assert policy["script-src"] == "'self' " + digest(loader)
+    assert "player-scripts" in loader and "staged" in loader
+    # The player's scripts are listed, in the order they run, in an inert template the loader reads; the loader is in
+    # <head>, so the start screen is staged from its first frame.
+    template = re.search(r'<template id="player-scripts">(.*?)</template>', html, re.S).group(1)
+    assert template == '<script src="adapters/scorm12.js"></script><script src="player.js"></script>'
+    assert html.index("<template") < html.index('<script id="player-loader">') < html.index("</head>")
     # The embedded course data cannot end its <script> element early.
     data = re.search(r'<script type="application/json" id="course-data">(.*?)</script>', html, re.S).group(1)
     assert "<" not in data
     assert json.loads(data)["title"] == "Pain <script>alert(1)</script> & more"
+
+
+def test_the_embedded_course_leaves_out_only_what_the_start_screen_used() -> None:
+    """index.html's course data is course.json without what only the start screen's template reads (it is in the
+    page already): no source of any shipped script names one of those strings or fields, so player.js never
+    misses them; course.json keeps them all."""
+    files = build_player(make_player_module(), "cmi5", state_budget=64000)
+    html = files["index.html"].decode()
+    embedded = json.loads(re.search(r'id="course-data">(.*?)</script>', html, re.S).group(1))
+    whole = json.loads(files["course.json"])
+    assert set(whole) - set(embedded) == set(START_SCREEN_ONLY)
+    assert set(whole["strings"]) - set(embedded["strings"]) == START_SCREEN_STRINGS
+    assert {k: v for k, v in embedded.items() if k != "strings"} == {
+        k: v for k, v in whole.items() if k not in START_SCREEN_ONLY and k != "strings"
+    }
+    static = Path(__file__).resolve().parents[1] / "src" / "scormkit" / "player" / "static"
+    sources = "".join(path.read_text() for path in static.rglob("*.js"))
+    for field in START_SCREEN_ONLY:  # course.<field>
+        assert not re.search(rf"""['"]{field}['"]|\.{field}\b""", sources), field
+    for key in START_SCREEN_STRINGS:  # t('<key>')
+        assert not re.search(rf"""['"]{key}['"]""", sources), key
+    # The start screen shows what was left out.
+    assert f'<h2 id="doi">{escape(whole["strings"]["doi"])}</h2>' in html
 
 
 def test_only_lrs_runtimes_may_connect_elsewhere() -> None:
@@ -201,7 +237,7 @@ def test_only_lrs_runtimes_may_connect_elsewhere() -> None:
     for runtime in RUNTIMES:
         expected = "'self' https: http:" if runtime in ("xapi", "cmi5") else "'self'"
         assert policy(runtime)["connect-src"] == expected, runtime
-        assert policy(runtime)["script-src"] == "'self'"
+        assert re.fullmatch(r"'self' 'sha256-[A-Za-z0-9+/]{43}='", policy(runtime)["script-src"]), runtime
 
 
 SHELL_BUDGET = 25 * 1024  # issue 11: "the shell stays under 25 KB gzipped"

@@ -1,7 +1,7 @@
 """The HTML5 player: `build_player` returns every package file except the manifest.
 
-Shell = templates/index.html.j2 (with static/player.css and the module's theme inlined in its <style>) + player.js
-+ one runtime adapter (adapters/<runtime>.js); course.json is built by `course.py`. Each shipped JS file is its sources under static/ (player/*.js by job:
+Shell = templates/index.html.j2 (with static/player.css and the module's theme inlined in its <style>, and
+static/loader.js, which starts the player after the cover, in its one inline <script>) + player.js + one runtime adapter (adapters/<runtime>.js); course.json is built by `course.py`. Each shipped JS file is its sources under static/ (player/*.js by job:
 state, grading, shell, viewer, items, quiz, boot; adapters/*.js), as static/bundles.json lists them,
 concatenated inside one function and minified by rjsmin (player.css by rcssmin; whitespace and comments only): no
 build tool, no framework. Everything is read with importlib.resources, so the player ships inside the wheel, and
@@ -85,6 +85,23 @@ def _environment() -> jinja2.Environment:
     )
 
 
+#: What only index.html.j2 reads, at build time, to render the start screen: left out of the course data that the page
+#: embeds for player.js, which never reads it (tests/test_player_course.py checks that no player source names these
+#: strings). course.json keeps the whole course.
+START_SCREEN_ONLY = ("descriptionHtml",)
+START_SCREEN_STRINGS = frozenset(
+    {"about", "author", "authors", "publisher", "published", "updated", "doi", "doiIntro", "coverAlt", "creditTitle"}
+)
+
+
+def embedded_course(course: dict) -> dict:
+    """The course data index.html embeds for player.js: the course without what only the start screen's template
+    uses (it is in the page already, as the start screen)."""
+    embedded = {key: value for key, value in course.items() if key not in START_SCREEN_ONLY}
+    embedded["strings"] = {k: v for k, v in course["strings"].items() if k not in START_SCREEN_STRINGS}
+    return embedded
+
+
 def _script_json(data: object) -> str:
     """JSON safe inside a <script type="application/json"> element: no '<' can end it early."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -149,9 +166,19 @@ def page_style(module: Module) -> str:
     return style
 
 
-def style_hash(style: str) -> str:
-    """The CSP source that allows the <style> element holding exactly `style` (CSP 3, hash-source)."""
-    return "'sha256-" + base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii") + "'"
+def page_loader() -> str:
+    """index.html's one inline script (static/loader.js, minified): it makes the start screen's first frame the title
+    and the cover, and starts the player once the cover is on screen (docs/player.md, "First paint"). The CSP allows
+    exactly this text by its hash, as it does the style."""
+    loader = rjsmin.jsmin(_static("loader.js").decode("utf-8"))
+    assert "</" not in loader, "a script that could end its <script> element"
+    return loader
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source that allows the inline <style> or <script> element holding exactly `text` (CSP 3,
+    hash-source)."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 def _theme_images(module: Module) -> dict[str, object]:
@@ -182,7 +209,7 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
         raise ValueError(f"no player adapter for runtime {runtime!r}; known runtimes: {', '.join(sorted(RUNTIMES))}")
     course = build_course(module, runtime, state_budget=state_budget)
     adapter = f"adapters/{RUNTIMES[runtime]}"
-    style = page_style(module)
+    style, loader = page_style(module), page_loader()
     html = (
         _environment()
         .get_template("index.html.j2")
@@ -190,9 +217,11 @@ def build_player(module: Module, runtime: str, *, state_budget: int) -> dict[str
             course=course,
             adapter=adapter,
             connect_src=Markup("'self' https: http:" if runtime in LRS_RUNTIMES else "'self'"),
-            course_data=Markup(_script_json(course)),
+            course_data=Markup(_script_json(embedded_course(course))),
             style=Markup(style),
-            style_src=Markup(style_hash(style)),
+            style_src=Markup(csp_hash(style)),
+            loader=Markup(loader),
+            script_src=Markup("'self' " + csp_hash(loader)),
             **_theme_images(module),
             **_start_screen(course),
         )

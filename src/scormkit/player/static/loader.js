@@ -1,0 +1,42 @@
+/* index.html's one inline script, in <head> (allowed by its hash in the CSP): the start screen's first frame, and
+   the player started once the cover is on screen (docs/player.md, "First paint").
+
+   The first frame holds the bar, the title and slide 1 as the cover, and the rest of the start screen follows in
+   the next frame ("staged": hidden by player.css until then, so its text is neither laid out nor drawn in the first
+   frame). The cover is on screen sooner, nothing moves when the rest appears (the cover's column is as wide without
+   it), and the rest waits for no download, one frame only. Without JavaScript nothing is staged.
+
+   The player's scripts are listed in the inert <template id="player-scripts"> (never fetched from there: not even
+   the preload scanner looks inside a template) and run in that order (async = false). Fetched and compiled any
+   earlier, they would compete with the first frame for the device's cores and the cover would paint later. They
+   start two frames after the cover is decoded; at once if it fails; after a second at the latest if it is slow
+   or never painted (a hidden tab). The player never starts on a staged screen. */
+(function () {
+  var root = document.documentElement, started = false;
+  function unstage() { root.classList.remove('staged'); }
+  function start() {
+    if (started) return;
+    started = true;
+    unstage();
+    var listed = document.getElementById('player-scripts').content.querySelectorAll('script');
+    for (var i = 0; i < listed.length; i++) {
+      var s = document.createElement('script');
+      s.src = listed[i].getAttribute('src');
+      s.async = false;
+      document.body.appendChild(s);
+    }
+  }
+  root.classList.add('staged');
+  document.addEventListener('DOMContentLoaded', function () {
+    // The first frame with the whole page parsed shows it staged; the next one shows the rest (a timer set in a
+    // frame's callback runs after that frame). A frame before this one had the page in part, staged too.
+    requestAnimationFrame(function () { setTimeout(unstage, 0); });
+    var cover = document.querySelector('img.cover');
+    if (cover && cover.decode) {
+      cover.decode().then(function () {
+        requestAnimationFrame(function () { requestAnimationFrame(start); });
+      }, start);
+    } else start();
+    setTimeout(start, 1000);
+  });
+})();

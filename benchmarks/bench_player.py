@@ -20,6 +20,7 @@
               declaration of interest; the loader draws it one frame after the title and the cover);
     - viewer, zero think time: index.html with Start pressed by script the moment it is there -> slide 1 painted in
               the slide viewer (the player's whole critical path: scripts, start-up, the second screen);
+    - Start ready: index.html -> the player has started and its Start button is in the page (ms, not a paint);
     - start -> slide: pressing Start after the start screen has been on screen for a second -> slide 1 painted in
               the viewer (what a learner waits for once they decide to go).
     - baseline (with --baseline PACKAGE.zip, a web package of the same module built by another checkout): its first
@@ -115,6 +116,8 @@ PROBE = """
       const img = document.querySelector(sel);
       if (img && !img.hasAttribute('elementtiming')) img.setAttribute('elementtiming', id);
     }
+    if (!window.__paint.ready && document.querySelector('main[data-screen=start] .btn.primary'))
+      window.__paint.ready = performance.now();  // the player has started: Start is there
     if (window.__autoStart) {
       const go = document.querySelector('main[data-screen=start] .btn.primary');
       if (go && !go.__pressed) { go.__pressed = true; go.click(); }
@@ -143,7 +146,8 @@ class NoStore(SimpleHTTPRequestHandler):
 
 
 def painted(page, identifier: str) -> float:
-    """Element Timing's renderTime of the element marked `identifier` (ms from navigation start)."""
+    """What PROBE recorded as `identifier` (ms from navigation start): Element Timing's renderTime of the element so
+    marked, or, for "ready", when the player's Start button appeared."""
     page.wait_for_function(f"() => window.__paint[{identifier!r}]", timeout=30_000)
     return page.evaluate(f"() => window.__paint[{identifier!r}]")
 
@@ -180,7 +184,8 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
             "start screen text": [],
             "viewer, zero think time": [],
             "start -> slide": [],
-            **({"baseline first slide (cover)": []} if baseline else {}),
+            "Start ready": [],
+            **({"baseline first slide (cover)": [], "baseline Start ready": []} if baseline else {}),
         }
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -210,6 +215,7 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
                 page.goto(base + "index.html")
                 cover = painted(page, "cover")
                 text = painted(page, "text")
+                ready = painted(page, "ready")
                 page.locator("main[data-screen=start] .btn.primary").wait_for()
                 page.wait_for_timeout(1000)
                 t0 = page.evaluate("() => performance.now()")
@@ -226,9 +232,11 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
                     context, page = fresh(False)
                     page.goto(base + "baseline/index.html")
                     before = painted(page, "cover")
+                    before_ready = painted(page, "ready")
                     context.close()
                     if n:
                         results["baseline first slide (cover)"].append(before)
+                        results["baseline Start ready"].append(before_ready)
                 if n:
                     for key, value in (
                         ("bare", bare),
@@ -236,6 +244,7 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
                         ("start screen, no scripts", static),
                         ("first slide (cover)", cover),
                         ("start screen text", text),
+                        ("Start ready", ready),
                         ("viewer, zero think time", viewer),
                         ("start -> slide", start_to_slide),
                     ):
@@ -263,6 +272,10 @@ def first_slide(package: Path, runs: int, baseline: Path | None = None) -> None:
     if baseline:
         before = med["baseline first slide (cover)"] / med["bare"]
         print(f"    baseline first slide painted / bare = {before:.2f} (before) -> {ratio:.2f} (this checkout)")
+        print(
+            f"    Start ready (the player started) {med['baseline Start ready']:.0f} ms (before) ->"
+            f" {med['Start ready']:.0f} ms (this checkout)"
+        )
     print(
         f"    slide viewer with Start pressed at once / bare = {med['viewer, zero think time'] / med['bare']:.2f};"
         f" start screen text / bare = {med['start screen text'] / med['bare']:.2f};"

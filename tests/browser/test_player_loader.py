@@ -1,9 +1,9 @@
 """The start screen's first frame and the player's start (issue 11, fast first paint; static/loader.js, index.html's
 one inline script, allowed by its hash in the CSP). The first frame is the title and the cover, and the rest of the
 start screen follows in the next frame without moving them; the player's scripts, listed in an inert <template>,
-are requested once the cover is decoded (on two cores their fetch and compile would otherwise compete with the
-first frame). A cover that never arrives or fails holds neither the text nor the player back, and without
-JavaScript the whole start screen shows at once. In chromium, as the learner's browser runs them."""
+are requested once the cover is painted (on two cores their fetch and compile would otherwise compete with the
+first frame). A cover that never arrives or fails does not hold the text back, and the player for a second at most;
+without JavaScript the whole start screen shows at once. In chromium, as the learner's browser runs them."""
 
 from __future__ import annotations
 

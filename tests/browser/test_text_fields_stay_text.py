@@ -177,7 +177,7 @@ def test_csp_is_strict_on_every_target(packages: dict[str, Path]) -> None:
         # loader.
         assert "<img src=x" not in html and not re.search(r"<[a-z]+[^<>]*\sonerror=", html), target
         inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html)
-        assert inline == ['<script type="application/json" id="course-data">', '<script id="player-loader">'], target
+        assert inline == ['<script id="player-loader">', '<script type="application/json" id="course-data">'], target
 
 
 INJECTED = """() => {

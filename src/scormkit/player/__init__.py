@@ -88,7 +88,7 @@ def _environment() -> jinja2.Environment:
 #: What only index.html.j2 reads, at build time, to render the start screen: left out of the course data that the page
 #: embeds for player.js, which never reads it (tests/test_player_course.py checks that no player source names these
 #: strings). course.json keeps the whole course.
-START_SCREEN_ONLY = ("descriptionHtml",)
+START_SCREEN_ONLY = ("descriptionHtml", "authors", "published", "updated", "format")
 START_SCREEN_STRINGS = frozenset(
     {"about", "author", "authors", "publisher", "published", "updated", "doi", "doiIntro", "coverAlt", "creditTitle"}
 )

@@ -8,9 +8,10 @@
 
    The player's scripts are listed in the inert <template id="player-scripts"> (never fetched from there: not even
    the preload scanner looks inside a template) and run in that order (async = false). Fetched and compiled any
-   earlier, they would compete with the first frame for the device's cores and the cover would paint later. They
-   start two frames after the cover is decoded; at once if it fails; after a second at the latest if it is slow
-   or never painted (a hidden tab). The player never starts on a staged screen. */
+   earlier, they would compete with the first frame for the device's cores and the cover would paint later. Where
+   the browser reports the cover's paint (Element Timing: Chromium, Edge), they start once it is painted, and after a
+   second at the latest if it is slow, fails or is never painted (a hidden tab); elsewhere they start once the page
+   is parsed, as deferred scripts would. The player never starts on a staged screen. */
 (function () {
   var root = document.documentElement, started = false;
   function unstage() { root.classList.remove('staged'); }
@@ -18,7 +19,7 @@
     if (started) return;
     started = true;
     unstage();
-    var listed = document.getElementById('player-scripts').content.querySelectorAll('script');
+    var listed = document.getElementById('player-scripts').content.children;
     for (var i = 0; i < listed.length; i++) {
       var s = document.createElement('script');
       s.src = listed[i].getAttribute('src');
@@ -32,11 +33,9 @@
     // frame's callback runs after that frame). A frame before this one had the page in part, staged too.
     requestAnimationFrame(function () { setTimeout(unstage, 0); });
     var cover = document.querySelector('img.cover');
-    if (cover && cover.decode) {
-      cover.decode().then(function () {
-        requestAnimationFrame(function () { requestAnimationFrame(start); });
-      }, start);
-    } else start();
+    var types = window.PerformanceObserver && PerformanceObserver.supportedEntryTypes;
+    if (!types || types.indexOf('element') < 0 || !cover) return start();
+    new PerformanceObserver(start).observe({ type: 'element', buffered: true }); // the cover's elementtiming
     setTimeout(start, 1000);
   });
 })();

@@ -15,7 +15,7 @@ from markupsafe import escape
 
 from scormkit.model import FILLIN_MAXLENGTH
 from scormkit.package import write_package
-from scormkit.player import RUNTIMES, START_SCREEN_ONLY, START_SCREEN_STRINGS, _shipped_css, build_player
+from scormkit.player import RUNTIMES, START_SCREEN_STRINGS, UNREAD_FIELDS, _shipped_css, build_player
 from scormkit.player.course import (
     build_course,
     state_key,
@@ -206,21 +206,21 @@ def test_index_html() -> None:
 
 
 def test_the_embedded_course_leaves_out_only_what_the_start_screen_used() -> None:
-    """index.html's course data is course.json without what only the start screen's template reads (it is in the
-    page already): no source of any shipped script names one of those strings or fields, so player.js never
-    misses them; course.json keeps them all."""
+    """index.html's course data is course.json without the fields and strings the player never reads (the start
+    screen's, in the page already, and the format version): no source of any shipped script names one of them, so
+    player.js never misses them; course.json keeps them all."""
     files = build_player(make_player_module(), "cmi5", state_budget=64000)
     html = files["index.html"].decode()
     embedded = json.loads(re.search(r'id="course-data">(.*?)</script>', html, re.S).group(1))
     whole = json.loads(files["course.json"])
-    assert set(whole) - set(embedded) == set(START_SCREEN_ONLY)
+    assert set(whole) - set(embedded) == set(UNREAD_FIELDS)
     assert set(whole["strings"]) - set(embedded["strings"]) == START_SCREEN_STRINGS
     assert {k: v for k, v in embedded.items() if k != "strings"} == {
-        k: v for k, v in whole.items() if k not in START_SCREEN_ONLY and k != "strings"
+        k: v for k, v in whole.items() if k not in UNREAD_FIELDS and k != "strings"
     }
     static = Path(__file__).resolve().parents[1] / "src" / "scormkit" / "player" / "static"
     sources = "".join(path.read_text() for path in static.rglob("*.js"))
-    for field in START_SCREEN_ONLY:  # course.<field>
+    for field in UNREAD_FIELDS:  # course.<field>
         assert not re.search(rf"""['"]{field}['"]|\.{field}\b""", sources), field
     for key in START_SCREEN_STRINGS:  # t('<key>')
         assert not re.search(rf"""['"]{key}['"]""", sources), key

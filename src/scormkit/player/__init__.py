@@ -85,19 +85,20 @@ def _environment() -> jinja2.Environment:
     )
 
 
-#: What only index.html.j2 reads, at build time, to render the start screen: left out of the course data that the page
-#: embeds for player.js, which never reads it (tests/test_player_course.py checks that no player source names these
-#: strings). course.json keeps the whole course.
-START_SCREEN_ONLY = ("descriptionHtml", "authors", "published", "updated", "format")
+#: Left out of the course data that index.html embeds for player.js, which never reads them (tests/test_player_course.py
+#: checks that no player source names them); course.json keeps the whole course. The fields are what only the start
+#: screen's template shows (description, authors, dates), rendered into the page at build time, and the course data's
+#: format version, which is for tools; the strings are the start screen's.
+UNREAD_FIELDS = ("descriptionHtml", "authors", "published", "updated", "format")
 START_SCREEN_STRINGS = frozenset(
     {"about", "author", "authors", "publisher", "published", "updated", "doi", "doiIntro", "coverAlt", "creditTitle"}
 )
 
 
 def embedded_course(course: dict) -> dict:
-    """The course data index.html embeds for player.js: the course without what only the start screen's template
-    uses (it is in the page already, as the start screen)."""
-    embedded = {key: value for key, value in course.items() if key not in START_SCREEN_ONLY}
+    """The course data index.html embeds for player.js: the course without what the player never reads (the start
+    screen shows those fields and strings already, rendered at build time)."""
+    embedded = {key: value for key, value in course.items() if key not in UNREAD_FIELDS}
     embedded["strings"] = {k: v for k, v in course["strings"].items() if k not in START_SCREEN_STRINGS}
     return embedded
 

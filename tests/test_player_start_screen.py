@@ -33,6 +33,7 @@ def test_start_screen_is_in_the_html_with_slide_1_as_its_cover() -> None:
     (cover,) = main.xpath(".//figure[@class='cover']/img")
     assert dict(cover.attrib) == {
         "class": "cover",
+        "elementtiming": "cover",  # the loader starts the player once this paint is reported (static/loader.js)
         "src": "slides/001.webp",
         "width": "1280",
         "height": "720",

@@ -91,7 +91,7 @@ def test_logo_cover_and_font_ship_and_are_used(tmp_path):
     assert '@font-face { font-family: "module-font"; src: url("assets/brand.ttf") format("truetype");' in css
     assert '--font: "module-font", var(--system-font);' in css
     assert '<img class="bar-logo" src="assets/logo.png" width="240" height="96"' in html
-    assert '<img class="cover" src="assets/cover.jpg" width="1280" height="720" alt=""' in html
+    assert '<img class="cover" elementtiming="cover" src="assets/cover.jpg" width="1280" height="720" alt=""' in html
     # The cover's request starts from <head>, and nothing in the CSP had to be widened for the theme.
     assert html.index('<link rel="preload" as="image" href="assets/cover.jpg"') < html.index("<style>")
     assert "font-src 'self'; " in html and "img-src 'self'; " in html

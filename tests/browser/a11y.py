@@ -68,6 +68,7 @@ class Standalone:
     page_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)  # every URL the page asked for, in order
 
     @property
     def content(self) -> Any:  # what Learner drives: a Page has the same get_by_* API as a FrameLocator
@@ -88,15 +89,30 @@ class Standalone:
 
 @pytest.fixture
 def standalone(browser: Any, lms_server: LmsServer) -> Iterator[Callable[..., Standalone]]:
-    """standalone(package_zip, viewport=None, **context_options) -> Standalone (web target, served on 127.0.0.1)."""
+    """standalone(package_zip, viewport=None, **context_options) -> Standalone (web target, served on 127.0.0.1).
+
+    Keywords for a test of the page's loading: `init_script` runs before the page's own scripts, `routes` are
+    (glob, handler) pairs that answer before the server does, `wait_until` is goto's, and `wait_for_player=False`
+    returns before the player has shown a screen."""
     opened: list[Standalone] = []
 
-    def open_(package: Path, viewport: dict[str, int] | None = None, **options: Any) -> Standalone:
+    def open_(
+        package: Path,
+        viewport: dict[str, int] | None = None,
+        *,
+        init_script: str | None = None,
+        routes: tuple[tuple[str, Callable[[Any], None]], ...] = (),
+        wait_until: str = "load",
+        wait_for_player: bool = True,
+        **options: Any,
+    ) -> Standalone:
         pkg = lms_server.register(package)
         context = browser.new_context(
             viewport=viewport or {"width": 1280, "height": 800}, service_workers="block", **options
         )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        if init_script:
+            context.add_init_script(init_script)
         page = context.new_page()
         s = Standalone(context, page)
         origin = lms_server.origin + "/"
@@ -109,11 +125,15 @@ def standalone(browser: Any, lms_server: LmsServer) -> Iterator[Callable[..., St
                 route.abort("blockedbyclient")
 
         context.route("**/*", on_route)
+        for glob, handler in routes:  # registered later, so they answer first
+            context.route(glob, handler)
+        page.on("request", lambda r: s.requested.append(r.url))
         page.on("pageerror", lambda e: s.page_errors.append(f"{e.name}: {e.message}"))
         page.on("console", lambda m: m.type == "error" and s.console_errors.append(m.text))
         opened.append(s)
-        page.goto(pkg.base_url + "index.html")
-        page.locator("main[data-screen]").wait_for()
+        page.goto(pkg.base_url + "index.html", wait_until=wait_until)
+        if wait_for_player:
+            page.locator("main[data-screen]").wait_for()
         return s
 
     yield open_

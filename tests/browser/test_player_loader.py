@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.a11y import Standalone, standalone  # noqa: F401
 from tests.browser.journey import MODULE_SRC, pack
 
 pytestmark = pytest.mark.browser
@@ -59,77 +60,57 @@ def web_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return pack(MODULE_SRC, "web", tmp_path_factory.mktemp("loader"))
 
 
-def _open(
-    browser: Any, lms_server: Any, package: Path, cover_route: Any = None, **options: Any
-) -> tuple[Any, Any, list[str], list[str]]:
-    """The web package in a fresh context: (context, page, URLs requested, console errors)."""
-    served = lms_server.register(package)
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block", **options)
-    context.add_init_script(FIRST_FRAME)
-    page = context.new_page()
-    requested: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(f"{e.name}: {e.message}"))
-    if cover_route is not None:
-        context.route("**/slides/001.webp", cover_route)
-    page.goto(served.base_url + "index.html", wait_until="commit")  # "load" would wait for a cover that never comes
-    return context, page, requested, errors
+def _open(standalone: Any, package: Path, **options: Any) -> Standalone:  # noqa: F811
+    """The web package in a fresh context, from its first byte: FIRST_FRAME records the staged frame, and nothing
+    waits for the cover ("load" would wait for one that never comes) nor for the player."""
+    return standalone(package, init_script=FIRST_FRAME, wait_until="commit", wait_for_player=False, **options)
 
 
 def test_the_first_frame_is_the_title_and_the_cover_and_the_rest_follows_without_moving_them(
-    browser, lms_server, web_package
+    standalone,  # noqa: F811
+    web_package,
 ):
-    context, page, _, errors = _open(browser, lms_server, web_package)
-    try:
-        page.locator(START).wait_for()
-        first = page.evaluate("() => window.__firstFrame")
-        assert first["staged"] is True and first["title"] is True and first["cover"] is True, first
-        assert first["begin"] is False and first["objectives"] is False, first
-        after = page.evaluate(AFTER)
-        assert after["staged"] is False and after["begin"] and after["objectives"], after
-        assert after["rect"] == first["rect"]  # the cover did not move nor change size when the rest appeared
-        assert page.get_by_role("heading", name="Declaration of interest").is_visible()
-        assert errors == []
-    finally:
-        context.close()
+    s = _open(standalone, web_package)
+    s.page.locator(START).wait_for()
+    first = s.page.evaluate("() => window.__firstFrame")
+    assert first["staged"] is True and first["title"] is True and first["cover"] is True, first
+    assert first["begin"] is False and first["objectives"] is False, first
+    after = s.page.evaluate(AFTER)
+    assert after["staged"] is False and after["begin"] and after["objectives"], after
+    assert after["rect"] == first["rect"]  # the cover did not move nor change size when the rest appeared
+    assert s.page.get_by_role("heading", name="Declaration of interest").is_visible()
+    assert s.console_errors == [] and s.page_errors == []
 
 
-def test_without_javascript_the_whole_start_screen_shows_at_once(browser, lms_server, web_package):
-    context, page, requested, _ = _open(browser, lms_server, web_package, java_script_enabled=False)
-    try:
-        page.get_by_role("heading", name="Learning objectives").wait_for()
-        assert page.get_by_role("heading", name="Declaration of interest").is_visible()
-        assert not any(u.endswith("player.js") for u in requested)
-    finally:
-        context.close()
+def test_without_javascript_the_whole_start_screen_shows_at_once(standalone, web_package):  # noqa: F811
+    s = _open(standalone, web_package, java_script_enabled=False)
+    s.page.get_by_role("heading", name="Learning objectives").wait_for()
+    assert s.page.get_by_role("heading", name="Declaration of interest").is_visible()
+    assert not any(u.endswith("player.js") for u in s.requested)
 
 
-def test_the_player_is_requested_once_after_the_cover_and_runs(browser, lms_server, web_package):
-    context, page, requested, errors = _open(browser, lms_server, web_package)
-    try:
-        page.locator(START).wait_for()
-        times = page.evaluate(TIMES)
-        assert len(times["cover"]) == 1 and times["complete"]
-        # Each script fetched once: the template's copy is never fetched, not even by the preload scanner.
-        assert len(times["player"]) == 1 and len(times["adapter"]) == 1, times
-        assert [u.rsplit("/", 1)[-1] for u in requested].count("player.js") == 1
-        assert times["player"][0] >= times["cover"][0] and times["adapter"][0] >= times["cover"][0], times
-        assert errors == []  # the loader ran: no "Refused to execute inline script"
-        # The loader is the only inline script the policy lets run: one a script adds is refused.
-        injected = page.evaluate(INJECT)
-        assert injected == {"refused": ["script-src-elem"], "ran": False}
-        # The player started in order (the adapter before player.js) and works: Start opens slide 1.
-        page.locator(START).click()
-        page.locator("main[data-screen=viewer] img.slide").wait_for()
-        assert page.locator("main[data-screen=viewer] img.slide").get_attribute("src") == "slides/001.webp"
-    finally:
-        context.close()
+def test_the_player_is_requested_once_after_the_cover_and_runs(standalone, web_package):  # noqa: F811
+    s = _open(standalone, web_package)
+    page = s.page
+    page.locator(START).wait_for()
+    times = page.evaluate(TIMES)
+    assert len(times["cover"]) == 1 and times["complete"]
+    # Each script fetched once: the template's copy is never fetched, not even by the preload scanner.
+    assert len(times["player"]) == 1 and len(times["adapter"]) == 1, times
+    assert [u.rsplit("/", 1)[-1] for u in s.requested].count("player.js") == 1
+    assert times["player"][0] >= times["cover"][0] and times["adapter"][0] >= times["cover"][0], times
+    assert s.console_errors == [] and s.page_errors == []  # the loader ran: no "Refused to execute inline script"
+    # The loader is the only inline script the policy lets run: one a script adds is refused.
+    injected = page.evaluate(INJECT)
+    assert injected == {"refused": ["script-src-elem"], "ran": False}
+    # The player started in order (the adapter before player.js) and works: Start opens slide 1.
+    page.locator(START).click()
+    page.locator("main[data-screen=viewer] img.slide").wait_for()
+    assert page.locator("main[data-screen=viewer] img.slide").get_attribute("src") == "slides/001.webp"
 
 
 @pytest.mark.parametrize("cover", ["never arrives", "is missing"])
-def test_a_cover_that_does_not_load_does_not_hold_the_player_back(browser, lms_server, web_package, cover):
+def test_a_cover_that_does_not_load_does_not_hold_the_player_back(standalone, web_package, cover):  # noqa: F811
     pending: list[Any] = []
 
     def route(r: Any) -> None:
@@ -138,17 +119,16 @@ def test_a_cover_that_does_not_load_does_not_hold_the_player_back(browser, lms_s
         else:
             r.fulfill(status=404, body="")
 
-    context, page, _, errors = _open(browser, lms_server, web_package, route)
+    s = _open(standalone, web_package, routes=(("**/slides/001.webp", route),))
     try:
         # The start screen's text does not wait for the cover: it shows one frame after the title.
-        page.get_by_role("heading", name="Declaration of interest").wait_for(timeout=5_000)
-        page.locator(START).wait_for(timeout=5_000)
-        times = page.evaluate(TIMES)
+        s.page.get_by_role("heading", name="Declaration of interest").wait_for(timeout=5_000)
+        s.page.locator(START).wait_for(timeout=5_000)
+        times = s.page.evaluate(TIMES)
         assert times["complete"] is (cover == "is missing")  # still loading, or given up on
-        assert page.evaluate(AFTER)["staged"] is False
+        assert s.page.evaluate(AFTER)["staged"] is False
         assert len(times["player"]) == 1
-        assert [e for e in errors if "001.webp" not in e and "404" not in e] == []
+        assert [e for e in s.console_errors + s.page_errors if "001.webp" not in e and "404" not in e] == []
     finally:
         for r in pending:
             r.abort()
-        context.close()

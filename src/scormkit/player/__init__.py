@@ -1,10 +1,11 @@
 """The HTML5 player: `build_player` returns every package file except the manifest.
 
 Shell = templates/index.html.j2 (with static/player.css and the module's theme inlined in its <style>, and
-static/loader.js, which starts the player after the cover, in its one inline <script>) + player.js + one runtime adapter (adapters/<runtime>.js); course.json is built by `course.py`. Each shipped JS file is its sources under static/ (player/*.js by job:
-state, grading, shell, viewer, items, quiz, boot; adapters/*.js), as static/bundles.json lists them,
-concatenated inside one function and minified by rjsmin (player.css by rcssmin; whitespace and comments only): no
-build tool, no framework. Everything is read with importlib.resources, so the player ships inside the wheel, and
+static/loader.js, which starts the player after the cover, in its one inline <script>) + player.js + one runtime
+adapter (adapters/<runtime>.js); course.json is built by `course.py`. Each shipped JS file is its sources under
+static/ (player/*.js by job: state, grading, shell, viewer, items, quiz, boot; adapters/*.js), as static/bundles.json
+lists them, concatenated inside one function and minified by rjsmin (player.css by rcssmin; whitespace and comments
+only): no build tool, no framework. Everything is read with importlib.resources, so the player ships inside the wheel, and
 every output is deterministic bytes.
 """
 
